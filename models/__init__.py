@@ -1,0 +1,19 @@
+"""SQLAlchemy models, the database handle and migrations."""
+
+from models.base import Base
+from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
+from models.project import Evidence, ProgressReport, Project, Transition
+
+__all__ = [
+    "Base",
+    "Department",
+    "Evidence",
+    "Item",
+    "ItemDepartment",
+    "Milestone",
+    "Programme",
+    "ProgressReport",
+    "Project",
+    "Target",
+    "Transition",
+]

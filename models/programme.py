@@ -1,0 +1,141 @@
+"""Programmes, their numbered items, departments and targets."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Quantity, Timestamp, utcnow
+
+if TYPE_CHECKING:
+    from models.project import ProgressReport, Project
+
+
+class Programme(Base):
+    """年度实事项目: one district's list of practical projects for one year."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int] = mapped_column(Integer)
+    district: Mapped[str | None] = mapped_column(String(100))
+    city: Mapped[str | None] = mapped_column(String(100))
+    issuer: Mapped[str | None] = mapped_column(String(200))
+    source_checksum: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    items: Mapped[list[Item]] = relationship(
+        back_populates="programme", order_by="Item.number", cascade="all, delete-orphan"
+    )
+
+
+class Department(Base):
+    """主责/配合部门, or a group of them such as 各街镇."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    is_group: Mapped[bool] = mapped_column(default=False)
+    head: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(200))
+
+
+class Item(Base):
+    """第N项: one numbered entry of a programme."""
+
+    __tablename__ = "items"
+    __table_args__ = (UniqueConstraint("programme_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    leader: Mapped[str | None] = mapped_column(String(100))
+
+    programme: Mapped[Programme] = relationship(back_populates="items")
+    departments: Mapped[list[ItemDepartment]] = relationship(
+        order_by="ItemDepartment.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="item", order_by="Target.position", cascade="all, delete-orphan"
+    )
+    projects: Mapped[list[Project]] = relationship(
+        back_populates="item", order_by="Project.number", cascade="all, delete-orphan"
+    )
+    reports: Mapped[list[ProgressReport]] = relationship(
+        back_populates="item", order_by="ProgressReport.as_of", cascade="all, delete-orphan"
+    )
+
+    def department_names(self, role: str) -> list[str]:
+        """Names of the lead ('lead') or cooperating ('cooperating') departments."""
+        return [d.department.name for d in self.departments if d.role == role]
+
+
+class ItemDepartment(Base):
+    """A department's role on an item: lead (主责) or cooperating (配合)."""
+
+    __tablename__ = "item_departments"
+    __table_args__ = (UniqueConstraint("item_id", "department_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    department: Mapped[Department] = relationship(lazy="joined")
+
+
+class Target(Base):
+    """指标: a quantity with a unit, counted when its projects reach `counting_stage`."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("item_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+    unit: Mapped[str | None] = mapped_column(String(32))
+    bound: Mapped[str] = mapped_column(String(16), default="exact")
+    counting_stage: Mapped[str] = mapped_column(String(16), default="completed")
+    noun: Mapped[str | None] = mapped_column(String(32))
+    phrases: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    requirements: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+    item: Mapped[Item] = relationship(back_populates="targets")
+    milestones: Mapped[list[Milestone]] = relationship(
+        order_by="Milestone.due_on", cascade="all, delete-orphan", lazy="selectin"
+    )
+    projects: Mapped[list[Project]] = relationship(back_populates="target", order_by="Project.number")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain fields, for comparisons by the loader."""
+        return {
+            "name": self.name, "quantity": self.quantity, "unit": self.unit, "bound": self.bound,
+            "counting_stage": self.counting_stage, "noun": self.noun, "phrases": self.phrases,
+            "requirements": self.requirements, "due_on": self.due_on,
+        }
+
+
+class Milestone(Base):
+    """A planned share of a target by a date (month or quarter end)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("target_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+    due_on: Mapped[date] = mapped_column(Date)
+    expected_ratio: Mapped[Decimal] = mapped_column(Quantity)
+    note: Mapped[str | None] = mapped_column(Text)

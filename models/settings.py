@@ -1,0 +1,37 @@
+"""Configuration from the environment (prefix SHISHI_), read once per process."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where Shishi keeps its data and which database it talks to."""
+
+    model_config = SettingsConfigDict(env_prefix="SHISHI_", extra="ignore")
+
+    data_dir: Path = Path("shishi-data")
+    database_url: str | None = None
+    timezone: str = "Asia/Shanghai"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'shishi.db').resolve()}"
+
+    def today(self) -> date:
+        """Today's date in the district's time zone."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings."""
+    return Settings()
