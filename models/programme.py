@@ -121,9 +121,15 @@ class Target(Base):
     def as_dict(self) -> dict[str, Any]:
         """Plain fields, for comparisons by the loader."""
         return {
-            "name": self.name, "quantity": self.quantity, "unit": self.unit, "bound": self.bound,
-            "counting_stage": self.counting_stage, "noun": self.noun, "phrases": self.phrases,
-            "requirements": self.requirements, "due_on": self.due_on,
+            "name": self.name,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "bound": self.bound,
+            "counting_stage": self.counting_stage,
+            "noun": self.noun,
+            "phrases": self.phrases,
+            "requirements": self.requirements,
+            "due_on": self.due_on,
         }
 
 

@@ -53,7 +53,9 @@ class Project(Base):
         back_populates="project", order_by="Evidence.issued_on", cascade="all, delete-orphan"
     )
     transitions: Mapped[list[Transition]] = relationship(
-        back_populates="project", order_by="Transition.id", cascade="all, delete-orphan",
+        back_populates="project",
+        order_by="Transition.id",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
 
@@ -141,3 +143,4 @@ class ProgressReport(Base):
     recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     item: Mapped[Item] = relationship(back_populates="reports")
+    target: Mapped[Target | None] = relationship()

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("shishi-data")
     database_url: str | None = None
     timezone: str = "Asia/Shanghai"
+    debug: bool = False
 
     @property
     def effective_database_url(self) -> str:

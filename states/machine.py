@@ -69,16 +69,18 @@ def _transitions() -> list[dict[str, Any]]:
             rows.append({"trigger": Event.advance, "source": stage, "dest": nxt})
             rows.append({"trigger": Event.revert, "source": nxt, "dest": stage})
         rows.append(
-            {"trigger": Event.suspend, "source": stage, "dest": Stage.suspended,
-             "before": _remember_source}
+            {"trigger": Event.suspend, "source": stage, "dest": Stage.suspended, "before": _remember_source}
         )
         rows.append(
-            {"trigger": Event.resume, "source": Stage.suspended, "dest": stage,
-             "conditions": _left_from(stage), "after": _forget_source}
+            {
+                "trigger": Event.resume,
+                "source": Stage.suspended,
+                "dest": stage,
+                "conditions": _left_from(stage),
+                "after": _forget_source,
+            }
         )
-    rows.append(
-        {"trigger": Event.cancel, "source": [*MAIN_LINE, Stage.suspended], "dest": Stage.cancelled}
-    )
+    rows.append({"trigger": Event.cancel, "source": [*MAIN_LINE, Stage.suspended], "dest": Stage.cancelled})
     return rows
 
 

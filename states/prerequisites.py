@@ -22,8 +22,15 @@ EVIDENCE_KINDS: dict[str, str] = {
     "opening": "开业",
 }
 _KIND_BY_TEXT = {**{v: k for k, v in EVIDENCE_KINDS.items()}, **{k: k for k in EVIDENCE_KINDS}}
-_KIND_BY_TEXT.update({"立项": "approval", "施工许可证": "permit", "竣工验收备案": "acceptance",
-                      "开园": "opening", "交付": "handover"})
+_KIND_BY_TEXT.update(
+    {
+        "立项": "approval",
+        "施工许可证": "permit",
+        "竣工验收备案": "acceptance",
+        "开园": "opening",
+        "交付": "handover",
+    }
+)
 
 
 class UnknownEvidenceKind(ValueError):
@@ -149,8 +156,12 @@ def _evidence_check(request: StageRequest, req: Requirement) -> Check:
         return Check(label, False, f"缺少要件：{req.label}（进入“{request.target.label}”前须登记）")
     if all(e.issued_on > request.at for e in matching):
         first = min(matching, key=lambda e: e.issued_on)
-        return Check(label, False, f"要件 {kind_label(first.kind)}（{first.doc_no}）日期 {first.issued_on}"
-                     f" 晚于变更日期 {request.at}")
+        return Check(
+            label,
+            False,
+            f"要件 {kind_label(first.kind)}（{first.doc_no}）日期 {first.issued_on}"
+            f" 晚于变更日期 {request.at}",
+        )
     return Check(label, True)
 
 
@@ -167,5 +178,3 @@ def _not_before_previous(request: StageRequest) -> Check:
     if since is not None and request.at < since:
         return Check(label, False, f"变更日期 {request.at} 早于“{request.current.label}”阶段日期 {since}")
     return Check(label, True)
-
-

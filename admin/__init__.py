@@ -1,0 +1,1 @@
+"""Entry points: the `shishi` command line (and, later, the web admin)."""

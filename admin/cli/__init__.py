@@ -1,0 +1,1 @@
+"""The `shishi` command line."""

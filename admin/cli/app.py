@@ -1,0 +1,24 @@
+"""The `shishi` command: Typer app wiring; each command parses input and calls one use case."""
+
+from __future__ import annotations
+
+import typer
+
+from admin.cli import commands_read, commands_setup, commands_stage
+
+app = typer.Typer(
+    name="shishi",
+    help="实事项目工作流引擎：导入年度计划，推进阶段，记录审计轨迹。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+commands_setup.register(app)
+commands_read.register(app)
+commands_stage.register(app)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

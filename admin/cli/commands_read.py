@@ -1,0 +1,71 @@
+"""Reading: `list`, `show`, `history`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from admin.cli import render
+from admin.cli.parse import parse_date
+from admin.cli.runtime import database, emit_json, handles_errors, today
+from services import queries
+
+Programme = Annotated[
+    str | None, typer.Option("--programme", "-p", help="计划代码（默认：唯一或最新的计划）")
+]
+Json = Annotated[bool, typer.Option("--json", help="输出 JSON（供脚本使用的稳定格式）")]
+AsOf = Annotated[str | None, typer.Option("--as-of", help="按此日期判断状态（YYYY-MM-DD，默认今天）")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the reading commands to the app."""
+    app.command("list")(list_)
+    app.command("show")(show)
+    app.command("history")(history)
+
+
+@handles_errors
+def list_(
+    programme: Programme = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="只列出此阶段的子项目（中文或代码）")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="只列出此状态的子项目（如 滞后、暂停）")
+    ] = None,
+    as_of: AsOf = None,
+    json: Json = False,
+) -> None:
+    """列出计划中的项目和子项目。"""
+    day = parse_date(as_of) or today()
+    with database().read() as session:
+        data = queries.list_projects(session, programme, day, stage=stage, status=status)
+    emit_json(data) if json else typer.echo(render.overview(data))
+
+
+@handles_errors
+def show(
+    ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
+    programme: Programme = None,
+    as_of: AsOf = None,
+    json: Json = False,
+) -> None:
+    """显示一个项目（指标、各阶段数量）或子项目（阶段、要件、下一阶段前置条件、最近变更）。"""
+    day = parse_date(as_of) or today()
+    with database().read() as session:
+        data = queries.show(session, ref, programme, day)
+    if json:
+        emit_json(data)
+    else:
+        typer.echo(render.project(data) if "." in data["ref"] else render.item(data))
+
+
+@handles_errors
+def history(
+    ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
+    programme: Programme = None,
+    json: Json = False,
+) -> None:
+    """显示阶段变更审计记录。"""
+    with database().read() as session:
+        data = queries.history(session, ref, programme)
+    emit_json(data) if json else typer.echo(render.history(data))

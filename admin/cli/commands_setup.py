@@ -1,0 +1,58 @@
+"""Setting up: `init`, `load`, `diagram`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from admin.cli import render
+from admin.cli.runtime import database, handles_errors, today
+
+
+def register(app: typer.Typer) -> None:
+    """Add the set-up commands to the app."""
+    app.command("init")(init)
+    app.command("load")(load)
+    app.command("diagram")(diagram)
+
+
+@handles_errors
+def init() -> None:
+    """创建或升级数据库（Alembic 迁移）。"""
+    from models.migrate import upgrade
+
+    db = database(require_schema=False)
+    before, after = upgrade(db)
+    where = db.url.split("@")[-1] if "@" in db.url else db.url
+    if before == after:
+        typer.echo(f"数据库已是最新版本 {after}：{where}")
+    else:
+        typer.echo(f"数据库已升级 {before or '（空）'} → {after}：{where}")
+
+
+@handles_errors
+def load(
+    file: Annotated[Path, typer.Argument(help="实事项目计划文件（YAML）")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告将要做的变更，不写入")] = False,
+    by: Annotated[str, typer.Option("--by", help="操作人")] = "计划导入",
+) -> None:
+    """导入或更新一个年度实事项目计划；同一文件再次导入不产生变化。"""
+    from services.loading import load_programme
+    from services.programme_file import read_programme_file
+
+    day = today()
+    checked = read_programme_file(file, day)
+    db = database()
+    with db.write() as session:
+        summary = load_programme(session, checked, by, day, dry_run=dry_run)
+    typer.echo(render.load_summary(summary, str(file)))
+
+
+@handles_errors
+def diagram() -> None:
+    """以 Mermaid 格式输出阶段状态机。"""
+    from states.machine import mermaid
+
+    typer.echo(mermaid(), nl=False)

@@ -1,0 +1,142 @@
+"""Changing: `advance`, `suspend`, `resume`, `cancel`, `revert`, `evidence`, `progress`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from admin.cli import render
+from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
+from admin.cli.runtime import database, handles_errors, today
+from services.lifecycle import EvidenceInput, StageChange, change_stage, describe_evidence, record_evidence
+from services.progress import ProgressInput, record_progress
+from services.queries import current_stage
+
+Ref = Annotated[str, typer.Argument(help="子项目编号 N.M（如 2.3）")]
+By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）")]
+Reason = Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")]
+At = Annotated[str | None, typer.Option("--at", help="实际发生日期 YYYY-MM-DD（默认今天）")]
+Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the commands that change records to the app."""
+    for name, func in (
+        ("advance", advance),
+        ("suspend", suspend),
+        ("resume", resume),
+        ("cancel", cancel),
+        ("revert", revert),
+        ("evidence", evidence),
+        ("progress", progress),
+    ):
+        app.command(name)(func)
+
+
+def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> None:
+    db = database()
+    with db.read() as session:
+        expected = current_stage(session, ref, programme)
+    with db.write() as session:
+        result = change_stage(
+            session,
+            StageChange(ref=ref, event=event, actor=by, programme=programme, expected_stage=expected, **kw),  # type: ignore[arg-type]
+            today(),
+        )
+    typer.echo(render.stage_changed(result))
+
+
+@handles_errors
+def advance(
+    ref: Ref,
+    by: By,
+    to: Annotated[str | None, typer.Option("--to", help="目标阶段（只能是下一阶段；默认下一阶段）")] = None,
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="要件 类型=文号@日期，可多次")
+    ] = None,
+    at: At = None,
+    programme: Programme = None,
+) -> None:
+    """推进到下一阶段；先检查全部前置条件，不满足时列出每一条，不作任何变更。"""
+    items = tuple(evidence_option(e) for e in evidence or [])
+    _run(ref, "advance", by, programme, to=stage_option(to), evidence=items, at=parse_date(at))
+
+
+@handles_errors
+def suspend(ref: Ref, by: By, reason: Reason, at: At = None, programme: Programme = None) -> None:
+    """暂停子项目（记住暂停前的阶段）。"""
+    _run(ref, "suspend", by, programme, reason=reason, at=parse_date(at))
+
+
+@handles_errors
+def resume(
+    ref: Ref,
+    by: By,
+    at: At = None,
+    programme: Programme = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="说明")] = None,
+) -> None:
+    """恢复暂停的子项目，回到暂停前的阶段。"""
+    _run(ref, "resume", by, programme, reason=reason, at=parse_date(at))
+
+
+@handles_errors
+def cancel(ref: Ref, by: By, reason: Reason, at: At = None, programme: Programme = None) -> None:
+    """终止子项目（不可恢复）。"""
+    _run(ref, "cancel", by, programme, reason=reason, at=parse_date(at))
+
+
+@handles_errors
+def revert(ref: Ref, by: By, reason: Reason, at: At = None, programme: Programme = None) -> None:
+    """退回上一阶段（管理员操作，须写明原因）。"""
+    _run(ref, "revert", by, programme, reason=reason, at=parse_date(at))
+
+
+@handles_errors
+def evidence(
+    ref: Ref,
+    kind: Annotated[str, typer.Argument(help="要件类型，如 立项批复、施工许可、竣工验收")],
+    doc_no: Annotated[str, typer.Option("--ref", help="文号")],
+    date: Annotated[str, typer.Option("--date", help="要件日期 YYYY-MM-DD")],
+    by: Annotated[str, typer.Option("--by", help="登记人")] = "管理员",
+    programme: Programme = None,
+) -> None:
+    """登记一份要件（批复、许可、验收等）。"""
+    item = EvidenceInput(evidence_kind(kind), doc_no.strip(), parse_date(date, "要件日期"))  # type: ignore[arg-type]
+    with database().write() as session:
+        added = record_evidence(session, ref, item, by, today(), programme)
+    typer.echo(f"{ref} 已登记要件：{describe_evidence(item)}" if added else f"{ref} 已有此要件，无变化")
+
+
+@handles_errors
+def progress(
+    ref: Annotated[str, typer.Argument(help="项目编号 N")],
+    done: Annotated[str | None, typer.Option("--done", help="累计完成数量")] = None,
+    target: Annotated[int | None, typer.Option("--target", help="指标序号（项目有多个指标时必填）")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="完成情况说明")] = None,
+    problems: Annotated[str | None, typer.Option("--problems", help="存在问题")] = None,
+    next_steps: Annotated[str | None, typer.Option("--next", help="下一步打算")] = None,
+    approximate: Annotated[bool, typer.Option("--approximate", help="数量为约数（余）")] = False,
+    by: Annotated[str, typer.Option("--by", help="报送人或部门")] = "管理员",
+    programme: Programme = None,
+) -> None:
+    """报送进展：完成数量、说明、存在问题、下一步打算。"""
+    day = today()
+    data = ProgressInput(
+        ref=ref,
+        reported_by=by,
+        as_of=parse_date(as_of) or day,
+        done=quantity(done),
+        target=target,
+        note=note,
+        problems=problems,
+        next_steps=next_steps,
+        approximate=approximate,
+        programme=programme,
+    )
+    with database().write() as session:
+        report, created = record_progress(session, data, day)
+        when = report.as_of
+    typer.echo(f"第{ref}项 {when} 进展已{'报送' if created else '更新'}")

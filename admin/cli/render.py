@@ -1,0 +1,162 @@
+"""Plain-text rendering of use-case results for the terminal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.lifecycle import StageChanged
+from services.loading import LoadSummary
+from states.machine import EVENT_LABELS
+
+KIND_ZH = {
+    "programmes": "计划",
+    "departments": "部门",
+    "items": "项目",
+    "targets": "指标",
+    "projects": "子项目",
+    "evidence": "要件",
+    "progress reports": "进展报送",
+    "item departments": "项目责任部门",
+}
+
+
+def load_summary(summary: LoadSummary, file: str) -> str:
+    """What a load did, or would do on a dry run."""
+    head = f"{'【试运行，未写入】' if summary.dry_run else ''}计划 {summary.programme}（{file}）"
+    if not summary.changed:
+        lines = [f"{head}：无变化"]
+    else:
+        parts = [f"新增{KIND_ZH.get(k, k)} {n}" for k, n in summary.created.items()]
+        parts += [f"更新{KIND_ZH.get(k, k)} {n}" for k, n in summary.updated.items()]
+        lines = [f"{head}：{'，'.join(parts)}"]
+    lines += [f"  注意：{w}" for w in summary.warnings]
+    return "\n".join(lines)
+
+
+def _num(value: Any) -> str:
+    return "—" if value is None else f"{value}"
+
+
+def overview(data: dict[str, Any]) -> str:
+    """The programme with every item and its projects, one line each."""
+    p = data["programme"]
+    lines = [f"{p['name']}（{p['code']}）  截至 {data['as_of']}", ""]
+    for item in data["items"]:
+        lead = "、".join(item["lead"])
+        lines.append(f"{item['ref']:>3}  {item['title']}")
+        lines.append(
+            f"     主责：{lead}"
+            + (f"  配合：{'、'.join(item['cooperating'])}" if item["cooperating"] else "")
+        )
+        for pr in item["projects"]:
+            qty = f"  {pr['quantity']}{pr['unit'] or ''}" if pr["quantity"] is not None else ""
+            lines.append(
+                f"     {pr['ref']:<6} {pr['stage_label']:<5} {pr['status_label']:<6} {pr['name']}{qty}"
+            )
+        lines.append("")
+    if not data["items"]:
+        lines.append("（没有符合条件的子项目）")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def item(data: dict[str, Any]) -> str:
+    """One item: departments, targets with achieved and per-stage counts, reports."""
+    lines = [f"第{data['ref']}项  {data['title']}"]
+    lines.append(
+        f"主责部门：{'、'.join(data['lead'])}"
+        + (f"，配合部门：{'、'.join(data['cooperating'])}" if data["cooperating"] else "")
+    )
+    if data["leader"]:
+        lines.append(f"分管领导：{data['leader']}")
+    for t in data["targets"]:
+        bound = "不少于 " if t["bound"] == "at_least" else ""
+        planned = f"{bound}{_num(t['quantity'])} {t['unit'] or ''}".strip()
+        ratio = f"（{t['ratio'] * 100:.0f}%）" if t["ratio"] is not None else ""
+        approx = " 余" if t["approximate"] else ""
+        lines.append(
+            f"\n指标{t['position']}：{t['name']}  目标 {planned}  完成 {_num(t['achieved'])}{approx}{ratio}"
+        )
+        if t["stages"]:
+            lines.append("  " + "；".join(s["text"] for s in t["stages"]))
+        for pr in t["projects"]:
+            lines.append(
+                f"  {pr['ref']:<6} {pr['stage_label']:<5} {pr['name']}"
+                + (f"（{pr['phrase']}）" if pr["phrase"] else "")
+            )
+    for r in data["reports"]:
+        scope = f"指标{r['target']}" if r["target"] else "项目"
+        text = "；".join(
+            x
+            for x in (
+                r["note"],
+                r["problems"] and f"存在问题：{r['problems']}",
+                r["next"] and f"下一步：{r['next']}",
+            )
+            if x
+        )
+        if text:
+            lines.append(f"\n[{r['as_of']} {scope} {r['by']}] {text}")
+    return "\n".join(lines) + "\n"
+
+
+def project(data: dict[str, Any]) -> str:
+    """One project: stage, dates, evidence, next-stage prerequisites and recent history."""
+    lines = [
+        f"子项目 {data['ref']}  {data['name']}",
+        f"所属：第{data['item']['ref']}项 {data['item']['title']}",
+    ]
+    stage = data["stage_label"] + (f"（{data['phrase']}）" if data["phrase"] else "")
+    lines.append(f"阶段：{stage}    状态：{data['status_label']}    版本：{data['version']}")
+    if data["reason"]:
+        lines.append(f"原因：{data['reason']}")
+    dates = [
+        f"{k}: 实际 {v['actual'] or '—'} / 计划 {v['planned'] or '—'}"
+        for k, v in data["dates"].items()
+        if v["actual"] or v["planned"]
+    ]
+    if dates:
+        lines.append("日期：" + "；".join(dates))
+    for e in data["evidence"]:
+        lines.append(f"要件：{e['kind_label']} {e['doc_no']}（{e['date']}）")
+    nxt = data["next_stage"]
+    if nxt:
+        lines.append(f"进入下一阶段“{nxt['stage_label']}”的前置条件：")
+        for c in nxt["prerequisites"]:
+            lines.append(
+                f"  [{'✓' if c['met'] else '✗'}] {c['label']}" + ("" if c["met"] else f" — {c['message']}")
+            )
+    lines.append("可执行操作：" + "、".join(EVENT_LABELS[e] for e in data["allowed_events"]))
+    if data["transitions"]:
+        lines.append("最近变更：")
+        lines += [f"  {_transition(t)}" for t in data["transitions"]]
+    return "\n".join(lines) + "\n"
+
+
+def _transition(t: dict[str, Any]) -> str:
+    move = f"{t['from_label'] or '—'} → {t['to_label']}"
+    extra = f"  原因：{t['reason']}" if t["reason"] else ""
+    docs = "、".join(f"{e['kind']} {e['doc_no']}" for e in t["evidence"])
+    return f"{t['on']}  {t['ref']:<6} {t['event_label']} {move}  {t['actor']}{extra}" + (
+        f"  要件：{docs}" if docs else ""
+    )
+
+
+def history(data: dict[str, Any]) -> str:
+    """The audit rows, oldest first."""
+    if not data["transitions"]:
+        return f"{data['ref']} 暂无变更记录\n"
+    return "\n".join(_transition(t) for t in data["transitions"]) + "\n"
+
+
+def stage_changed(result: StageChanged) -> str:
+    """One line for a successful change."""
+    label = EVENT_LABELS[result.event]
+    docs = (
+        "；要件：" + "、".join(f"{e['kind']} {e['doc_no']}" for e in result.evidence)
+        if result.evidence
+        else ""
+    )
+    return (
+        f"{result.ref} {result.name}：{label} {result.from_stage.label} → {result.to_stage.label}"
+        f"（{result.at}，{result.actor}）{docs}"
+    )

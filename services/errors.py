@@ -1,0 +1,44 @@
+"""Errors a use case raises; entry points turn them into messages and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class ServiceError(Exception):
+    """Base of every error a use case reports to a user."""
+
+    exit_code = 2
+
+
+class BadInput(ServiceError):
+    """The request itself is malformed or names nothing that exists."""
+
+    exit_code = 2
+
+
+class NotFound(BadInput):
+    """A reference (programme, item, project) names nothing."""
+
+
+class NotInitialised(BadInput):
+    """The database has no schema yet."""
+
+    def __init__(self) -> None:
+        super().__init__("数据库尚未初始化：请先运行 shishi init")
+
+
+class Refused(ServiceError):
+    """A rule of the engine refuses the request; every reason is listed."""
+
+    exit_code = 1
+
+    def __init__(self, summary: str, reasons: Sequence[str] = ()) -> None:
+        self.summary = summary
+        self.reasons = list(reasons)
+        lines = [summary, *(f"  - {r}" for r in self.reasons)]
+        super().__init__("\n".join(lines))
+
+
+class Conflict(Refused):
+    """Someone else changed the record first; nothing was written."""

@@ -1,0 +1,191 @@
+"""Parts of the programme load: targets, projects with their first transition, reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.orm import Session
+
+from models import Evidence, Item, Milestone, ProgressReport, Project, Target, Transition
+from models.base import as_quantity
+from services.programme_file.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
+from states.periods import period_end
+from states.prerequisites import parse_evidence_kind, parse_requirement
+from states.stages import MAIN_LINE, Stage, parse_stage
+
+if TYPE_CHECKING:
+    from services.loading import LoadSummary
+
+
+def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
+    """Bring a target's fields and milestones in line with the file; True when anything changed."""
+    from services.loading import assign
+
+    requires = None
+    if spec.requires is not None:
+        requires = {
+            parse_stage(k).code: [parse_requirement(t).spec() for t in v] for k, v in spec.requires.items()
+        }
+    fields: dict[str, Any] = {
+        "name": spec.name,
+        "quantity": as_quantity(spec.quantity),
+        "unit": spec.unit,
+        "bound": spec.bound,
+        "counting_stage": parse_stage(spec.counts_at).code,
+        "noun": spec.noun,
+        "phrases": {parse_stage(k).code: v for k, v in spec.phrases.items()},
+        "requirements": requires,
+        "due_on": spec.due,
+    }
+    changed = assign(target, fields)
+    return _milestones(target, spec.milestones) or changed
+
+
+def _milestones(target: Target, specs: list[MilestoneSpec]) -> bool:
+    from services.loading import assign
+
+    current = {m.period: m for m in target.milestones}
+    wanted = {m.period: m for m in specs}
+    changed = False
+    for period, row in current.items():
+        if period not in wanted:
+            target.milestones.remove(row)
+            changed = True
+    for period, spec in wanted.items():
+        fields = {"due_on": period_end(period), "expected_ratio": as_quantity(spec.ratio), "note": spec.note}
+        row = current.get(period)
+        if row is None:
+            target.milestones.append(Milestone(period=period, **fields))
+            changed = True
+        else:
+            changed = assign(row, fields) or changed
+    return changed
+
+
+def apply_project(
+    session: Session,
+    item: Item,
+    target: Target,
+    projects: dict[int, Project],
+    number: int,
+    spec: ProjectSpec,
+    summary: LoadSummary,
+    actor: str,
+    today: date,
+) -> None:
+    """Create a project at its stage (with a 导入 transition) or update what the file may change."""
+    from services.loading import assign
+
+    stage = parse_stage(spec.stage)
+    project = projects.get(number)
+    planned = {f"planned_{s.code}_on": None for s in MAIN_LINE if s is not Stage.approved}
+    planned.update({f"planned_{parse_stage(k).code}_on": v for k, v in spec.planned.items()})
+    planned.pop("planned_approved_on", None)
+    fields = {
+        "name": spec.name,
+        "quantity": as_quantity(spec.quantity),
+        "target": target,
+        "note": spec.note,
+        **planned,
+    }
+    if project is None:
+        project = _new_project(item, number, stage, spec, actor, today)
+        assign(project, fields)
+        session.add(project)
+        projects[number] = project
+        summary.count("projects", created=True)
+        _evidence(project, spec, actor, summary)
+        return
+    changed = assign(project, fields)
+    if project.stage == stage.code:
+        changed = assign(project, _stage_fields(stage, spec)) or changed
+    else:
+        summary.warnings.append(
+            f"{item.number}.{number} 阶段以系统记录“{project.stage_enum.label}”为准（文件中为“{stage.label}”）"
+        )
+    if changed:
+        summary.count("projects", created=False)
+    _evidence(project, spec, actor, summary)
+
+
+def _stage_fields(stage: Stage, spec: ProjectSpec) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "suspended_from": parse_stage(spec.suspended_from).code if spec.suspended_from else None,
+        "stage_phrase": spec.phrase,
+        "stage_reason": spec.reason,
+    }
+    actual = {parse_stage(k): v for k, v in spec.actual.items()}
+    fields.update({f"actual_{s.code}_on": actual.get(s) for s in MAIN_LINE})
+    return fields
+
+
+def _new_project(
+    item: Item, number: int, stage: Stage, spec: ProjectSpec, actor: str, today: date
+) -> Project:
+    project = Project(item=item, number=number, stage=stage.code, version=1)
+    for name, value in _stage_fields(stage, spec).items():
+        setattr(project, name, value)
+    reached = project.suspended_from_enum or stage
+    on = project.actual_on(reached) if reached.is_main else None
+    project.transitions.append(
+        Transition(
+            event="load",
+            from_stage=None,
+            to_stage=stage.code,
+            actor=actor,
+            occurred_on=on or today,
+            reason=spec.reason or "由实事项目计划文件导入",
+            evidence=[],
+            source="load",
+        )
+    )
+    return project
+
+
+def _evidence(project: Project, spec: ProjectSpec, actor: str, summary: LoadSummary) -> None:
+    have = {(e.kind, e.doc_no) for e in project.evidence}
+    for ev in spec.evidence:
+        kind = parse_evidence_kind(ev.kind)
+        if (kind, ev.ref) not in have:
+            project.evidence.append(Evidence(kind=kind, doc_no=ev.ref, issued_on=ev.date, recorded_by=actor))
+            have.add((kind, ev.ref))
+            summary.count("evidence", created=True)
+
+
+def apply_item_reports(
+    item: Item, target: Target | None, specs: list[ReportSpec], summary: LoadSummary
+) -> None:
+    """Create or update the progress reports of an item (target None) or of one of its targets."""
+    from services.loading import assign
+
+    scope = target.id if target is not None else None
+    current = {r.as_of: r for r in item.reports if r.target_id == scope}
+    for spec in specs:
+        fields = {
+            "achieved": as_quantity(spec.achieved),
+            "approximate": spec.approximate,
+            "ratio": as_quantity(spec.ratio),
+            "note": spec.note,
+            "problems": spec.problems,
+            "next_steps": spec.next,
+            "figures": [_figure(f) for f in spec.figures],
+            "reported_by": spec.by or (item.department_names("lead") or ["—"])[0],
+        }
+        row = current.get(spec.as_of)
+        if row is None:
+            row = ProgressReport(as_of=spec.as_of, target_id=scope, **fields)
+            item.reports.append(row)
+            summary.count("progress reports", created=True)
+        elif assign(row, fields):
+            summary.count("progress reports", created=False)
+
+
+def _figure(figure: Any) -> dict[str, Any]:
+    value = as_quantity(figure.value)
+    return {
+        "label": figure.label,
+        "value": str(value),
+        "unit": figure.unit,
+        "approximate": figure.approximate,
+    }

@@ -1,0 +1,171 @@
+"""Use case: load or update a programme from a checked programme file, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import Department, Item, ItemDepartment, Programme, Project, Target
+from services.load_parts import apply_item_reports, apply_project, apply_target_fields
+from services.programme_file.checks import project_numbers
+from services.programme_file.reader import ProgrammeFile
+from services.programme_file.schema import DepartmentSpec, ItemSpec
+
+
+@dataclass
+class LoadSummary:
+    """What a load changed (or would change, on a dry run)."""
+
+    programme: str
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, kind: str, created: bool) -> None:
+        """Count one created or updated row of a kind."""
+        book = self.created if created else self.updated
+        book[kind] = book.get(kind, 0) + 1
+
+    @property
+    def changed(self) -> bool:
+        """True when anything was (or would be) written."""
+        return bool(self.created or self.updated)
+
+
+def load_programme(
+    session: Session, file: ProgrammeFile, actor: str, today: date, dry_run: bool = False
+) -> LoadSummary:
+    """Create or update the programme of a file; commit once, or roll back on a dry run."""
+    spec = file.spec
+    summary = LoadSummary(spec.programme.code, dry_run=dry_run)
+    departments = _departments(session, spec.departments, summary)
+    programme = _programme(session, file, summary)
+    items = {i.number: i for i in programme.items}
+    for item_spec in spec.items:
+        item = items.get(item_spec.number)
+        if item is None:
+            item = Item(number=item_spec.number, title=item_spec.title, programme=programme)
+            session.add(item)
+            summary.count("items", created=True)
+        _item(session, item, item_spec, departments, summary, actor, today)
+    for number in sorted(set(items) - {i.number for i in spec.items}):
+        summary.warnings.append(f"第{number}项不在文件中，已保留（不会删除已有记录）")
+    if summary.changed and file.checksum:
+        programme.source_checksum = file.checksum
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    return summary
+
+
+def _departments(
+    session: Session, specs: list[DepartmentSpec], summary: LoadSummary
+) -> dict[str, Department]:
+    existing = {d.name: d for d in session.scalars(select(Department))}
+    for spec in specs:
+        dept = existing.get(spec.name)
+        fields = {"is_group": spec.group, "head": spec.head, "email": spec.email}
+        if dept is None:
+            dept = Department(name=spec.name, **fields)
+            session.add(dept)
+            existing[spec.name] = dept
+            summary.count("departments", created=True)
+        elif assign(dept, fields):
+            summary.count("departments", created=False)
+    return existing
+
+
+def _programme(session: Session, file: ProgrammeFile, summary: LoadSummary) -> Programme:
+    head = file.spec.programme
+    fields = {
+        "name": head.name,
+        "year": head.year,
+        "district": head.district,
+        "city": head.city,
+        "issuer": head.issuer,
+    }
+    programme = session.scalars(
+        select(Programme)
+        .where(Programme.code == head.code)
+        .options(
+            selectinload(Programme.items).selectinload(Item.targets),
+            selectinload(Programme.items).selectinload(Item.projects).selectinload(Project.evidence),
+            selectinload(Programme.items).selectinload(Item.reports),
+        )
+    ).one_or_none()
+    if programme is None:
+        programme = Programme(code=head.code, **fields)
+        session.add(programme)
+        summary.count("programmes", created=True)
+    elif assign(programme, fields):
+        summary.count("programmes", created=False)
+    return programme
+
+
+def _item(
+    session: Session,
+    item: Item,
+    spec: ItemSpec,
+    departments: dict[str, Department],
+    summary: LoadSummary,
+    actor: str,
+    today: date,
+) -> None:
+    if assign(item, {"title": spec.title, "leader": spec.leader}) and item.id is not None:
+        summary.count("items", created=False)
+    _roles(item, spec, departments, summary, is_new=item.id is None)
+    targets = {t.position: t for t in item.targets}
+    projects = {p.number: p for p in item.projects}
+    numbers = iter(project_numbers(spec))
+    for position, target_spec in enumerate(spec.targets, start=1):
+        target = targets.get(position)
+        if target is None:
+            target = Target(position=position, name=target_spec.name)
+            item.targets.append(target)
+            apply_target_fields(target, target_spec)
+            session.flush()
+            summary.count("targets", created=True)
+        elif apply_target_fields(target, target_spec):
+            summary.count("targets", created=False)
+        for project_spec in target_spec.projects:
+            apply_project(session, item, target, projects, next(numbers), project_spec, summary, actor, today)
+        apply_item_reports(item, target, target_spec.reports, summary)
+    apply_item_reports(item, None, spec.reports, summary)
+
+
+def _roles(
+    item: Item, spec: ItemSpec, departments: dict[str, Department], summary: LoadSummary, is_new: bool
+) -> None:
+    wanted = [("lead", n) for n in spec.lead] + [("cooperating", n) for n in spec.cooperating]
+    current = {(d.role, d.department.name): d for d in item.departments}
+    if list(current) == wanted:
+        return
+    for key, row in current.items():
+        if key not in wanted:
+            item.departments.remove(row)
+    for position, (role, name) in enumerate(wanted):
+        row = current.get((role, name))
+        if row is None:
+            item.departments.append(
+                ItemDepartment(role=role, department=departments[name], position=position)
+            )
+        else:
+            row.position = position
+    if not is_new:
+        summary.count("item departments", created=False)
+
+
+def assign(obj: Any, fields: dict[str, Any]) -> bool:
+    """Set only the fields whose value differs; return True when anything changed."""
+    changed = False
+    for name, value in fields.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed

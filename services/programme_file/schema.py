@@ -1,0 +1,114 @@
+"""The shape of a programme file, as pydantic models (field names are the YAML keys)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+Qty = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=17, decimal_places=4)]
+StageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors, so a typo never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ProgrammeHead(Strict):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    name: Short
+    year: Annotated[int, Field(ge=2000, le=2100)]
+    district: Name | None = None
+    city: Name | None = None
+    issuer: Short | None = None
+
+
+class DepartmentSpec(Strict):
+    name: Name
+    group: bool = False
+    head: Name | None = None
+    email: Short | None = None
+
+
+class EvidenceSpec(Strict):
+    kind: Name
+    ref: Short
+    date: date
+
+
+class Figure(Strict):
+    label: Short
+    value: Qty
+    unit: Name | None = None
+    approximate: bool = False
+
+
+class ReportSpec(Strict):
+    as_of: date
+    achieved: Qty | None = None
+    approximate: bool = False
+    ratio: Annotated[Decimal, Field(ge=0, le=10)] | None = None
+    note: Text | None = None
+    problems: Text | None = None
+    next: Text | None = None
+    figures: list[Figure] = []
+    by: Name | None = None
+
+
+class ProjectSpec(Strict):
+    number: Annotated[int, Field(ge=1, le=100000)] | None = None
+    name: Short
+    quantity: Qty | None = None
+    stage: StageText = "立项"
+    suspended_from: StageText | None = None
+    reason: Text | None = None
+    phrase: Short | None = None
+    note: Text | None = None
+    planned: dict[StageText, date] = {}
+    actual: dict[StageText, date] = {}
+    evidence: list[EvidenceSpec] = []
+
+
+class MilestoneSpec(Strict):
+    period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
+    ratio: Annotated[Decimal, Field(ge=0, le=1)]
+    note: Text | None = None
+
+
+class TargetSpec(Strict):
+    name: Short
+    quantity: Qty | None = None
+    unit: Name | None = None
+    bound: Literal["exact", "at_least", "milestone"] = "exact"
+    counts_at: StageText = "完工"
+    noun: Name | None = None
+    phrases: dict[StageText, Short] = {}
+    requires: dict[StageText, list[Short]] | None = None
+    due: date | None = None
+    milestones: list[MilestoneSpec] = []
+    projects: list[ProjectSpec] = []
+    reports: list[ReportSpec] = []
+
+
+class ItemSpec(Strict):
+    number: Annotated[int, Field(ge=1, le=10000)]
+    title: Title
+    leader: Name | None = None
+    lead: Annotated[list[Name], Field(min_length=1)]
+    cooperating: list[Name] = []
+    targets: list[TargetSpec] = []
+    reports: list[ReportSpec] = []
+
+
+class ProgrammeSpec(Strict):
+    programme: ProgrammeHead
+    departments: list[DepartmentSpec] = []
+    items: Annotated[list[ItemSpec], Field(min_length=1)]

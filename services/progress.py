@@ -1,0 +1,87 @@
+"""Use case: a department reports progress (进展报送) for an item or one of its targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import ProgressReport, Target
+from models.base import as_quantity
+from services.errors import BadInput
+from services.refs import parse_ref, resolve_item, resolve_programme
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    """What a department reports; every field but the reference is optional."""
+
+    ref: str
+    reported_by: str
+    as_of: date
+    done: Decimal | None = None
+    target: int | None = None
+    note: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+    approximate: bool = False
+    programme: str | None = None
+
+
+def record_progress(session: Session, data: ProgressInput, today: date) -> tuple[ProgressReport, bool]:
+    """Create or update the report for (item, target, date); return it and whether it was new."""
+    if data.as_of > today:
+        raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
+    if data.done is not None and (data.done < 0 or not data.done.is_finite() or data.done > Decimal("1e12")):
+        raise BadInput(f"完成数量应为不小于 0 的数字：{data.done}")
+    if data.done is None and not any((data.note, data.problems, data.next_steps)):
+        raise BadInput("请至少报送一项：--done、--note、--problems 或 --next")
+    ref = parse_ref(data.ref)
+    if ref.project is not None:
+        raise BadInput("进展报送针对项目（N）或其指标（--target K），不针对子项目 N.M")
+    item = resolve_item(session, resolve_programme(session, data.programme), ref.item)
+    target = _target(session, item.id, data)
+    target_id = target.id if target else None
+    report = session.scalars(
+        select(ProgressReport).where(
+            ProgressReport.item_id == item.id,
+            ProgressReport.target_id.is_(None)
+            if target_id is None
+            else ProgressReport.target_id == target_id,
+            ProgressReport.as_of == data.as_of,
+        )
+    ).one_or_none()
+    created = report is None
+    if report is None:
+        report = ProgressReport(item_id=item.id, target_id=target_id, as_of=data.as_of, figures=[])
+        session.add(report)
+    report.reported_by = data.reported_by
+    report.approximate = data.approximate
+    if data.done is not None:
+        report.achieved = as_quantity(data.done)
+    for name, value in (("note", data.note), ("problems", data.problems), ("next_steps", data.next_steps)):
+        if value is not None:
+            setattr(report, name, value)
+    session.commit()
+    return report, created
+
+
+def _target(session: Session, item_id: int, data: ProgressInput) -> Target | None:
+    targets = session.scalars(select(Target).where(Target.item_id == item_id).order_by(Target.position)).all()
+    if data.target is not None:
+        for t in targets:
+            if t.position == data.target:
+                return t
+        raise BadInput(f"该项目没有第 {data.target} 个指标；{_choices(targets)}")
+    if data.done is None:
+        return None
+    if len(targets) == 1:
+        return targets[0]
+    raise BadInput(f"该项目有多个指标，请用 --target 指定：{_choices(targets)}")
+
+
+def _choices(targets: list[Target]) -> str:
+    return "；".join(f"{t.position} {t.name}" for t in targets) or "（无指标）"

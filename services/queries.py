@@ -1,0 +1,203 @@
+"""Read use cases: the programme overview, one item, one project, and the audit history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import Item, Programme, Project, Target, Transition
+from services.errors import BadInput
+from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
+from services.views import (
+    achieved,
+    evidence_view,
+    item_head,
+    project_view,
+    qty,
+    report_view,
+    stage_summary,
+    transition_view,
+)
+from states.health import parse_health
+from states.machine import allowed_events
+from states.prerequisites import EvidenceFact, StageRequest, check, requirement_table
+from states.stages import Stage, UnknownStage, parse_stage
+
+RECENT_TRANSITIONS = 5
+
+
+def programme_head(programme: Programme) -> dict[str, Any]:
+    """Code, name, year and district of a programme."""
+    return {
+        "code": programme.code,
+        "name": programme.name,
+        "year": programme.year,
+        "district": programme.district,
+        "city": programme.city,
+        "issuer": programme.issuer,
+    }
+
+
+def list_projects(
+    session: Session,
+    programme_code: str | None,
+    as_of: date,
+    stage: str | None = None,
+    status: str | None = None,
+) -> dict[str, Any]:
+    """Every item of a programme with its projects, optionally filtered by stage or status."""
+    programme = resolve_programme(session, programme_code)
+    try:
+        want_stage = parse_stage(stage).code if stage else None
+        want_status = parse_health(status).name if status else None
+    except (UnknownStage, ValueError) as exc:
+        raise BadInput(str(exc)) from exc
+    items = session.scalars(
+        select(Item)
+        .where(Item.programme_id == programme.id)
+        .order_by(Item.number)
+        .options(selectinload(Item.targets), selectinload(Item.projects))
+    ).all()
+    out = []
+    for item in items:
+        targets = {t.id: t for t in item.targets}
+        projects = [project_view(p, item.number, targets[p.target_id], as_of) for p in item.projects]
+        projects = [
+            p
+            for p in projects
+            if (not want_stage or p["stage"] == want_stage)
+            and (not want_status or p["status"] == want_status)
+        ]
+        if projects or not (want_stage or want_status):
+            out.append({**item_head(item), "projects": projects})
+    return {"programme": programme_head(programme), "as_of": as_of.isoformat(), "items": out}
+
+
+def show(session: Session, ref_text: str, programme_code: str | None, as_of: date) -> dict[str, Any]:
+    """An item (`N`) with targets and stage counts, or a project (`N.M`) with its next prerequisites."""
+    programme = resolve_programme(session, programme_code)
+    ref = parse_ref(ref_text)
+    if ref.project is None:
+        return show_item(session, programme, ref.item, as_of)
+    return show_project(session, programme, ref_text, as_of)
+
+
+def show_item(session: Session, programme: Programme, number: int, as_of: date) -> dict[str, Any]:
+    """One item: departments, targets with achieved and stage counts, projects, reports."""
+    item = resolve_item(session, programme, number)
+    targets = []
+    for target in item.targets:
+        projects = [p for p in item.projects if p.target_id == target.id]
+        reports = [r for r in item.reports if r.target_id == target.id]
+        targets.append(
+            {
+                "position": target.position,
+                "name": target.name,
+                "quantity": qty(target.quantity),
+                "unit": target.unit,
+                "bound": target.bound,
+                "counting_stage": target.counting_stage,
+                **achieved(target, projects, reports),
+                "stages": stage_summary(target, projects),
+                "projects": [project_view(p, item.number, target, as_of) for p in projects],
+            }
+        )
+    return {
+        "programme": programme_head(programme),
+        **item_head(item),
+        "targets": targets,
+        "projects": [p for t in targets for p in t["projects"]],
+        "reports": [report_view(r, {t.id: t.position for t in item.targets}) for r in item.reports],
+    }
+
+
+def show_project(session: Session, programme: Programme, ref_text: str, as_of: date) -> dict[str, Any]:
+    """One project: stage, dates, evidence, the next stage's prerequisites met or unmet, recent history."""
+    ref = parse_ref(ref_text)
+    project = resolve_project(session, programme, ref)
+    target: Target = project.target
+    view = project_view(project, ref.item, target, as_of)
+    stage = project.stage_enum
+    nxt = stage.next() if stage.is_main else None
+    next_stage = None
+    if nxt is not None:
+        request = StageRequest(
+            current=stage,
+            target=nxt,
+            at=as_of,
+            today=as_of,
+            current_since=project.actual_on(stage),
+            evidence=tuple(_facts(project)),
+            requirements=requirement_table(target.requirements),
+        )
+        next_stage = {
+            "stage": nxt.code,
+            "stage_label": nxt.label,
+            "prerequisites": [{"label": c.label, "met": c.met, "message": c.message} for c in check(request)],
+        }
+    recent = session.scalars(
+        select(Transition)
+        .where(Transition.project_id == project.id)
+        .order_by(Transition.id.desc())
+        .limit(RECENT_TRANSITIONS)
+    ).all()
+    return {
+        "programme": programme_head(programme),
+        **view,
+        "item": {"ref": str(ref.item), "title": project.item.title},
+        "target_detail": {
+            "position": target.position,
+            "name": target.name,
+            "quantity": qty(target.quantity),
+            "unit": target.unit,
+            "counting_stage": target.counting_stage,
+        },
+        "note": project.note,
+        "dates": {
+            k: {kk: (vv.isoformat() if vv else None) for kk, vv in v.items()}
+            for k, v in project.dates().items()
+        },
+        "evidence": evidence_view(project),
+        "next_stage": next_stage,
+        "allowed_events": allowed_events(stage),
+        "transitions": [transition_view(t, str(ref)) for t in reversed(recent)],
+    }
+
+
+def _facts(project: Project) -> list[EvidenceFact]:
+    return [EvidenceFact(e.kind, e.doc_no, e.issued_on) for e in project.evidence]
+
+
+def history(session: Session, ref_text: str, programme_code: str | None) -> dict[str, Any]:
+    """The full audit trail of a project, or of every project of an item, oldest first."""
+    programme = resolve_programme(session, programme_code)
+    ref = parse_ref(ref_text)
+    query = (
+        select(Transition, Project.number, Item.number)
+        .join(Project, Transition.project_id == Project.id)
+        .join(Item, Project.item_id == Item.id)
+        .order_by(Transition.id)
+    )
+    if ref.project is None:
+        item = resolve_item(session, programme, ref.item)
+        query = query.where(Item.id == item.id)
+    else:
+        project = resolve_project(session, programme, ref)
+        query = query.where(Project.id == project.id)
+    rows = session.execute(query).all()
+    return {
+        "programme": programme_head(programme),
+        "ref": str(ref),
+        "transitions": [transition_view(t, f"{i}.{p}") for t, p, i in rows],
+    }
+
+
+def current_stage(session: Session, ref_text: str, programme_code: str | None) -> Stage | None:
+    """The stage a project is at now (None when the reference is not a project)."""
+    ref = parse_ref(ref_text)
+    if ref.project is None:
+        return None
+    return resolve_project(session, resolve_programme(session, programme_code), ref).stage_enum

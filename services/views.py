@@ -1,0 +1,172 @@
+"""Plain-dict views of the models: the stable JSON contract of `--json` and the web API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from models import Item, ProgressReport, Project, Target, Transition
+from states.health import project_health
+from states.machine import EVENT_LABELS
+from states.prerequisites import kind_label
+from states.stages import MAIN_LINE, Stage
+
+
+def qty(value: Decimal | None) -> int | float | None:
+    """A quantity as a JSON number (integers stay integers)."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def project_view(project: Project, item_number: int, target: Target, as_of: date) -> dict[str, Any]:
+    """The summary of a project every listing shows."""
+    stage = project.stage_enum
+    health = project_health(stage, Stage[target.counting_stage], _planned(project), as_of)
+    return {
+        "ref": f"{item_number}.{project.number}",
+        "name": project.name,
+        "stage": stage.code,
+        "stage_label": stage.label,
+        "phrase": project.stage_phrase or target.phrases.get(stage.code),
+        "status": health.name,
+        "status_label": health.label,
+        "quantity": qty(project.quantity),
+        "unit": target.unit,
+        "target": target.position,
+        "suspended_from": project.suspended_from,
+        "reason": project.stage_reason,
+        "version": project.version,
+    }
+
+
+def _planned(project: Project) -> dict[Stage, date | None]:
+    return {s: project.planned_on(s) for s in MAIN_LINE}
+
+
+def item_head(item: Item) -> dict[str, Any]:
+    """Number, title, leader and departments of an item."""
+    return {
+        "ref": str(item.number),
+        "number": item.number,
+        "title": item.title,
+        "leader": item.leader,
+        "lead": item.department_names("lead"),
+        "cooperating": item.department_names("cooperating"),
+    }
+
+
+def stage_summary(target: Target, projects: Iterable[Project]) -> list[dict[str, Any]]:
+    """Projects of a target grouped by stage and phrase, furthest stage first, in the target's words."""
+    groups: dict[tuple[str, str], list[Project]] = {}
+    for p in projects:
+        phrase = p.stage_phrase or target.phrases.get(p.stage) or f"处于{p.stage_enum.label}阶段"
+        groups.setdefault((p.stage, phrase), []).append(p)
+    order = {s.code: -s.rank for s in MAIN_LINE} | {"suspended": 1, "cancelled": 2}
+    rows = []
+    for (stage, phrase), members in sorted(groups.items(), key=lambda kv: order[kv[0][0]]):
+        quantity = sum((p.quantity or Decimal(0)) for p in members)
+        count = len(members)
+        if target.noun:
+            text = f"{count} {target.noun}{_join(phrase)}"
+        else:
+            text = f"{qty(quantity)} {target.unit or '个'}{_join(phrase)}"
+        rows.append(
+            {
+                "stage": stage,
+                "stage_label": Stage[stage].label,
+                "phrase": phrase,
+                "count": count,
+                "quantity": qty(quantity),
+                "text": text,
+            }
+        )
+    return rows
+
+
+def _join(phrase: str) -> str:
+    return f" {phrase}" if phrase[:1].isdigit() else phrase
+
+
+def achieved(target: Target, projects: list[Project], reports: list[ProgressReport]) -> dict[str, Any]:
+    """Achieved quantity: projects at or past the counting stage, else the latest reported figure."""
+    counting = Stage[target.counting_stage]
+    measured = [p for p in projects if p.quantity is not None]
+    latest = max(
+        (r for r in reports if r.achieved is not None or r.ratio is not None),
+        key=lambda r: r.as_of,
+        default=None,
+    )
+    if measured:
+        value = sum(
+            (p.quantity for p in measured if p.stage_enum.is_main and p.stage_enum.rank >= counting.rank),
+            Decimal(0),
+        )
+        source = "projects"
+    elif latest is not None and latest.achieved is not None:
+        value, source = latest.achieved, "report"
+    else:
+        value, source = None, None
+    ratio = None
+    if value is not None and target.quantity:
+        ratio = round(float(value / target.quantity), 4)
+    elif latest is not None and latest.ratio is not None:
+        ratio = float(latest.ratio)
+    return {
+        "achieved": qty(value),
+        "achieved_source": source,
+        "ratio": ratio,
+        "approximate": bool(source == "report" and latest is not None and latest.approximate),
+    }
+
+
+def report_view(report: ProgressReport, positions: dict[int, int]) -> dict[str, Any]:
+    """A progress report as the department filed it (`positions` maps target ids to positions)."""
+    return {
+        "as_of": report.as_of.isoformat(),
+        "target": positions.get(report.target_id) if report.target_id else None,
+        "achieved": qty(report.achieved),
+        "approximate": report.approximate,
+        "ratio": qty(report.ratio),
+        "note": report.note,
+        "problems": report.problems,
+        "next": report.next_steps,
+        "figures": report.figures,
+        "by": report.reported_by,
+    }
+
+
+def transition_view(t: Transition, ref: str) -> dict[str, Any]:
+    """One audit row."""
+    return {
+        "ref": ref,
+        "id": t.id,
+        "event": t.event,
+        "event_label": EVENT_LABELS.get(t.event, t.event),
+        "from_stage": t.from_stage,
+        "from_label": Stage[t.from_stage].label if t.from_stage else None,
+        "to_stage": t.to_stage,
+        "to_label": Stage[t.to_stage].label,
+        "actor": t.actor,
+        "on": t.occurred_on.isoformat(),
+        "recorded_at": t.recorded_at.isoformat(timespec="seconds"),
+        "reason": t.reason,
+        "evidence": t.evidence,
+        "source": t.source,
+    }
+
+
+def evidence_view(project: Project) -> list[dict[str, Any]]:
+    """The documents recorded for a project."""
+    return [
+        {
+            "kind": e.kind,
+            "kind_label": kind_label(e.kind),
+            "doc_no": e.doc_no,
+            "date": e.issued_on.isoformat(),
+            "recorded_by": e.recorded_by,
+        }
+        for e in project.evidence
+    ]
