@@ -1,0 +1,130 @@
+"""Shared fixtures: a fresh, migrated database per test on SQLite and, when configured, PostgreSQL.
+
+Set SHISHI_TEST_DATABASE_URL to a PostgreSQL server URL (any database on it; we connect to it only
+to create and drop our own databases). With SHISHI_REQUIRE_POSTGRES=1 (as in CI) an unreachable
+server is an error instead of a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from models.db import Database
+from models.migrate import upgrade
+from models.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "changning-2020.yaml"
+PG_URL = os.environ.get("SHISHI_TEST_DATABASE_URL", "")
+REQUIRE_PG = os.environ.get("SHISHI_REQUIRE_POSTGRES") == "1"
+
+
+@dataclass
+class PgServer:
+    """Creates databases on the test PostgreSQL server, from one migrated template."""
+
+    admin_url: str
+    prefix: str
+    template: str | None = None
+    made: list[str] = field(default_factory=list)
+
+    def _admin(self):
+        return create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+
+    def create(self, template: str | None = None) -> str:
+        name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
+        engine = self._admin()
+        with engine.connect() as conn:
+            suffix = f" TEMPLATE {template}" if template else ""
+            conn.execute(text(f"CREATE DATABASE {name}{suffix}"))
+        engine.dispose()
+        self.made.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        engine = self._admin()
+        with engine.connect() as conn:
+            for name in reversed(self.made):
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer | None]:
+    """The PostgreSQL server for this run, with a migrated template database; None when not configured."""
+    if not PG_URL:
+        if REQUIRE_PG:
+            pytest.exit("SHISHI_REQUIRE_POSTGRES=1 but SHISHI_TEST_DATABASE_URL is not set", returncode=3)
+        yield None
+        return
+    server = PgServer(PG_URL, f"shishi_t{os.getpid()}")
+    try:
+        url = server.create()
+    except Exception as exc:
+        if REQUIRE_PG:
+            pytest.exit(f"PostgreSQL required but unreachable: {exc}", returncode=3)
+        yield None
+        return
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    server.template = make_url(url).database
+    try:
+        yield server
+    finally:
+        server.drop_all()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies."""
+    path = tmp_path_factory.mktemp("template") / "shishi.db"
+    db = Database(f"sqlite:///{path}")
+    upgrade(db)
+    db.dispose()
+    return path
+
+
+def _backends() -> list:
+    return ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=_backends())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """URL of a fresh, migrated, empty database on each configured backend."""
+    if request.param == "sqlite":
+        target = tmp_path / "shishi.db"
+        shutil.copy(sqlite_template, target)
+        return f"sqlite:///{target}"
+    server = request.getfixturevalue("pg_server")
+    if server is None:
+        pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
+    return server.create(template=server.template)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    """A Database on a fresh schema."""
+    database = Database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Environment that points the CLI at the test database and a private data directory."""
+    values = {"SHISHI_DATABASE_URL": db_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    yield values
+    get_settings.cache_clear()
