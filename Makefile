@@ -1,0 +1,47 @@
+# Shishi — two commands for a newcomer: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+EXAMPLE := examples/changning-2020.yaml
+
+.PHONY: demo test install dev lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev
+
+## demo: the main job on the embedded default (a SQLite file under ./shishi-data)
+demo: install
+	$(BIN)/shishi init
+	$(BIN)/shishi load $(EXAMPLE)
+	$(BIN)/shishi list --as-of 2020-09-30
+	$(BIN)/shishi show 2 --as-of 2020-09-30
+	$(BIN)/shishi show 2.8 --as-of 2020-09-30
+
+## test: lint, then the whole suite (PostgreSQL too when SHISHI_TEST_DATABASE_URL is set)
+test: dev
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) shishi-data .pytest_cache .ruff_cache .hypothesis *.egg-info
