@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from services.lifecycle import StageChanged
-from services.loading import LoadSummary
 from states.machine import EVENT_LABELS
+
+if TYPE_CHECKING:
+    from services.lifecycle import StageChanged
+    from services.loading import LoadSummary
 
 KIND_ZH = {
     "programmes": "计划",

@@ -35,8 +35,14 @@ def _race(db_url: str, ref: str, actors: list[str]) -> list[object]:
             with own.read() as session:
                 expected = current_stage(session, ref, None)
             barrier.wait(timeout=30)
-            request = StageChange(ref=ref, event="advance", actor=actor, expected_stage=expected,
-                                  evidence=(ACCEPTANCE,), at=TODAY)
+            request = StageChange(
+                ref=ref,
+                event="advance",
+                actor=actor,
+                expected_stage=expected,
+                evidence=(ACCEPTANCE,),
+                at=TODAY,
+            )
             with own.write() as session:
                 results[index] = change_stage(session, request, TODAY)
         except Conflict as exc:
@@ -60,14 +66,18 @@ def test_two_admins_advancing_one_project_at_once_exactly_one_succeeds(db: Datab
     assert len(successes) == 1 and len(conflicts) == 1, results
     assert "并发冲突" in str(conflicts[0]) or "同时修改" in str(conflicts[0])
     with db.read() as session:
-        advances = session.scalar(select(func.count()).select_from(Transition).where(Transition.event == "advance"))
+        advances = session.scalar(
+            select(func.count()).select_from(Transition).where(Transition.event == "advance")
+        )
         assert advances == 1
         assert current_stage(session, "2.8", None).code == "completed"
 
 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(db: Database) -> None:
     _load(db)
-    request = StageChange(ref="2.9", event="suspend", actor="王五", reason="整改", expected_version=99, at=TODAY)
+    request = StageChange(
+        ref="2.9", event="suspend", actor="王五", reason="整改", expected_version=99, at=TODAY
+    )
     with db.write() as session:
         try:
             change_stage(session, request, TODAY)
