@@ -19,13 +19,7 @@ from states.stages import Stage
 NEEDS_REASON = (Event.suspend, Event.cancel, Event.revert)
 
 
-@dataclass(frozen=True)
-class EvidenceInput:
-    """A document named on the command line or a form: kind code, 文号, date."""
-
-    kind: str
-    doc_no: str
-    issued_on: date
+EvidenceInput = EvidenceFact  # a document named by a user is the fact the rules check
 
 
 @dataclass(frozen=True)
