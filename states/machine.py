@@ -80,7 +80,14 @@ def _transitions() -> list[dict[str, Any]]:
                 "after": _forget_source,
             }
         )
-    rows.append({"trigger": Event.cancel, "source": [*MAIN_LINE, Stage.suspended], "dest": Stage.cancelled})
+    rows.append(
+        {
+            "trigger": Event.cancel,
+            "source": [*MAIN_LINE, Stage.suspended],
+            "dest": Stage.cancelled,
+            "after": _forget_source,
+        }
+    )
     return rows
 
 
@@ -110,7 +117,7 @@ def fire(event: str, token: StageToken) -> StageToken:
             MACHINE.remove_model(model)
     if not done:
         raise IllegalTransition(_refusal(event, token))
-    return model
+    return StageToken(model.state, model.suspended_from)
 
 
 def allowed_events(stage: Stage) -> list[str]:
@@ -125,6 +132,8 @@ def _refusal(event: str, token: StageToken) -> str:
     if token.state is Stage.suspended and event in (Event.advance, Event.revert):
         left = token.suspended_from.label if token.suspended_from else "?"
         return f"项目已暂停（自“{left}”），请先恢复再{label}"
+    if event == Event.resume and token.state is Stage.suspended:
+        return "暂停前所处阶段未记录，无法恢复；请由管理员核实"
     if event == Event.resume:
         return f"项目当前为“{token.state.label}”，未暂停，无需恢复"
     if event == Event.advance and token.state is Stage.operating:

@@ -11,7 +11,7 @@ _PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
 
 def period_end(period: str) -> date:
     """Last day of a period written `2020-06` (a month) or `2020-Q3` (a quarter)."""
-    match = _PERIOD.match(period)
+    match = _PERIOD.fullmatch(period)
     if match is None:
         raise ValueError(f"期间格式应为 YYYY-MM 或 YYYY-Qn：{period}")
     year = int(match.group(1))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from states.stages import Stage
+from states.stages import Stage, parse_stage
 
 EVIDENCE_KINDS: dict[str, str] = {
     "approval": "立项批复",
@@ -102,7 +102,7 @@ def requirement_table(overrides: Mapping[str, Iterable[str]] | None) -> dict[Sta
     """The default table with a target's per-stage overrides applied (stage → list of specs)."""
     table = dict(DEFAULT_REQUIREMENTS)
     for stage_code, specs in (overrides or {}).items():
-        table[Stage[stage_code]] = tuple(parse_requirement(s) for s in specs)
+        table[parse_stage(stage_code)] = tuple(parse_requirement(s) for s in specs)
     return table
 
 
