@@ -52,9 +52,13 @@ def _departments(spec: ProgrammeSpec, problems: list[Problem]) -> set[str]:
 
 def _item(item: ItemSpec, path: Path, known: set[str], today: date) -> Iterator[Problem]:
     for role in ("lead", "cooperating"):
+        named: set[str] = set()
         for j, name in enumerate(getattr(item, role)):
             if name not in known:
                 yield (*path, role, j), f"未知部门“{name}”：请先在 departments 中声明"
+            if name in named:
+                yield (*path, role, j), f"部门“{name}”重复列出"
+            named.add(name)
     seen: dict[int, str] = {}
     numbers = iter(project_numbers(item))
     for t, target in enumerate(item.targets):

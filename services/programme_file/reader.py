@@ -22,7 +22,9 @@ _PYDANTIC_ZH = {
     "int_from_float": "应为整数",
     "decimal_parsing": "应为数字",
     "decimal_type": "应为数字",
-    "decimal_max_digits": "数字位数过多",
+    "decimal_max_digits": "数字位数过多（最多 15 位有效数字）",
+    "decimal_whole_digits": "整数位数过多",
+    "date_from_datetime_inexact": "应为日期（YYYY-MM-DD），不能带时间",
     "decimal_max_places": "小数位数过多（最多 4 位）",
     "greater_than_equal": "不能小于下限（不能为负数）",
     "less_than_equal": "超出上限",
@@ -63,9 +65,9 @@ def read_programme_file(path: str | FsPath, today: date) -> ProgrammeFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ProgrammeFileError(
-            [FileProblem(name, 1, "", "文件不是 UTF-8 编码（file is not UTF-8）")]
-        ) from exc
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = FileProblem(name, line, "", "文件不是 UTF-8 编码（file is not UTF-8）")
+        raise ProgrammeFileError([problem]) from exc
     return parse_programme_text(text, name, today, hashlib.sha256(raw).hexdigest())
 
 
@@ -93,7 +95,7 @@ def _shape_problems(exc: ValidationError, name: str, lines: dict) -> list[FilePr
     problems = []
     for err in exc.errors(include_url=False):
         path = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        zh = _PYDANTIC_ZH.get(err["type"])
-        message = f"{zh}（{err['msg']}）" if zh else err["msg"]
+        zh = _PYDANTIC_ZH.get(err["type"], "取值不符合要求")
+        message = f"{zh}（{err['msg']}）"
         problems.append(FileProblem(name, line_of(lines, path), render_path(path), message))
     return problems

@@ -12,7 +12,7 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
-Qty = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=17, decimal_places=4)]
+Qty = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=15, decimal_places=4)]
 StageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
 
 

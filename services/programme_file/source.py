@@ -20,25 +20,59 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path, int]]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        raise ProgrammeFileError([_yaml_problem(exc, filename)]) from exc
+        raise ProgrammeFileError([_yaml_problem(exc, filename, text)]) from exc
     if node is None:
         raise ProgrammeFileError([FileProblem(filename, 1, "", "文件为空（file is empty）")])
     lines: dict[Path, int] = {}
     problems: list[FileProblem] = []
-    _walk(node, (), lines, problems, filename)
+    _walk(node, (), lines, problems, filename, set())
     if problems:
         raise ProgrammeFileError(problems)
     try:
         data = yaml.load(text, Loader=_Loader)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        raise ProgrammeFileError([_yaml_problem(exc, filename)]) from exc
+        raise ProgrammeFileError([_bad_scalar(node, filename) or _yaml_problem(exc, filename, text)]) from exc
     return data, lines
 
 
+def _bad_scalar(root: yaml.Node, filename: str) -> FileProblem | None:
+    """Find the scalar (a date like 2020-02-30) that YAML parses but cannot construct."""
+    loader = _Loader("")
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+                return FileProblem(
+                    filename, node.start_mark.line + 1, "", f"无法识别的值“{node.value}”：{exc}"
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in node.value for v in pair)
+    return None
+
+
 def _walk(
-    node: yaml.Node, path: Path, lines: dict[Path, int], problems: list[FileProblem], filename: str
+    node: yaml.Node,
+    path: Path,
+    lines: dict[Path, int],
+    problems: list[FileProblem],
+    filename: str,
+    open_nodes: set[int],
 ) -> None:
     lines[path] = node.start_mark.line + 1
+    if id(node) in open_nodes:
+        problems.append(
+            FileProblem(filename, lines[path], render_path(path), "YAML 别名循环引用自身（recursive alias）")
+        )
+        return
+    open_nodes = open_nodes | {id(node)}
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -56,18 +90,26 @@ def _walk(
                 continue
             seen[key] = line
             lines[(*path, key)] = line
-            _walk(value_node, (*path, key), lines, problems, filename)
+            _walk(value_node, (*path, key), lines, problems, filename, open_nodes)
             lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            _walk(child, (*path, index), lines, problems, filename)
+            _walk(child, (*path, index), lines, problems, filename, open_nodes)
 
 
-def _yaml_problem(exc: Exception, filename: str) -> FileProblem:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+def _yaml_problem(exc: Exception, filename: str, text: str) -> FileProblem:
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    mark = problem_mark or context_mark
     line = mark.line + 1 if mark is not None else 1
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text[: exc.position].count("\n") + 1
     detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return FileProblem(filename, line, "", f"YAML 格式错误（malformed YAML）：{detail}")
+    message = f"YAML 格式错误（malformed YAML）：{detail}"
+    if context_mark is not None and context_mark.line + 1 != line:
+        context = getattr(exc, "context", None) or ""
+        message += f"；{context}，始于第 {context_mark.line + 1} 行（line {context_mark.line + 1}）"
+    return FileProblem(filename, line, "", message)
 
 
 def render_path(path: Path) -> str:
