@@ -17,6 +17,14 @@ from states.prerequisites import EvidenceFact, StageRequest, kind_label, require
 from states.stages import Stage
 
 NEEDS_REASON = (Event.suspend, Event.cancel, Event.revert)
+MAX_NAME = 100
+MAX_DOC_NO = 200
+
+
+def check_evidence_text(ev: EvidenceFact) -> None:
+    """Refuse an empty or over-long 文号 before anything is written."""
+    if not ev.doc_no.strip() or len(ev.doc_no) > MAX_DOC_NO:
+        raise BadInput(f"请写明文号（--ref，不超过 {MAX_DOC_NO} 字）")
 
 
 EvidenceInput = EvidenceFact  # a document named by a user is the fact the rules check
@@ -97,8 +105,10 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
 def _check_request(request: StageChange) -> None:
     if request.event not in Event.all:
         raise BadInput(f"未知操作“{request.event}”；可用：{'、'.join(Event.all)}")
-    if not request.actor.strip():
-        raise BadInput("请用 --by 写明操作人")
+    if not request.actor.strip() or len(request.actor) > MAX_NAME:
+        raise BadInput(f"请用 --by 写明操作人（不超过 {MAX_NAME} 字）")
+    for ev in request.evidence:
+        check_evidence_text(ev)
     if request.event in NEEDS_REASON and not (request.reason or "").strip():
         raise BadInput(f"{EVENT_LABELS[request.event]}须写明原因（--reason）")
     if request.event == Event.revert and not request.actor_is_admin:
@@ -226,8 +236,9 @@ def record_evidence(
     """Record a document for a project; False when the same kind and 文号 was already there."""
     if evidence.issued_on > today:
         raise BadInput(f"要件日期 {evidence.issued_on} 晚于今天 {today}")
-    if not evidence.doc_no.strip():
-        raise BadInput("请写明文号（--ref）")
+    check_evidence_text(evidence)
+    if not actor.strip() or len(actor) > MAX_NAME:
+        raise BadInput(f"登记人不能为空且不超过 {MAX_NAME} 字")
     programme = resolve_programme(session, programme_code)
     project = resolve_project(session, programme, parse_ref(ref_text), lock=True)
     if any(e.kind == evidence.kind and e.doc_no == evidence.doc_no for e in project.evidence):

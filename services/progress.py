@@ -33,10 +33,12 @@ class ProgressInput:
 
 def record_progress(session: Session, data: ProgressInput, today: date) -> tuple[ProgressReport, bool]:
     """Create or update the report for (item, target, date); return it and whether it was new."""
+    if not data.reported_by.strip() or len(data.reported_by) > 100:
+        raise BadInput("报送人不能为空且不超过 100 字")
     if data.as_of > today:
         raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
-    if data.done is not None and (data.done < 0 or not data.done.is_finite() or data.done > Decimal("1e12")):
-        raise BadInput(f"完成数量应为不小于 0 的数字：{data.done}")
+    if data.done is not None and not _plausible(data.done):
+        raise BadInput(f"完成数量应为 0 至 1 万亿之间、最多 4 位小数的数字：{data.done}")
     if data.done is None and not any((data.note, data.problems, data.next_steps)):
         raise BadInput("请至少报送一项：--done、--note、--problems 或 --next")
     ref = parse_ref(data.ref)
@@ -67,6 +69,14 @@ def record_progress(session: Session, data: ProgressInput, today: date) -> tuple
             setattr(report, name, value)
     session.commit()
     return report, created
+
+
+def _plausible(value: Decimal) -> bool:
+    """Finite, not negative, at most 1e12 and at most 4 decimal places."""
+    if not value.is_finite() or value < 0 or value > Decimal("1e12"):
+        return False
+    exponent = value.normalize().as_tuple().exponent
+    return isinstance(exponent, int) and exponent >= -4
 
 
 def _target(session: Session, item_id: int, data: ProgressInput) -> Target | None:

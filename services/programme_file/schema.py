@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
@@ -86,10 +87,10 @@ class MilestoneSpec(Strict):
 class TargetSpec(Strict):
     name: Short
     quantity: Qty | None = None
-    unit: Name | None = None
+    unit: Word | None = None
     bound: Literal["exact", "at_least", "milestone"] = "exact"
     counts_at: StageText = "完工"
-    noun: Name | None = None
+    noun: Word | None = None
     phrases: dict[StageText, Short] = {}
     requires: dict[StageText, list[Short]] | None = None
     due: date | None = None
