@@ -1,6 +1,7 @@
 """SQLAlchemy models, the database handle and migrations."""
 
 from models.base import Base
+from models.health import HealthSnapshot, StatusOverride
 from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
 from models.project import Evidence, ProgressReport, Project, Transition
 
@@ -8,12 +9,14 @@ __all__ = [
     "Base",
     "Department",
     "Evidence",
+    "HealthSnapshot",
     "Item",
     "ItemDepartment",
     "Milestone",
     "Programme",
     "ProgressReport",
     "Project",
+    "StatusOverride",
     "Target",
     "Transition",
 ]

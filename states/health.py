@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import enum
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from states.stages import MAIN_LINE, Stage
@@ -55,3 +57,76 @@ def project_health(
     if overdue:
         return Health.late
     return Health.not_started if stage is Stage.approved else Health.on_track
+
+
+SEVERITY: tuple[Health, ...] = (
+    Health.late,
+    Health.slow,
+    Health.suspended,
+    Health.not_started,
+    Health.on_track,
+    Health.done,
+    Health.exceeded,
+    Health.cancelled,
+)
+
+
+def time_share(year: int, as_of: date) -> float:
+    """Share of the programme year elapsed on a date: 9/12 on 30 September, 0 before, 1 after."""
+    if as_of.year < year:
+        return 0.0
+    if as_of.year > year:
+        return 1.0
+    days = calendar.monthrange(as_of.year, as_of.month)[1]
+    return round((as_of.month - 1 + as_of.day / days) / 12, 6)
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """What the nightly aggregate knows about one target on one date."""
+
+    planned: float | None
+    achieved: float | None
+    reported_ratio: float | None
+    expected: float
+    projects: int = 0
+    suspended: int = 0
+    cancelled: int = 0
+    late: int = 0
+    started: int = 0
+
+
+def target_progress(facts: TargetFacts) -> float | None:
+    """Achieved over planned, else the reported ratio, else None."""
+    if facts.achieved is not None and facts.planned:
+        return facts.achieved / facts.planned
+    return facts.reported_ratio
+
+
+def target_health(facts: TargetFacts) -> Health:
+    """The status word of a target (see DESIGN, schedule health)."""
+    if facts.projects and facts.cancelled == facts.projects:
+        return Health.cancelled
+    if facts.projects and facts.suspended and facts.suspended + facts.cancelled == facts.projects:
+        return Health.suspended
+    progress = target_progress(facts)
+    if progress is not None and progress >= 1:
+        exceeded = facts.achieved is not None and facts.planned is not None and facts.achieved > facts.planned
+        return Health.exceeded if exceeded or progress > 1 else Health.done
+    if facts.late:
+        return Health.late
+    if not progress and not facts.started:
+        return Health.not_started
+    return Health.on_track if (progress or 0) >= facts.expected else Health.slow
+
+
+def rollup(statuses: list[Health]) -> Health:
+    """The status of a group: its most severe member (all 终止 → 终止; all done → 已完成/超额完成)."""
+    if not statuses:
+        return Health.not_started
+    live = [s for s in statuses if s is not Health.cancelled]
+    if not live:
+        return Health.cancelled
+    if all(s in (Health.done, Health.exceeded) for s in live):
+        return Health.exceeded if all(s is Health.exceeded for s in live) else Health.done
+    return min(live, key=SEVERITY.index)

@@ -117,7 +117,6 @@ def _get(node: Any, path: tuple) -> Any:
 
 
 PATHS = _paths(BASE)
-KEY_PATHS = [p for p in PATHS if isinstance(p[-1], str)]
 MAPPING_PATHS = [(), *(p for p in PATHS if isinstance(_get(BASE, p), dict))]
 
 INTERESTING = [
@@ -270,7 +269,7 @@ def test_the_unmutated_file_loads(tmp_path: Path) -> None:
 
 
 def budget(examples: int) -> settings:
-    """Hypothesis settings for a test that shares one database across its examples."""
+    """No deadline and no saved examples; the function-scoped fixtures are shared by all examples."""
     return settings(
         max_examples=examples,
         deadline=None,
@@ -332,7 +331,7 @@ def test_a_file_that_passes_the_checks_loads_and_a_second_load_changes_nothing(
         [("set", ("items", 0, "targets", 0, "noun"), "个" * 50)],
         [("set", ("items", 1, "lead"), ["区建管委", "区建管委"]), ("set", ("items", 1, "number"), 3)],
         [("set", ("items", 0, "targets", 0, "quantity"), "918664801510.6386")],
-        [("set", ("items", 0, "reports", 0, "achieved"), "0.0001")],
+        [("set", ("items", 0, "targets", 0, "reports", 0, "achieved"), "0.0001")],
     ],
     ids=[
         "unit-of-50-characters",

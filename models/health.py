@@ -1,0 +1,52 @@
+"""Schedule-health snapshots (序时进度) and status overrides."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, Quantity, Timestamp, utcnow
+
+
+class HealthSnapshot(Base):
+    """One dated result of the nightly recomputation for a programme, item, target or late project."""
+
+    __tablename__ = "health_snapshots"
+    __table_args__ = (UniqueConstraint("programme_id", "as_of", "scope", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    as_of: Mapped[date] = mapped_column(Date, index=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    ref: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    planned: Mapped[Decimal | None] = mapped_column(Quantity)
+    achieved: Mapped[Decimal | None] = mapped_column(Quantity)
+    progress: Mapped[Decimal | None] = mapped_column(Quantity)
+    expected: Mapped[Decimal | None] = mapped_column(Quantity)
+    status: Mapped[str] = mapped_column(String(16))
+    computed_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class StatusOverride(Base):
+    """An administrator's judgement that replaces a computed status; the latest row per ref wins."""
+
+    __tablename__ = "status_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

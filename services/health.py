@@ -1,0 +1,240 @@
+"""Use case: recompute schedule health (序时进度) for a programme on a date and store it as snapshots."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from models import HealthSnapshot, Programme, StatusOverride
+from models.base import utcnow
+from services.health_sql import late_projects, target_rows
+from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
+
+LATE_COLUMNS = (
+    "programme_id",
+    "as_of",
+    "scope",
+    "ref",
+    "item_id",
+    "target_id",
+    "project_id",
+    "status",
+    "computed_status",
+    "reason",
+)
+
+
+@dataclass
+class HealthSummary:
+    """What one recomputation produced for a programme."""
+
+    programme: str
+    as_of: date
+    items: dict[str, str] = field(default_factory=dict)
+    late_projects: int = 0
+    status: str = ""
+
+
+def recompute(session: Session, programme: Programme, as_of: date) -> HealthSummary:
+    """Replace the programme's snapshots for `as_of`; a fixed number of statements, committed once."""
+    share = time_share(programme.year, as_of)
+    overrides = latest_overrides(session, programme.id)
+    session.execute(
+        delete(HealthSnapshot).where(
+            HealthSnapshot.programme_id == programme.id, HealthSnapshot.as_of == as_of
+        )
+    )
+    rows: list[dict[str, Any]] = []
+    items: dict[int, list[tuple[Health, float | None, float, str | None]]] = {}
+    item_numbers: dict[int, int] = {}
+    for r in session.execute(target_rows(programme.id, as_of)).mappings():
+        row, health, progress, expected = _target_row(r, programme.id, as_of, share)
+        rows.append(row)
+        items.setdefault(r["item_id"], []).append((health, progress, expected, row["reason"]))
+        item_numbers[r["item_id"]] = r["item_number"]
+    summary = HealthSummary(programme.code, as_of)
+    item_rows = [
+        _item_row(i, item_numbers[i], parts, programme.id, as_of, overrides) for i, parts in items.items()
+    ]
+    summary.items = {row["ref"]: row["status"] for row in item_rows}
+    rows += item_rows
+    rows.append(_programme_row(item_rows, programme.id, as_of, share, overrides))
+    summary.status = rows[-1]["status"]
+    session.execute(insert(HealthSnapshot.__table__), [_complete(row) for row in rows])
+    late = session.execute(
+        insert(HealthSnapshot).from_select(LATE_COLUMNS, late_projects(programme.id, as_of))
+    )
+    summary.late_projects = late.rowcount or 0
+    _apply_project_overrides(session, programme.id, as_of, overrides)
+    session.commit()
+    return summary
+
+
+SNAPSHOT_FIELDS = (
+    "item_id",
+    "target_id",
+    "project_id",
+    "planned",
+    "achieved",
+    "progress",
+    "expected",
+    "reason",
+    "override_reason",
+)
+
+
+def _complete(row: dict[str, Any]) -> dict[str, Any]:
+    """Give every row the same keys, so the insert is one batched statement."""
+    return {**dict.fromkeys(SNAPSHOT_FIELDS), **row}
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _target_row(
+    r: Any, programme_id: int, as_of: date, share: float
+) -> tuple[dict[str, Any], Health, float | None, float]:
+    achieved = _num(r["counted"]) if r["measured"] else _num(r["reported"])
+    expected = _num(r["milestone_expected"]) or 0.0 if r["milestones"] else share
+    facts = TargetFacts(
+        planned=_num(r["planned"]),
+        achieved=achieved,
+        reported_ratio=_num(r["reported_ratio"]),
+        expected=expected,
+        projects=r["projects"],
+        suspended=r["suspended"],
+        cancelled=r["cancelled"],
+        late=r["late"],
+        started=r["started"],
+    )
+    health = target_health(facts)
+    progress = target_progress(facts)
+    reason = None
+    if health is Health.late:
+        reason = f"{r['late']} 个子项目逾期未到达计划阶段"
+    elif health is Health.slow:
+        reason = f"完成 {progress or 0:.0%}，序时 {expected:.0%}"
+    row = {
+        "programme_id": programme_id,
+        "as_of": as_of,
+        "scope": "target",
+        "ref": f"{r['item_number']}#{r['position']}",
+        "item_id": r["item_id"],
+        "target_id": r["target_id"],
+        "planned": r["planned"],
+        "achieved": _dec(achieved),
+        "progress": _dec(progress),
+        "expected": _dec(expected),
+        "status": health.name,
+        "computed_status": health.name,
+        "reason": reason,
+        "detail": {
+            "projects": r["projects"],
+            "late": r["late"],
+            "suspended": r["suspended"],
+            "approximate": bool(r["approximate"]) and not r["measured"],
+        },
+        "computed_at": utcnow(),
+    }
+    return row, health, progress, expected
+
+
+def _dec(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 4)))
+
+
+def _item_row(
+    item_id: int,
+    number: int,
+    parts: list,
+    programme_id: int,
+    as_of: date,
+    overrides: dict[str, StatusOverride],
+) -> dict[str, Any]:
+    statuses = [p[0] for p in parts]
+    computed = rollup(statuses)
+    progresses = [min(p[1], 1.0) for p in parts if p[1] is not None]
+    expected = [p[2] for p in parts]
+    reasons = [p[3] for p in parts if p[3]]
+    row = {
+        "programme_id": programme_id,
+        "as_of": as_of,
+        "scope": "item",
+        "ref": str(number),
+        "item_id": item_id,
+        "progress": _dec(sum(progresses) / len(progresses)) if progresses else None,
+        "expected": _dec(sum(expected) / len(expected)) if expected else None,
+        "computed_status": computed.name,
+        "reason": "；".join(reasons) or None,
+        "detail": {"targets": dict(Counter(s.name for s in statuses))},
+        "computed_at": utcnow(),
+    }
+    return _with_override(row, overrides)
+
+
+def _programme_row(
+    item_rows: list[dict[str, Any]],
+    programme_id: int,
+    as_of: date,
+    share: float,
+    overrides: dict[str, StatusOverride],
+) -> dict[str, Any]:
+    statuses = [Health[r["status"]] for r in item_rows]
+    progresses = [float(r["progress"]) for r in item_rows if r["progress"] is not None]
+    row = {
+        "programme_id": programme_id,
+        "as_of": as_of,
+        "scope": "programme",
+        "ref": "",
+        "progress": _dec(sum(progresses) / len(progresses)) if progresses else None,
+        "expected": _dec(share),
+        "computed_status": rollup(statuses).name,
+        "reason": None,
+        "detail": {"items": dict(Counter(s.name for s in statuses)), "item_count": len(item_rows)},
+        "computed_at": utcnow(),
+    }
+    return _with_override(row, overrides)
+
+
+def _with_override(row: dict[str, Any], overrides: dict[str, StatusOverride]) -> dict[str, Any]:
+    override = overrides.get(row["ref"])
+    row["status"] = override.status if override and override.status else row["computed_status"]
+    row["override_reason"] = override.reason if override and override.status else None
+    return row
+
+
+def _apply_project_overrides(
+    session: Session, programme_id: int, as_of: date, overrides: dict[str, StatusOverride]
+) -> None:
+    changes = [
+        {"r": ref, "s": o.status, "why": o.reason} for ref, o in overrides.items() if "." in ref and o.status
+    ]
+    if not changes:
+        return
+    session.execute(
+        update(HealthSnapshot)
+        .where(
+            HealthSnapshot.programme_id == programme_id,
+            HealthSnapshot.as_of == as_of,
+            HealthSnapshot.scope == "project",
+            HealthSnapshot.ref == bindparam("r"),
+        )
+        .values(status=bindparam("s"), override_reason=bindparam("why")),
+        changes,
+        execution_options={"synchronize_session": False},
+    )
+
+
+def latest_overrides(session: Session, programme_id: int) -> dict[str, StatusOverride]:
+    """The newest override row per ref (a row without status clears the override)."""
+    rows = session.scalars(
+        select(StatusOverride).where(StatusOverride.programme_id == programme_id).order_by(StatusOverride.id)
+    )
+    return {o.ref: o for o in rows}
