@@ -119,6 +119,7 @@ class Transition(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     source: Mapped[str] = mapped_column(String(16), default="cli")
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
 
     project: Mapped[Project] = relationship(back_populates="transitions")
 

@@ -46,6 +46,7 @@ class StageChange:
     actor_is_admin: bool = True
     source: str = "cli"
     programme: str | None = None
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class StageChanged:
 def change_stage(session: Session, request: StageChange, today: date) -> StageChanged:
     """Check and apply one stage change in one transaction; refuse with every reason, writing nothing."""
     _check_request(request)
+    if request.request_id and (done := _replay(session, request)) is not None:
+        return done
     programme = resolve_programme(session, request.programme)
     ref = parse_ref(request.ref)
     project = resolve_project(session, programme, ref, lock=True)
@@ -124,6 +127,26 @@ def _check_expectations(project: Project, request: StageChange, ref: object) -> 
         raise Conflict(
             f"子项目 {ref} {who}变更为“{project.stage_enum.label}”，本次操作未执行（并发冲突）；请刷新后重试"
         )
+
+
+def _replay(session: Session, request: StageChange) -> StageChanged | None:
+    """The result of a request already applied (a retried task), or None."""
+    t = session.scalars(select(Transition).where(Transition.request_id == request.request_id)).one_or_none()
+    if t is None:
+        return None
+    session.rollback()
+    return StageChanged(
+        request.ref,
+        t.project.name,
+        t.event,
+        Stage[t.from_stage or t.to_stage],
+        Stage[t.to_stage],
+        t.occurred_on,
+        t.actor,
+        t.id,
+        t.project.version,
+        t.evidence,
+    )
 
 
 def _last_transition(project: Project) -> Transition | None:
@@ -212,6 +235,7 @@ def _apply(
         project.set_actual_on(before.state, None)
     project.stage_reason = request.reason if after.state in (Stage.suspended, Stage.cancelled) else None
     transition = Transition(
+        project_id=project.id,
         event=request.event,
         from_stage=before.state.code,
         to_stage=after.state.code,
@@ -220,8 +244,8 @@ def _apply(
         reason=request.reason,
         evidence=used,
         source=request.source,
+        request_id=request.request_id,
     )
-    project.transitions.append(transition)
     return transition
 
 

@@ -1,5 +1,7 @@
 """Schedule health: dated snapshots of the nightly recomputation, and status overrides.
 
+Transitions get a request id, so a retried flow task never applies one request twice.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-28 16:04:46.824669
@@ -17,6 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # plain ADD COLUMN and a unique index: no table rebuild, so the append-only triggers stay
+    op.add_column("transitions", sa.Column("request_id", sa.String(length=64), nullable=True))
+    op.create_index(op.f("ix_transitions_request_id"), "transitions", ["request_id"], unique=True)
     op.create_table(
         "status_overrides",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -89,6 +94,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_transitions_request_id"), table_name="transitions")
+    op.drop_column("transitions", "request_id")  # SQLite 3.35+ drops a column in place
     with op.batch_alter_table("health_snapshots", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_health_snapshots_programme_id"))
         batch_op.drop_index(batch_op.f("ix_health_snapshots_as_of"))
