@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Item, Programme, Project, Target, Transition
+from models import HealthSnapshot, Item, Programme, Project, Target, Transition
 from services.errors import BadInput
+from services.health import latest_overrides
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
 from services.views import (
     achieved,
@@ -21,7 +22,7 @@ from services.views import (
     stage_summary,
     transition_view,
 )
-from states.health import parse_health
+from states.health import Health, parse_health
 from states.machine import allowed_events
 from states.prerequisites import EvidenceFact, StageRequest, check, requirement_table
 from states.stages import Stage, UnknownStage, parse_stage
@@ -108,6 +109,7 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
     return {
         "programme": programme_head(programme),
         **item_head(item),
+        "health": latest_health(session, programme.id, str(item.number), as_of),
         "targets": targets,
         "projects": [p for t in targets for p in t["projects"]],
         "reports": [report_view(r, {t.id: t.position for t in item.targets}) for r in item.reports],
@@ -201,3 +203,50 @@ def current_stage(session: Session, ref_text: str, programme_code: str | None) -
     if ref.project is None:
         return None
     return resolve_project(session, resolve_programme(session, programme_code), ref).stage_enum
+
+
+def latest_health(session: Session, programme_id: int, ref: str, as_of: date) -> dict[str, Any] | None:
+    """The newest schedule-health snapshot of a ref on or before a date, with any pending override."""
+    snap = session.scalars(
+        select(HealthSnapshot)
+        .where(
+            HealthSnapshot.programme_id == programme_id,
+            HealthSnapshot.ref == ref,
+            HealthSnapshot.scope.in_(("item", "project")),
+            HealthSnapshot.as_of <= as_of,
+        )
+        .order_by(HealthSnapshot.as_of.desc())
+        .limit(1)
+    ).first()
+    override = latest_overrides(session, programme_id).get(ref)
+    if snap is None and override is None:
+        return None
+    out: dict[str, Any] = {
+        "as_of": None,
+        "status": None,
+        "status_label": None,
+        "computed_status": None,
+        "progress": None,
+        "expected": None,
+        "reason": None,
+        "override_reason": None,
+    }
+    if snap is not None:
+        out.update(
+            as_of=snap.as_of.isoformat(),
+            status=snap.status,
+            status_label=Health[snap.status].label,
+            computed_status=snap.computed_status,
+            progress=qty(snap.progress),
+            expected=qty(snap.expected),
+            reason=snap.reason,
+            override_reason=snap.override_reason,
+        )
+    if override is not None:
+        out["override"] = {
+            "status": override.status,
+            "reason": override.reason,
+            "actor": override.actor,
+            "at": override.created_at.isoformat(timespec="seconds"),
+        }
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from admin.cli import commands_read, commands_setup, commands_stage
+from admin.cli import commands_flows, commands_read, commands_setup, commands_stage
 
 app = typer.Typer(
     name="shishi",
@@ -17,6 +17,7 @@ app = typer.Typer(
 commands_setup.register(app)
 commands_read.register(app)
 commands_stage.register(app)
+commands_flows.register(app)
 
 
 def main() -> None:

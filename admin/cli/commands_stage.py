@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 import typer
 
-from admin.cli import render
+from admin.cli import orchestrate, render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
-from admin.cli.runtime import database, handles_errors, today
-from services.lifecycle import EvidenceInput, StageChange, change_stage, describe_evidence, record_evidence
+from admin.cli.runtime import database, fail, handles_errors, today
+from services.lifecycle import EvidenceInput, StageChange, describe_evidence, record_evidence
 from services.progress import ProgressInput, record_progress
-from services.queries import current_stage
 
 Ref = Annotated[str, typer.Argument(help="子项目编号 N.M（如 2.3）")]
 By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）")]
@@ -35,16 +35,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> None:
-    db = database()
-    with db.read() as session:
-        expected = current_stage(session, ref, programme)
-    with db.write() as session:
-        result = change_stage(
-            session,
-            StageChange(ref=ref, event=event, actor=by, programme=programme, expected_stage=expected, **kw),  # type: ignore[arg-type]
-            today(),
-        )
-    typer.echo(render.stage_changed(result))
+    database()  # refuse politely before starting Prefect when the schema is missing
+    request = StageChange(
+        ref=ref, event=event, actor=by, programme=programme, request_id=uuid.uuid4().hex, **kw
+    )  # type: ignore[arg-type]
+    result = orchestrate.advance([request], today())[0]
+    if not result["ok"]:
+        lines = [result["message"], *(f"  - {r}" for r in result["reasons"])]
+        fail("\n".join(lines), result["exit_code"])
+    typer.echo(render.stage_changed_dict(result))
 
 
 @handles_errors

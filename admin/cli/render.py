@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from states.machine import EVENT_LABELS
+from states.stages import Stage
 
 if TYPE_CHECKING:
     from services.lifecycle import StageChanged
@@ -70,6 +71,16 @@ def item(data: dict[str, Any]) -> str:
     )
     if data["leader"]:
         lines.append(f"分管领导：{data['leader']}")
+    health = data.get("health")
+    if health and health["status"]:
+        line = f"序时进度（{health['as_of']}）：{health['status_label']}"
+        if health["progress"] is not None:
+            line += f"，完成 {health['progress'] * 100:.0f}%，序时 {health['expected'] * 100:.0f}%"
+        if health["override_reason"]:
+            line += f"（人工认定：{health['override_reason']}）"
+        elif health["reason"]:
+            line += f"（{health['reason']}）"
+        lines.append(line)
     for t in data["targets"]:
         bound = "不少于 " if t["bound"] == "at_least" else ""
         planned = f"{bound}{_num(t['quantity'])} {t['unit'] or ''}".strip()
@@ -148,6 +159,16 @@ def history(data: dict[str, Any]) -> str:
     if not data["transitions"]:
         return f"{data['ref']} 暂无变更记录\n"
     return "\n".join(_transition(t) for t in data["transitions"]) + "\n"
+
+
+def stage_changed_dict(r: dict[str, Any]) -> str:
+    """One line for a successful change, from a flow result."""
+    label = EVENT_LABELS[r["event"]]
+    docs = (
+        "；要件：" + "、".join(f"{e['kind']} {e['doc_no']}" for e in r["evidence"]) if r["evidence"] else ""
+    )
+    move = f"{Stage[r['from_stage']].label} → {Stage[r['to_stage']].label}"
+    return f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
 
 
 def stage_changed(result: StageChanged) -> str:

@@ -1,0 +1,71 @@
+"""Orchestration: `nightly`, `serve`, and the status override `status`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from admin.cli import orchestrate
+from admin.cli.parse import parse_date
+from admin.cli.runtime import database, emit_json, fail, handles_errors
+from services.overrides import set_override
+from states.health import Health
+
+Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the orchestration commands to the app."""
+    app.command("nightly")(nightly)
+    app.command("serve")(serve)
+    app.command("status")(status)
+
+
+@handles_errors
+def nightly(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")] = None,
+    programme: Programme = None,
+    json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """立即运行一次夜间流程：重算序时进度并保存当日快照。"""
+    database()
+    summaries = orchestrate.nightly(parse_date(as_of), programme)
+    if json:
+        emit_json(summaries)
+        return
+    if not summaries:
+        typer.echo("没有该年度的计划，未计算任何内容")
+    for s in summaries:
+        items = "，".join(f"第{ref}项 {Health[st].label}" for ref, st in s["items"].items())
+        typer.echo(
+            f"{s['programme']} {s['as_of']}：{Health[s['status']].label}；{items}；逾期子项目 {s['late_projects']} 个"
+        )
+
+
+@handles_errors
+def serve() -> None:
+    """运行各部署：每晚 02:00（Asia/Shanghai）夜间流程，每 5 分钟投递通知。"""
+    database()
+    orchestrate.serve()
+
+
+@handles_errors
+def status(
+    ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
+    value: Annotated[
+        str | None,
+        typer.Argument(help="状态：已完成、超额完成、按序时推进、慢序时、滞后、未启动、暂停、终止"),
+    ] = None,
+    reason: Annotated[str, typer.Option("--reason", help="原因（必填）")] = "",
+    by: Annotated[str, typer.Option("--by", help="操作人")] = "管理员",
+    clear: Annotated[bool, typer.Option("--clear", help="取消人工认定，恢复计算结果")] = False,
+    programme: Programme = None,
+) -> None:
+    """人工认定状态（附原因），自下一次夜间计算起生效；--clear 取消。"""
+    if (value is None) != clear:
+        fail("请给出状态，或使用 --clear（二者选一）")
+    with database().write() as session:
+        row = set_override(session, ref, None if clear else value, reason, by, programme)
+        shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
+    typer.echo(f"{ref} {shown}（{reason}）；自下一次夜间计算起生效")

@@ -1,0 +1,37 @@
+"""The `advance-stage` flow: apply stage changes, then deliver notifications and regenerate reports."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow, task
+
+from flows.delivery import deliver_outbox
+from flows.reports import regenerate
+from flows.runtime import database
+from services.batch import apply_requests
+from services.lifecycle import StageChange
+
+
+@task(
+    name="apply-stage-changes",
+    task_run_name="apply {label}",
+    retries=2,
+    retry_delay_seconds=[1, 5],
+    cache_policy=None,
+)
+def apply_changes(requests: list[StageChange], today: date, label: str) -> list[dict[str, Any]]:
+    """Each request in its own transaction; retried requests are replayed by their request id."""
+    return apply_requests(database(), requests, today)
+
+
+@flow(name="advance-stage", log_prints=False)
+def advance_stage(requests: list[StageChange], today: date) -> list[dict[str, Any]]:
+    """Apply one or many stage changes; refusals come back as results, never as a crashed run."""
+    label = requests[0].ref if len(requests) == 1 else f"{len(requests)} requests"
+    results = apply_changes(requests, today, label)
+    if any(r["ok"] for r in results):
+        deliver_outbox(reason="stage change")
+        regenerate(reason="stage change")
+    return results

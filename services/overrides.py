@@ -1,0 +1,47 @@
+"""Use case: an administrator overrides (or clears) a computed status, with a reason."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from models import StatusOverride
+from services.errors import BadInput
+from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
+from states.health import Health, parse_health
+
+
+def set_override(
+    session: Session,
+    ref_text: str,
+    status: str | None,
+    reason: str,
+    actor: str,
+    programme_code: str | None = None,
+) -> StatusOverride:
+    """Record an override for item `N` or project `N.M`; `status=None` clears it. Shown from the next recompute."""
+    if not reason.strip() or len(reason) > 2000:
+        raise BadInput("请写明原因（--reason，不超过 2000 字）")
+    if not actor.strip() or len(actor) > 100:
+        raise BadInput("请写明操作人（--by，不超过 100 字）")
+    health: Health | None = None
+    if status is not None:
+        try:
+            health = parse_health(status)
+        except ValueError as exc:
+            raise BadInput(str(exc)) from exc
+    programme = resolve_programme(session, programme_code)
+    ref = parse_ref(ref_text)
+    if ref.project is None:
+        resolve_item(session, programme, ref.item)
+    else:
+        resolve_project(session, programme, ref)
+    row = StatusOverride(
+        programme_id=programme.id,
+        ref=str(ref),
+        status=health.name if health else None,
+        reason=reason.strip(),
+        actor=actor.strip(),
+    )
+    session.add(row)
+    session.commit()
+    return row
