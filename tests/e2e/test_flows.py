@@ -1,0 +1,139 @@
+"""The real Prefect flows under one session-wide Prefect test server, read back through its API."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from models import HealthSnapshot, Transition
+from models.db import Database
+from services.lifecycle import EvidenceInput, StageChange
+from services.loading import load_programme
+from services.programme_file import read_programme_file
+from tests.conftest import EXAMPLE
+
+TODAY = date(2020, 10, 20)
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One temporary Prefect server and database for the whole run."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    from flows import runtime
+
+    runtime.configure()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def loaded(env: dict[str, str], db: Database) -> Database:
+    with db.write() as session:
+        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    return db
+
+
+def _request(ref: str, **kw: object) -> StageChange:
+    return StageChange(ref=ref, event="advance", actor="张三", request_id=uuid.uuid4().hex, **kw)  # type: ignore[arg-type]
+
+
+def _flow_run(flow_run_id: uuid.UUID) -> tuple[Any, list[str]]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
+    return run, sorted(t.task_key.split("-")[0] + ":" + t.name for t in tasks)
+
+
+def test_advance_stage_runs_as_a_flow_visible_in_the_prefect_api(
+    prefect_server: None, loaded: Database
+) -> None:
+    from flows.runtime import short_runs
+    from flows.stage import advance_stage
+
+    evidence = (EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 10, 9)),)
+    with short_runs():
+        state = advance_stage([_request("2.8", evidence=evidence, at=TODAY)], TODAY, return_state=True)
+    result = state.result()
+    assert result[0]["ok"] and result[0]["to_stage"] == "completed"
+    run, tasks = _flow_run(state.state_details.flow_run_id)
+    assert run.name and run.state.is_completed()
+    assert [t.split(":", 1)[0] for t in tasks] == ["apply_changes", "deliver_outbox", "regenerate"]
+    assert "apply_changes:apply 2.8" in tasks
+
+
+def test_a_refused_request_is_a_result_not_a_crashed_flow(prefect_server: None, loaded: Database) -> None:
+    from flows.runtime import short_runs
+    from flows.stage import advance_stage
+
+    with short_runs():
+        state = advance_stage([_request("2.9")], TODAY, return_state=True)
+    assert state.is_completed()
+    (result,) = state.result()
+    assert not result["ok"] and result["exit_code"] == 1
+    assert any("竣工验收" in r for r in result["reasons"])
+    with loaded.read() as session:
+        assert (
+            session.scalar(select(func.count()).select_from(Transition).where(Transition.event == "advance"))
+            == 0
+        )
+
+
+def test_the_nightly_flow_snapshots_every_active_programme_and_reruns_identically(
+    prefect_server: None, loaded: Database
+) -> None:
+    from flows.nightly import nightly
+    from flows.runtime import short_runs
+
+    def statuses() -> dict[tuple[str, str], str]:
+        with loaded.read() as session:
+            rows = session.scalars(select(HealthSnapshot).where(HealthSnapshot.as_of == date(2020, 9, 30)))
+            return {(r.scope, r.ref): r.status for r in rows}
+
+    with short_runs():
+        state = nightly(as_of=date(2020, 9, 30), return_state=True)
+    (summary,) = state.result()
+    assert summary["items"]["8"] == "exceeded" and summary["items"]["12"] == "suspended"
+    first = statuses()
+    with short_runs():
+        nightly(as_of=date(2020, 9, 30))
+    assert statuses() == first
+    run, tasks = _flow_run(state.state_details.flow_run_id)
+    assert run.state.is_completed()
+    assert "recompute_programme" in [t.split(":", 1)[0] for t in tasks]
+
+
+def test_a_retried_request_is_replayed_not_applied_twice(env: dict[str, str], loaded: Database) -> None:
+    from flows.stage import apply_changes
+
+    request = StageChange(ref="2.10", event="suspend", actor="张三", reason="消防整改", request_id="r-1")
+    first = apply_changes.fn([request], TODAY, "2.10")
+    second = apply_changes.fn([request], TODAY, "2.10")
+    assert first[0]["ok"] and second[0]["ok"]
+    assert first[0]["transition_id"] == second[0]["transition_id"]
+    with loaded.read() as session:
+        assert (
+            session.scalar(select(func.count()).select_from(Transition).where(Transition.event == "suspend"))
+            == 1
+        )
+
+
+def test_the_deployments_carry_the_schedules(env: dict[str, str], tmp_path: Path) -> None:
+    from flows.serve import deployments
+
+    by_name = {d.name: d for d in deployments()}
+    nightly = by_name["shishi-nightly"].schedules[0].schedule
+    assert nightly.cron == "0 2 * * *" and nightly.timezone == "Asia/Shanghai"
+    delivery = by_name["shishi-delivery"].schedules[0].schedule
+    assert delivery.interval.total_seconds() == 300

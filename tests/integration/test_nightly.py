@@ -1,0 +1,133 @@
+"""Schedule health (序时进度) recomputed set-based on real databases, on the example programme."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, select
+
+from models import HealthSnapshot, Programme
+from models.db import Database
+from services.health import recompute
+from services.loading import load_programme
+from services.overrides import set_override
+from services.programme_file import read_programme_file
+from services.refs import resolve_programme
+from tests.conftest import EXAMPLE
+
+AS_OF = date(2020, 9, 30)
+TODAY = date(2020, 10, 1)
+
+
+def _load(db: Database, path: Path = EXAMPLE) -> None:
+    with db.write() as session:
+        load_programme(session, read_programme_file(path, TODAY), "测试", TODAY)
+
+
+def _recompute(db: Database, as_of: date = AS_OF, code: str | None = None) -> None:
+    with db.write() as session:
+        recompute(session, resolve_programme(session, code), as_of)
+
+
+def _snapshots(db: Database, as_of: date = AS_OF) -> dict[tuple[str, str], HealthSnapshot]:
+    with db.read() as session:
+        rows = session.scalars(select(HealthSnapshot).where(HealthSnapshot.as_of == as_of)).all()
+    return {(r.scope, r.ref): r for r in rows}
+
+
+@pytest.fixture
+def example(db: Database) -> Database:
+    _load(db)
+    _recompute(db)
+    return db
+
+
+def test_parking_item_8_is_exceeded(example: Database) -> None:
+    snaps = _snapshots(example)
+    assert snaps[("target", "8#1")].status == "exceeded"  # 6 points against 5
+    assert snaps[("target", "8#2")].status == "exceeded"  # 340 spaces against 300
+    assert float(snaps[("target", "8#2")].achieved) == 340
+    assert snaps[("item", "8")].status == "exceeded"
+
+
+def test_accessible_homes_item_6_is_slow_against_nine_twelfths(example: Database) -> None:
+    snap = _snapshots(example)[("item", "6")]
+    assert snap.status == "slow"
+    assert float(snap.progress) == pytest.approx(0.459)
+    assert float(snap.expected) == pytest.approx(0.75)
+    assert "序时" in snap.reason
+
+
+def test_summer_classes_of_item_12_are_suspended(example: Database) -> None:
+    snaps = _snapshots(example)
+    assert snaps[("target", "12#1")].status == "suspended"
+    assert snaps[("item", "12")].status == "suspended"
+
+
+def test_rerunning_for_the_same_date_leaves_the_same_snapshots(example: Database) -> None:
+    def essence(snaps: dict) -> dict:
+        return {
+            k: (s.status, s.computed_status, s.progress, s.expected, s.achieved, s.reason, s.detail)
+            for k, s in snaps.items()
+        }
+
+    before = essence(_snapshots(example))
+    _recompute(example)
+    assert essence(_snapshots(example)) == before
+
+
+def test_snapshots_are_kept_per_date_so_last_month_stays_beside_this_month(example: Database) -> None:
+    _recompute(example, date(2020, 8, 31))
+    aug, sep = _snapshots(example, date(2020, 8, 31)), _snapshots(example)
+    assert float(aug[("item", "6")].expected) < float(sep[("item", "6")].expected)
+
+
+def test_an_override_replaces_the_status_and_keeps_the_computed_one(example: Database) -> None:
+    with example.write() as session:
+        set_override(session, "6", "按序时推进", "入户改造集中在四季度", "王科长")
+    _recompute(example)
+    snap = _snapshots(example)[("item", "6")]
+    assert (snap.status, snap.computed_status) == ("on_track", "slow")
+    assert snap.override_reason == "入户改造集中在四季度"
+
+
+def test_a_passed_planned_date_makes_the_project_and_its_target_late(db: Database, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "planned: {完工: 2020-10-15}", "planned: {完工: 2020-09-15}", 1
+    )
+    assert "2020-09-15" in text
+    path = tmp_path / "late.yaml"
+    path.write_text(text, encoding="utf-8")
+    _load(db, path)
+    _recompute(db)
+    snaps = _snapshots(db)
+    late = [s for (scope, _), s in snaps.items() if scope == "project"]
+    assert late and all(s.item_id is not None for s in late)
+    assert all(s.reason == "逾期未到达“完工”（计划 2020-09-15）" for s in late)
+    assert snaps[("item", "4")].status == "late"
+
+
+def test_the_recomputation_is_a_fixed_number_of_statements(db: Database, tmp_path: Path) -> None:
+    _load(db)
+    bigger = EXAMPLE.read_text(encoding="utf-8").replace("code: changning-2020", "code: bigger-2020")
+    extra = "".join(f"          - {{name: 加点{i}, quantity: 1, stage: 开工}}\n" for i in range(200))
+    bigger = bigger.replace("        projects:\n", "        projects:\n" + extra, 1)
+    path = tmp_path / "bigger.yaml"
+    path.write_text(bigger, encoding="utf-8")
+    _load(db, path)
+
+    def count(code: str) -> int:
+        seen: list[str] = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            _recompute(db, code=code)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    assert count("changning-2020") == count("bigger-2020")
+    with db.read() as session:
+        assert session.scalar(select(Programme.code).where(Programme.code == "bigger-2020"))
