@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 EXAMPLE := examples/changning-2020.yaml
 
-.PHONY: demo test install dev lint format clean
+.PHONY: demo test install dev lint format clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ demo: install
 	$(BIN)/shishi init
 	$(BIN)/shishi load $(EXAMPLE)
 	$(BIN)/shishi list --as-of 2020-09-30
+	$(BIN)/shishi nightly --as-of 2020-09-30
 	$(BIN)/shishi show 2 --as-of 2020-09-30
 	$(BIN)/shishi show 2.8 --as-of 2020-09-30
 
@@ -34,6 +35,12 @@ demo: install
 test: dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+## bench: the benchmarks (figures beside their baselines; not tests)
+bench: install
+	$(BIN)/python bench/cli_startup.py
+	$(BIN)/python bench/nightly.py
+	$(BIN)/python bench/flow_overhead.py
 
 lint: dev
 	$(BIN)/ruff check .

@@ -16,6 +16,16 @@ LOCAL_SERVER_NOTE = (
 )
 
 
+# The local server keeps its runs in SQLite: batch the recorders' writes so that they rarely collide
+# with the API's own writes ('database is locked' makes the client wait 2 s before it retries).
+LOCAL_SERVER_TUNING = {
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "200",
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "2",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE": "200",
+    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL": "5",
+}
+
+
 def configure() -> None:
     """Set Prefect's environment defaults; call before the first `import prefect`."""
     home = (get_settings().data_dir / "prefect").resolve()
@@ -23,6 +33,8 @@ def configure() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if not os.environ.get("PREFECT_API_URL"):
+        for key, value in LOCAL_SERVER_TUNING.items():
+            os.environ.setdefault(key, value)
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
         os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")

@@ -119,8 +119,25 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One temporary Prefect server and database for the whole run (flows and the stage commands)."""
+    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
+    # record task runs at once, so a test can read them back right after its flow run
+    os.environ["PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"] = "1"
+    from flows import runtime
+
+    runtime.configure()
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
 @pytest.fixture
-def env(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+def env(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_server: None
+) -> Iterator[dict[str, str]]:
     """Environment that points the CLI at the test database and a private data directory."""
     values = {"SHISHI_DATABASE_URL": db_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
     for key, value in values.items():

@@ -457,7 +457,7 @@ def command(
 
 
 one = st.builds(lambda r: [r], refs)
-files = st.builds(lambda p: [p], mostly(["@small"], ["@missing", "@dir"]))
+files = st.builds(lambda p: [p], mostly(["@small"], ["@other", "@missing", "@dir"]))
 commands = st.one_of(
     command("load", files, {}, {"--by": people}),
     command("show", one, {}, {"--as-of": dates, "-p": mostly(["prop-2021"], ["", "PROP-2021"])}),
@@ -476,14 +476,17 @@ commands = st.one_of(
 
 @pytest.fixture
 def small_loaded(env: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    """The CLI pointed at a database holding the small programme; file names for `@small` etc."""
+    """The CLI pointed at a database holding the small programme; paths for `@small`, `@other` etc."""
     small = tmp_path / "small.yaml"
     small.write_text(SMALL_FILE, encoding="utf-8")
+    other = tmp_path / "other.yaml"
+    other.write_text(SMALL_FILE.replace("prop-2021", "prop-2022"), encoding="utf-8")
     (tmp_path / "a-directory").mkdir()
     result = cli("load", str(small))
     assert result.exit_code == 0, result.output
     return {
         "@small": str(small),
+        "@other": str(other),
         "@missing": str(tmp_path / "missing.yaml"),
         "@dir": str(tmp_path / "a-directory"),
     }
@@ -526,6 +529,7 @@ def test_any_command_line_exits_0_1_or_2_and_a_refusal_writes_nothing(
         ],
         ["advance", "1.2", "--by", "张三", "--evidence", f"施工许可={'号' * 201}@2021-06-01"],
         ["suspend", "1.2", "--by", "名" * 101, "--reason", "资金未到位"],
+        ["load", "@other", "--by", "名" * 101],
     ],
     ids=[
         "evidence-ref-of-201",
@@ -535,9 +539,10 @@ def test_any_command_line_exits_0_1_or_2_and_a_refusal_writes_nothing(
         "advance-by-of-101",
         "advance-evidence-ref-of-201",
         "suspend-by-of-101",
+        "load-by-of-101",
     ],
 )
 def test_command_lines_found_hard_exit_0_1_or_2(
     db: Database, small_loaded: dict[str, str], args: list[str]
 ) -> None:
-    run_and_check(db, args)
+    run_and_check(db, [small_loaded.get(a, a) for a in args])
