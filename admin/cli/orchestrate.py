@@ -8,12 +8,19 @@ from typing import Any
 from services.lifecycle import StageChange
 
 
-def advance(requests: list[StageChange], today: date) -> list[dict[str, Any]]:
-    """Run the advance-stage flow for the requests and return one result each."""
+def _prepare(announce: bool = True) -> Any:
+    """Configure Prefect before its first import; return the runtime module."""
     from flows import runtime
 
     runtime.configure()
-    runtime.announce_local_server()
+    if announce:
+        runtime.announce_local_server()
+    return runtime
+
+
+def advance(requests: list[StageChange], today: date) -> list[dict[str, Any]]:
+    """Run the advance-stage flow for the requests and return one result each."""
+    runtime = _prepare()
     from flows.stage import advance_stage
 
     with runtime.short_runs():
@@ -22,10 +29,7 @@ def advance(requests: list[StageChange], today: date) -> list[dict[str, Any]]:
 
 def nightly(as_of: date | None, programme: str | None) -> list[dict[str, Any]]:
     """Run the nightly flow once, now."""
-    from flows import runtime
-
-    runtime.configure()
-    runtime.announce_local_server()
+    runtime = _prepare()
     from flows.nightly import nightly as nightly_flow
 
     with runtime.short_runs():
@@ -33,10 +37,8 @@ def nightly(as_of: date | None, programme: str | None) -> list[dict[str, Any]]:
 
 
 def serve() -> None:
-    """Serve the deployments until interrupted."""
-    from flows import runtime
-
-    runtime.configure()
+    """Serve the deployments until interrupted (heartbeats stay on for crash detection)."""
+    _prepare(announce=False)
     from flows.serve import serve_all
 
     serve_all()
