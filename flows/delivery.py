@@ -1,8 +1,11 @@
-"""The `deliver-notifications` flow: drain the outbox (the outbox arrives with the notifications issue)."""
+"""The `deliver-notifications` flow: drain the outbox with retries and backoff."""
 
 from __future__ import annotations
 
 from prefect import flow, get_run_logger, task
+
+from flows.runtime import database
+from notifications.service import deliver_configured
 
 
 @task(
@@ -14,11 +17,15 @@ from prefect import flow, get_run_logger, task
 )
 def deliver_outbox(reason: str) -> int:
     """Send what the outbox holds; returns how many messages were sent."""
-    get_run_logger().info("通知投递尚未实现：暂无发件箱，本任务不发送任何邮件（%s）", reason)
-    return 0
+    report, where = deliver_configured(database())
+    logger = get_run_logger()
+    logger.info("sent %s, retrying %s, failed %s via %s", report.sent, report.retrying, report.failed, where)
+    for error in report.errors:
+        logger.warning("delivery failed: %s", error)
+    return report.sent
 
 
 @flow(name="deliver-notifications")
 def deliver_notifications() -> int:
-    """Drain the outbox with retries and backoff."""
+    """Drain the outbox (scheduled every few minutes by `shishi serve`)."""
     return deliver_outbox(reason="scheduled")

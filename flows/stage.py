@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from prefect import flow, task
 from flows.delivery import deliver_outbox
 from flows.reports import regenerate
 from flows.runtime import database
+from models.settings import get_settings
 from services.batch import apply_requests
 from services.lifecycle import StageChange
 
@@ -23,6 +25,8 @@ from services.lifecycle import StageChange
 )
 def apply_changes(requests: list[StageChange], today: date, label: str) -> list[dict[str, Any]]:
     """Each request in its own transaction; retried requests are replayed by their request id."""
+    base_url = get_settings().base_url
+    requests = [replace(r, base_url=r.base_url or base_url) for r in requests]
     return apply_requests(database(), requests, today)
 
 

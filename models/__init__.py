@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.health import HealthSnapshot, StatusOverride
+from models.notify import OutboxMessage, Person, Subscription
 from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
 from models.project import Evidence, ProgressReport, Project, Transition
 
@@ -13,10 +14,13 @@ __all__ = [
     "Item",
     "ItemDepartment",
     "Milestone",
+    "OutboxMessage",
+    "Person",
     "Programme",
     "ProgressReport",
     "Project",
     "StatusOverride",
+    "Subscription",
     "Target",
     "Transition",
 ]

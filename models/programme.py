@@ -27,6 +27,7 @@ class Programme(Base):
     district: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(String(100))
     issuer: Mapped[str | None] = mapped_column(String(200))
+    office_email: Mapped[str | None] = mapped_column(String(200))
     source_checksum: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 

@@ -19,6 +19,15 @@ class Settings(BaseSettings):
     database_url: str | None = None
     timezone: str = "Asia/Shanghai"
     debug: bool = False
+    smtp_url: str | None = None
+    mail_from: str = "实事项目办公室 <shishi@localhost>"
+    base_url: str | None = None
+    mail_max_attempts: int = 5
+
+    @property
+    def maildir(self) -> Path:
+        """The Maildir that receives emails when no SMTP server is configured."""
+        return self.data_dir / "mail"
 
     @property
     def effective_database_url(self) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from models import Evidence, Project, Transition
 from services.errors import BadInput, Conflict, Refused
+from services.notify import queue_stage_change
 from services.refs import parse_ref, resolve_programme, resolve_project
 from states.machine import EVENT_LABELS, Event, IllegalTransition, StageToken, fire
 from states.prerequisites import EvidenceFact, StageRequest, kind_label, requirement_table, unmet
@@ -47,6 +48,7 @@ class StageChange:
     source: str = "cli"
     programme: str | None = None
     request_id: str | None = None
+    base_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
     session.add(transition)
     try:
         session.flush()
+        queue_stage_change(session, project, transition, request.base_url)
         session.commit()
     except StaleDataError as exc:
         session.rollback()

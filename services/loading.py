@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import Department, Item, ItemDepartment, Programme, Project, Target
 from services.errors import BadInput
 from services.load_parts import apply_item_reports, apply_project, apply_target_fields
+from services.load_people import apply_people
 from services.programme_file.checks import project_numbers
 from services.programme_file.reader import ProgrammeFile
 from services.programme_file.schema import DepartmentSpec, ItemSpec
@@ -56,6 +57,12 @@ def load_programme(
             session.add(item)
             summary.count("items", created=True)
         _item(session, item, item_spec, departments, summary, actor, today)
+    session.flush()
+    created, updated = apply_people(session, programme, spec.people, departments)
+    if created:
+        summary.created["people"] = created
+    if updated:
+        summary.count("people", created=False)
     for number in sorted(set(items) - {i.number for i in spec.items}):
         summary.warnings.append(f"第{number}项不在文件中，已保留（不会删除已有记录）")
     if summary.changed and file.checksum:
@@ -92,6 +99,7 @@ def _programme(session: Session, file: ProgrammeFile, summary: LoadSummary) -> P
         "district": head.district,
         "city": head.city,
         "issuer": head.issuer,
+        "office_email": head.office_email,
     }
     programme = session.scalars(
         select(Programme)

@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
     app.command("nightly")(nightly)
     app.command("serve")(serve)
     app.command("status")(status)
+    app.command("notify")(notify)
 
 
 @handles_errors
@@ -69,3 +70,22 @@ def status(
         row = set_override(session, ref, None if clear else value, reason, by, programme)
         shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
     typer.echo(f"{ref} {shown}（{reason}）；自下一次夜间计算起生效")
+
+
+@handles_errors
+def notify(
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="把发送失败的邮件重新排队后再投递")
+    ] = False,
+) -> None:
+    """投递发件箱中的邮件（SMTP，或默认写入数据目录下的 Maildir）。"""
+    from notifications.delivery import retry_failed as requeue
+    from notifications.service import deliver_configured
+
+    db = database()
+    if retry_failed:
+        typer.echo(f"重新排队 {requeue(db)} 封发送失败的邮件")
+    report, where = deliver_configured(db)
+    typer.echo(f"已发送 {report.sent} 封，稍后重试 {report.retrying} 封，失败 {report.failed} 封（{where}）")
+    for error in report.errors:
+        typer.echo(f"  - {error}", err=True)

@@ -18,6 +18,7 @@ KIND_ZH = {
     "targets": "指标",
     "projects": "子项目",
     "evidence": "要件",
+    "people": "人员",
     "progress reports": "进展报送",
     "item departments": "项目责任部门",
 }

@@ -27,7 +27,26 @@ def check_meaning(spec: ProgrammeSpec, today: date) -> list[Problem]:
             )
         numbers.setdefault(item.number, i)
         problems.extend(_item(item, path, known, today))
+    problems.extend(_people(spec, known, set(numbers)))
     return problems
+
+
+def _people(spec: ProgrammeSpec, known: set[str], numbers: set[int]) -> Iterator[Problem]:
+    emails: set[str] = set()
+    for i, person in enumerate(spec.people):
+        path: Path = ("people", i)
+        if person.email.lower() in emails:
+            yield (*path, "email"), f"邮箱 {person.email} 重复"
+        emails.add(person.email.lower())
+        follows = person.follows
+        if follows is None:
+            continue
+        for j, number in enumerate(follows.items):
+            if number not in numbers:
+                yield (*path, "follows", "items", j), f"文件中没有第{number}项"
+        for j, name in enumerate(follows.departments):
+            if name not in known:
+                yield (*path, "follows", "departments", j), f"未知部门“{name}”：请先在 departments 中声明"
 
 
 def project_numbers(item: ItemSpec) -> list[int]:

@@ -13,6 +13,9 @@ Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=200, pattern=r"^[^@\s<>]+@[^@\s<>]+$")
+]
 Qty = Annotated[Decimal, Field(ge=0, le=Decimal("1e12"), max_digits=15, decimal_places=4)]
 StageText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=16)]
 
@@ -30,13 +33,27 @@ class ProgrammeHead(Strict):
     district: Name | None = None
     city: Name | None = None
     issuer: Short | None = None
+    office_email: Email | None = None
 
 
 class DepartmentSpec(Strict):
     name: Name
     group: bool = False
     head: Name | None = None
-    email: Short | None = None
+    email: Email | None = None
+
+
+class FollowSpec(Strict):
+    programme: bool = False
+    items: list[Annotated[int, Field(ge=1, le=10000)]] = []
+    departments: list[Name] = []
+    events: list[Literal["stage", "warning"]] = ["stage", "warning"]
+
+
+class PersonSpec(Strict):
+    name: Name
+    email: Email
+    follows: FollowSpec | None = None
 
 
 class EvidenceSpec(Strict):
@@ -112,4 +129,5 @@ class ItemSpec(Strict):
 class ProgrammeSpec(Strict):
     programme: ProgrammeHead
     departments: list[DepartmentSpec] = []
+    people: list[PersonSpec] = []
     items: Annotated[list[ItemSpec], Field(min_length=1)]

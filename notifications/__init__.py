@@ -1,0 +1,1 @@
+"""Emails: templates in text/HTML pairs, MIME messages, SMTP and Maildir transports, outbox delivery."""

@@ -1,0 +1,106 @@
+"""Drain the outbox: render, send, mark sent; on failure retry later with backoff, then mark failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from models import OutboxMessage
+from models.db import Database
+from notifications.message import build, message_id_for
+from notifications.render import render
+from notifications.transports import Transport
+
+BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass over the outbox did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def deliver_pending(
+    db: Database,
+    transport: Transport,
+    sender: str,
+    max_attempts: int,
+    now: datetime | None = None,
+    limit: int = 500,
+) -> DeliveryReport:
+    """Send every due pending row once; each row's outcome is committed on its own."""
+    now = now or datetime.now(UTC)
+    report = DeliveryReport()
+    with db.read() as session:
+        due = session.scalars(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        ).all()
+    for row_id in due:
+        _deliver_one(db, row_id, transport, sender, max_attempts, now, report)
+    return report
+
+
+def _deliver_one(
+    db: Database,
+    row_id: int,
+    transport: Transport,
+    sender: str,
+    max_attempts: int,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    with db.write() as session:
+        row = session.get(OutboxMessage, row_id)
+        if row is None or row.status != "pending":
+            return
+        rendered = render(row.kind, row.payload, row.recipient_name)
+        if row.message_id is None:  # fixed before the first send, so a resend keeps it
+            row.message_id = message_id_for(row.id, row.dedupe_key, sender)
+        row.subject = rendered.subject
+        row.attempts += 1
+        session.commit()
+        message = build(rendered, sender, row.recipient, row.recipient_name, row.message_id)
+        try:
+            transport.send(message)
+        except Exception as exc:
+            _failed(session, row, exc, max_attempts, now, report)
+            return
+        row.status, row.sent_at, row.last_error = "sent", datetime.now(UTC), None
+        session.commit()
+        report.sent += 1
+
+
+def _failed(
+    session, row: OutboxMessage, exc: Exception, max_attempts: int, now: datetime, report: DeliveryReport
+) -> None:
+    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    if row.attempts >= max_attempts:
+        row.status = "failed"
+        report.failed += 1
+    else:
+        delay = BACKOFF_SECONDS[min(row.attempts - 1, len(BACKOFF_SECONDS) - 1)]
+        row.next_attempt_at = now + timedelta(seconds=delay)
+        report.retrying += 1
+    report.errors.append(f"{row.recipient}: {row.last_error}")
+    session.commit()
+
+
+def retry_failed(db: Database) -> int:
+    """Put every failed row back in the queue, due now; returns how many."""
+    with db.write() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "failed")
+            .values(status="pending", attempts=0, next_attempt_at=datetime.now(UTC))
+        )
+        session.commit()
+        return result.rowcount or 0
