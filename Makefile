@@ -22,14 +22,19 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev
 
-## demo: the main job on the embedded default (a SQLite file under ./shishi-data)
+## demo: the main job on the embedded default, in a fresh demo folder (a SQLite file, a Maildir)
+DEMO_DIR ?= shishi-data/demo
 demo: install
-	$(BIN)/shishi init
-	$(BIN)/shishi load $(EXAMPLE)
-	$(BIN)/shishi list --as-of 2020-09-30
-	$(BIN)/shishi nightly --as-of 2020-09-30
-	$(BIN)/shishi show 2 --as-of 2020-09-30
-	$(BIN)/shishi show 2.8 --as-of 2020-09-30
+	rm -rf $(DEMO_DIR)
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi init
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi load $(EXAMPLE)
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi list --as-of 2020-09-30
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi advance 2.8 --by 张三 --at 2020-10-10 \
+		--evidence 竣工验收=长民验〔2020〕3号@2020-10-09
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi nightly --as-of 2020-09-30
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi show 2 --as-of 2020-09-30
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi history 2.8
+	@echo "阶段变更邮件（Maildir，任何邮件客户端均可打开）：$(DEMO_DIR)/mail/new/ 共 $$(ls $(DEMO_DIR)/mail/new | wc -l) 封"
 
 ## test: lint, then the whole suite (PostgreSQL too when SHISHI_TEST_DATABASE_URL is set)
 test: dev

@@ -502,7 +502,7 @@ def run_and_check(db: Database, args: list[str]) -> None:
         assert snapshot(db) == before, result.output
 
 
-@budget(120)
+@budget(100)
 @given(args=commands)
 def test_any_command_line_exits_0_1_or_2_and_a_refusal_writes_nothing(
     db: Database, small_loaded: dict[str, str], args: list[str]
