@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import HealthSnapshot, Programme, StatusOverride
 from models.base import utcnow
+from services.digest import queue_digests
 from services.health_sql import late_projects, target_rows
 from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
 
@@ -39,6 +40,7 @@ class HealthSummary:
     items: dict[str, str] = field(default_factory=dict)
     late_projects: int = 0
     status: str = ""
+    digests: int = 0
 
 
 def recompute(session: Session, programme: Programme, as_of: date) -> HealthSummary:
@@ -72,6 +74,8 @@ def recompute(session: Session, programme: Programme, as_of: date) -> HealthSumm
     )
     summary.late_projects = late.rowcount or 0
     _apply_project_overrides(session, programme.id, as_of, overrides)
+    session.flush()
+    summary.digests = queue_digests(session, programme, as_of)
     session.commit()
     return summary
 

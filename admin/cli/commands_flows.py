@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("status")(status)
     app.command("notify")(notify)
+    app.command("subscribe")(subscribe_command)
 
 
 @handles_errors
@@ -89,3 +90,35 @@ def notify(
     typer.echo(f"已发送 {report.sent} 封，稍后重试 {report.retrying} 封，失败 {report.failed} 封（{where}）")
     for error in report.errors:
         typer.echo(f"  - {error}", err=True)
+
+
+@handles_errors
+def subscribe_command(
+    person: Annotated[str, typer.Argument(help="姓名或邮箱")],
+    email: Annotated[str | None, typer.Option("--email", help="新人员的邮箱")] = None,
+    item: Annotated[int | None, typer.Option("--item", help="关注第 N 项")] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="关注某部门牵头或配合的全部项目")
+    ] = None,
+    programme_wide: Annotated[bool, typer.Option("--programme-wide", help="关注整个计划")] = False,
+    events: Annotated[
+        str, typer.Option("--events", help="stage（阶段变更）、warning（慢序时/滞后提醒），逗号分隔")
+    ] = "stage,warning",
+    programme: Programme = None,
+) -> None:
+    """订阅邮件通知：阶段变更与慢序时/滞后提醒。"""
+    from services.subscriptions import subscribe
+
+    wanted = tuple(e.strip() for e in events.split(",") if e.strip())
+    with database().write() as session:
+        _, changed = subscribe(
+            session,
+            person,
+            email=email,
+            item=item,
+            department=department,
+            programme_code=programme,
+            whole_programme=programme_wide,
+            events=wanted,
+        )
+    typer.echo(f"{person} 已订阅（{'、'.join(wanted)}）" if changed else f"{person} 已有此订阅，无变化")

@@ -1,0 +1,84 @@
+"""Use case: a person follows a programme, an item or a department (shishi subscribe)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Department, Person, Subscription
+from services.errors import BadInput, NotFound
+from services.refs import resolve_item, resolve_programme
+
+EVENTS = ("stage", "warning")
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
+
+
+def subscribe(
+    session: Session,
+    person: str,
+    *,
+    email: str | None = None,
+    item: int | None = None,
+    department: str | None = None,
+    programme_code: str | None = None,
+    whole_programme: bool = False,
+    events: tuple[str, ...] = EVENTS,
+) -> tuple[Subscription, bool]:
+    """Add a subscription (creating the person when an email is given); False when it already existed."""
+    if sum((item is not None, department is not None, whole_programme)) != 1:
+        raise BadInput("请指定且只指定一项：--item N、--department 部门 或 --programme-wide")
+    unknown = [e for e in events if e not in EVENTS]
+    if unknown or not events:
+        raise BadInput(f"事件类型只能是 {'、'.join(EVENTS)}：{'、'.join(unknown) or '（空）'}")
+    programme = resolve_programme(session, programme_code)
+    who = _person(session, person, email)
+    dept_id = None
+    if department is not None:
+        dept = session.scalars(select(Department).where(Department.name == department)).one_or_none()
+        if dept is None:
+            raise NotFound(f"未知部门“{department}”")
+        dept_id = dept.id
+    if item is not None:
+        resolve_item(session, programme, item)
+    existing = session.scalars(
+        select(Subscription).where(
+            Subscription.person_id == who.id,
+            Subscription.programme_id == programme.id,
+            Subscription.item_number.is_(item) if item is None else Subscription.item_number == item,
+            Subscription.department_id.is_(None)
+            if dept_id is None
+            else Subscription.department_id == dept_id,
+        )
+    ).first()
+    if existing is not None and sorted(existing.events) == sorted(events):
+        session.rollback()
+        return existing, False
+    if existing is None:
+        existing = Subscription(
+            person_id=who.id, programme_id=programme.id, item_number=item, department_id=dept_id
+        )
+        session.add(existing)
+    existing.events = sorted(set(events))
+    session.commit()
+    return existing, True
+
+
+def _person(session: Session, text: str, email: str | None) -> Person:
+    if email is not None and (not _EMAIL.match(email) or len(email) > 200):
+        raise BadInput(f"邮箱格式不正确：{email}")
+    if not text.strip() or len(text) > 100:
+        raise BadInput("姓名不能为空且不超过 100 字")
+    key = (email or text).lower()
+    found = session.scalars(
+        select(Person).where((func.lower(Person.email) == key) | (Person.name == text))
+    ).first()
+    if found is not None:
+        return found
+    if email is None:
+        raise NotFound(f"未找到人员“{text}”；新人员请同时给出 --email")
+    person = Person(name=text.strip(), email=email)
+    session.add(person)
+    session.flush()
+    return person

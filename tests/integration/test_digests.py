@@ -1,0 +1,83 @@
+"""Warning digests after the nightly recomputation, and subscriptions from the command line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import OutboxMessage
+from models.db import Database
+from services.errors import BadInput, NotFound
+from services.health import recompute
+from services.loading import load_programme
+from services.programme_file import read_programme_file
+from services.refs import resolve_programme
+from services.subscriptions import subscribe
+from tests.conftest import EXAMPLE
+
+TODAY = date(2020, 10, 20)
+
+
+@pytest.fixture
+def loaded(db: Database) -> Database:
+    with db.write() as session:
+        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    return db
+
+
+def _night(db: Database, day: date) -> int:
+    with db.write() as session:
+        return recompute(session, resolve_programme(session, None), day).digests
+
+
+def _digests(db: Database) -> dict[str, list[str]]:
+    with db.read() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")).all()
+        return {f"{r.recipient}@{r.payload['as_of']}": [e["ref"] for e in r.payload["entries"]] for r in rows}
+
+
+def test_a_digest_lists_what_newly_fell_behind_and_is_never_queued_twice(loaded: Database) -> None:
+    assert _night(loaded, date(2020, 8, 31)) > 0
+    assert _night(loaded, date(2020, 8, 31)) == 0  # rerun: nothing new
+    first = _digests(loaded)
+    assert _night(loaded, date(2020, 9, 30)) > 0
+    second = {k: v for k, v in _digests(loaded).items() if k.endswith("2020-09-30")}
+    # item 6 was 未启动 on 31 August (its figure is reported for 30 September) and is 慢序时 now
+    assert second["cl-shishi@changning.example@2020-09-30"] == ["6"]
+    assert all("6" not in refs for refs in first.values())
+    assert "2" not in second.get("mzj-shishi@changning.example@2020-09-30", [])  # already slow before
+
+
+def test_no_digest_when_nothing_changed(loaded: Database) -> None:
+    assert _night(loaded, date(2020, 9, 30)) > 0
+    queued = _digests(loaded)
+    assert _night(loaded, date(2020, 10, 1)) == 0  # the same items lag the next day: nothing new to say
+    assert _digests(loaded) == queued
+
+
+def test_subscribing_by_item_adds_the_person_to_that_items_emails(loaded: Database) -> None:
+    with loaded.write() as session:
+        _, added = subscribe(session, "王科长", email="wang@changning.example", item=6)
+    assert added
+    with loaded.write() as session:
+        _, again = subscribe(session, "王科长", item=6)
+    assert not again
+    _night(loaded, date(2020, 9, 30))
+    assert any(k.startswith("wang@changning.example@") for k in _digests(loaded))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"item": 99}, NotFound),
+        ({"department": "没有这个部门"}, NotFound),
+        ({}, BadInput),
+        ({"item": 6, "whole_programme": True}, BadInput),
+        ({"item": 6, "events": ("stage", "sms")}, BadInput),
+    ],
+)
+def test_bad_subscriptions_are_refused(loaded: Database, kwargs: dict, error: type) -> None:
+    with loaded.write() as session, pytest.raises(error):
+        subscribe(session, "王科长", email="wang@changning.example", **kwargs)
