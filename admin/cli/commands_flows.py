@@ -106,10 +106,12 @@ def subscribe_command(
     ] = "stage,warning",
     programme: Programme = None,
 ) -> None:
-    """订阅邮件通知：阶段变更与慢序时/滞后提醒。"""
+    """订阅邮件通知：阶段变更与慢序时/滞后提醒（--item、--department 或 --programme P 三选一）。"""
     from services.subscriptions import subscribe
 
     wanted = tuple(e.strip() for e in events.split(",") if e.strip())
+    # `--programme P` alone (no --item, no --department) follows the whole programme P
+    programme_wide = programme_wide or (item is None and department is None and programme is not None)
     with database().write() as session:
         _, changed = subscribe(
             session,
