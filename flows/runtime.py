@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from models.db import Database
 from models.settings import get_settings
@@ -30,6 +31,7 @@ def configure() -> None:
     """Set Prefect's environment defaults; call before the first `import prefect`."""
     home = (get_settings().data_dir / "prefect").resolve()
     os.environ.setdefault("PREFECT_HOME", str(home))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     if not os.environ.get("PREFECT_API_URL"):

@@ -64,37 +64,42 @@ def _walk(
     lines: dict[Path, int],
     problems: list[FileProblem],
     filename: str,
-    open_nodes: set[int],
+    seen: set[int],
 ) -> None:
     lines[path] = node.start_mark.line + 1
-    if id(node) in open_nodes:
+    if id(node) in seen:  # the composer hands an alias back as the node it names
         problems.append(
-            FileProblem(filename, lines[path], render_path(path), "YAML 别名循环引用自身（recursive alias）")
+            FileProblem(
+                filename,
+                lines[path],
+                render_path(path),
+                "计划文件不支持 YAML 锚点与别名（& 与 *），请直接写出内容（aliases are not allowed）",
+            )
         )
         return
-    open_nodes = open_nodes | {id(node)}
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
-            if key in seen:
+            if key in keys:
                 problems.append(
                     FileProblem(
                         filename,
                         line,
                         render_path((*path, key)),
-                        f"重复的键（duplicate key; first on line {seen[key]}）",
+                        f"重复的键（duplicate key; first on line {keys[key]}）",
                     )
                 )
                 continue
-            seen[key] = line
+            keys[key] = line
             lines[(*path, key)] = line
-            _walk(value_node, (*path, key), lines, problems, filename, open_nodes)
+            _walk(value_node, (*path, key), lines, problems, filename, seen)
             lines[(*path, key)] = line
     elif isinstance(node, yaml.SequenceNode):
         for index, child in enumerate(node.value):
-            _walk(child, (*path, index), lines, problems, filename, open_nodes)
+            _walk(child, (*path, index), lines, problems, filename, seen)
 
 
 def _yaml_problem(exc: Exception, filename: str, text: str) -> FileProblem:
