@@ -49,5 +49,5 @@ def nightly(as_of: date | None = None, programme: str | None = None) -> list[dic
     day = as_of or get_settings().today()
     summaries = [recompute_programme(code, day) for code in active_programmes(day, programme)]
     deliver_outbox(reason="nightly")
-    regenerate(reason="nightly")
+    regenerate(reason="nightly", as_of=day)
     return summaries

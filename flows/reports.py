@@ -1,8 +1,16 @@
-"""The `regenerate-reports` flow (the report generator arrives with the reports issue)."""
+"""The `regenerate-reports` flow: rewrite the current period's reports of every active programme."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from prefect import flow, get_run_logger, task
+from sqlalchemy import select
+
+from flows.runtime import database
+from models import Programme
+from models.settings import get_settings
+from reports.service import FORMATS, generate
 
 
 @task(
@@ -12,10 +20,20 @@ from prefect import flow, get_run_logger, task
     retry_delay_seconds=[5, 30],
     cache_policy=None,
 )
-def regenerate(reason: str) -> list[str]:
-    """Write the reports affected by a change; returns the paths written."""
-    get_run_logger().info("报告生成尚未实现：本任务不写任何文件（%s）", reason)
-    return []
+def regenerate(reason: str, as_of: date | None = None) -> list[str]:
+    """Write every format for the programmes of the year; returns the paths written."""
+    settings = get_settings()
+    day = as_of or settings.today()
+    with database().read() as session:
+        codes = list(session.scalars(select(Programme.code).where(Programme.year == day.year)))
+    paths: list[str] = []
+    for code in codes:
+        files = generate(
+            database(), code, f"{day.year}-{day.month:02d}", FORMATS, settings.data_dir / "reports"
+        )
+        paths += [f["path"] for f in files]
+    get_run_logger().info("regenerated %s report files (%s)", len(paths), reason)
+    return paths
 
 
 @flow(name="regenerate-reports")

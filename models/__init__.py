@@ -1,7 +1,7 @@
 """SQLAlchemy models, the database handle and migrations."""
 
 from models.base import Base
-from models.health import HealthSnapshot, StatusOverride
+from models.health import HealthSnapshot, ReportFile, StatusOverride
 from models.notify import OutboxMessage, Person, Subscription
 from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
 from models.project import Evidence, ProgressReport, Project, Transition
@@ -19,6 +19,7 @@ __all__ = [
     "Programme",
     "ProgressReport",
     "Project",
+    "ReportFile",
     "StatusOverride",
     "Subscription",
     "Target",

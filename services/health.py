@@ -122,9 +122,9 @@ def _target_row(
     progress = target_progress(facts)
     reason = None
     if health is Health.late:
-        reason = f"{r['late']} 个子项目逾期未到达计划阶段"
+        reason = f"{r['target_name']}：{r['late']} 个子项目逾期未到达计划阶段"
     elif health is Health.slow:
-        reason = f"完成 {progress or 0:.0%}，序时 {expected:.0%}"
+        reason = f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
     row = {
         "programme_id": programme_id,
         "as_of": as_of,

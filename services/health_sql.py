@@ -97,6 +97,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
             Item.id.label("item_id"),
             Item.number.label("item_number"),
             Target.position,
+            Target.name.label("target_name"),
             Target.quantity.label("planned"),
             Target.bound,
             func.coalesce(projects.c.projects, 0).label("projects"),

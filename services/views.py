@@ -69,10 +69,15 @@ def stage_summary(target: Target, projects: Iterable[Project]) -> list[dict[str,
     for (stage, phrase), members in sorted(groups.items(), key=lambda kv: order[kv[0][0]]):
         quantity = sum((p.quantity or Decimal(0)) for p in members)
         count = len(members)
+        unit = target.unit or "个"
+        measured = [p for p in members if p.quantity is not None]
         if target.noun:
-            text = f"{count} {target.noun}{_join(phrase)}"
+            extra = f"（{qty(quantity)} {unit}）" if measured and unit not in target.noun else ""
+            text = f"{count} {target.noun}{extra}{_join(phrase)}"
         else:
-            text = f"{qty(quantity)} {target.unit or '个'}{_join(phrase)}"
+            text = f"{qty(quantity)} {unit}{_join(phrase)}"
+            if len(measured) > 1 and len({p.name for p in measured}) == len(measured) and count <= 5:
+                text += "（其中" + "、".join(f"{p.name} {qty(p.quantity)} {unit}" for p in measured) + "）"
         rows.append(
             {
                 "stage": stage,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from admin.cli import commands_flows, commands_read, commands_setup, commands_stage
+from admin.cli import commands_flows, commands_read, commands_reports, commands_setup, commands_stage
 
 app = typer.Typer(
     name="shishi",
@@ -18,6 +18,7 @@ commands_setup.register(app)
 commands_read.register(app)
 commands_stage.register(app)
 commands_flows.register(app)
+commands_reports.register(app)
 
 
 def main() -> None:

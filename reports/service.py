@@ -1,0 +1,53 @@
+"""Regenerate a programme's reports for a period: gather from the database, write files, record them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from models.db import Database
+from reports.docx import write_docx
+from reports.html import render_html
+from reports.narrative import markdown, table_markdown
+from reports.xlsx import write_xlsx
+from services.report_data import gather
+from services.report_files import record_files
+
+FORMATS = ("md", "html", "docx", "xlsx")
+
+
+def generate(
+    db: Database, programme_code: str | None, period: str, formats: tuple[str, ...], out_dir: Path
+) -> list[dict[str, str]]:
+    """Write the requested formats under out_dir and record them; returns the files written."""
+    with db.write() as session:
+        data = gather(session, programme_code, period)
+        session.commit()
+    code = data["programme"]["code"]
+    folder = out_dir / code / period
+    folder.mkdir(parents=True, exist_ok=True)
+    files = [
+        _write(kind, fmt, folder / f"{code}-{period}-{name}.{fmt}", data, writer)
+        for kind, fmt, name, writer in _plan(formats)
+    ]
+    with db.write() as session:
+        record_files(session, code, period, files)
+    return files
+
+
+def _plan(formats: tuple[str, ...]) -> list[tuple[str, str, str, Any]]:
+    plan = [
+        ("narrative", "md", "进展情况", lambda d, p: p.write_text(markdown(d), encoding="utf-8")),
+        ("table", "md", "序时进度表", lambda d, p: p.write_text(table_markdown(d), encoding="utf-8")),
+        ("all", "html", "报告", lambda d, p: p.write_text(render_html(d, d["expected"]), encoding="utf-8")),
+        ("narrative", "docx", "进展情况", write_docx),
+        ("table", "xlsx", "序时进度表", write_xlsx),
+    ]
+    return [row for row in plan if row[1] in formats]
+
+
+def _write(kind: str, fmt: str, path: Path, data: dict[str, Any], writer: Any) -> dict[str, str]:
+    writer(data, path)
+    checksum = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"kind": kind, "format": fmt, "path": str(path), "checksum": checksum}

@@ -1,0 +1,214 @@
+"""Use case: gather everything a progress report shows for a programme and period, from the database."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from models import HealthSnapshot, Item, Programme
+from services.health import recompute
+from services.refs import resolve_programme
+from services.views import achieved, qty, stage_summary
+from states.health import Health
+from states.periods import period_end
+from states.stages import Stage
+
+ON_SCHEDULE = {Health.done.name, Health.exceeded.name, Health.on_track.name}
+LAGGING = {Health.slow.name, Health.late.name}
+
+
+def period_title(programme: Programme, end: date) -> str:
+    """关于区政府实事项目 1-9 月推进情况."""
+    months = "1 月" if end.month == 1 else f"1-{end.month} 月"
+    return f"关于区政府实事项目 {months}推进情况"
+
+
+def previous_period(period: str) -> str:
+    """The month before a YYYY-MM period."""
+    year, month = (int(x) for x in period.split("-"))
+    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+
+
+def gather(session: Session, programme_code: str | None, period: str) -> dict[str, Any]:
+    """The report's data for a month: narrative per item, the table rows and the lagging list."""
+    programme = resolve_programme(session, programme_code)
+    end = period_end(period)
+    if not _has_snapshot(session, programme.id, end):
+        recompute(session, programme, end)
+    last_end = period_end(previous_period(period))
+    snaps = _snapshots(session, programme.id, end)
+    last = _snapshots(session, programme.id, last_end)
+    items = session.scalars(
+        select(Item)
+        .where(Item.programme_id == programme.id)
+        .order_by(Item.number)
+        .options(selectinload(Item.targets), selectinload(Item.projects), selectinload(Item.reports))
+    ).all()
+    data = {
+        "programme": {
+            "code": programme.code,
+            "name": programme.name,
+            "year": programme.year,
+            "district": programme.district,
+            "issuer": programme.issuer,
+        },
+        "period": period,
+        "as_of": end.isoformat(),
+        "title": period_title(programme, end),
+        "issued": f"{end.year} 年 {end.month} 月",
+        "items": [_item(item, end, snaps) for item in items],
+        "table": [_row(item, snaps, last) for item in items],
+    }
+    overall = snaps.get(("programme", ""))
+    data["expected"] = (
+        float(overall.expected) if overall is not None and overall.expected is not None else None
+    )
+    data["lagging"] = _lagging(session, programme.id, end, items, snaps)
+    data["summary"] = _summary(data, end)
+    return data
+
+
+def _has_snapshot(session: Session, programme_id: int, day: date) -> bool:
+    return (
+        session.scalar(
+            select(HealthSnapshot.id)
+            .where(HealthSnapshot.programme_id == programme_id, HealthSnapshot.as_of == day)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _snapshots(session: Session, programme_id: int, day: date) -> dict[tuple[str, str], HealthSnapshot]:
+    rows = session.scalars(
+        select(HealthSnapshot).where(HealthSnapshot.programme_id == programme_id, HealthSnapshot.as_of == day)
+    )
+    return {(r.scope, r.ref): r for r in rows}
+
+
+def _item(item: Item, end: date, snaps: dict) -> dict[str, Any]:
+    reports = [r for r in item.reports if r.as_of <= end]
+    targets = []
+    for target in item.targets:
+        projects = [p for p in item.projects if p.target_id == target.id]
+        snap = snaps.get(("target", f"{item.number}#{target.position}"))
+        t_reports = [r for r in reports if r.target_id == target.id]
+        latest = max(t_reports, key=lambda r: r.as_of, default=None)
+        targets.append(
+            {
+                "name": target.name,
+                "quantity": qty(target.quantity),
+                "unit": target.unit or "",
+                "bound": target.bound,
+                **achieved(target, projects, t_reports),
+                "status": snap.status if snap else None,
+                "status_label": Health[snap.status].label if snap else None,
+                "stages": [s["text"] for s in stage_summary(target, projects)],
+                "suspended": [
+                    {"name": p.name, "reason": p.stage_reason}
+                    for p in projects
+                    if p.stage == Stage.suspended.code
+                ],
+                "figures": latest.figures if latest else [],
+                "note": latest.note if latest else None,
+                "problems": latest.problems if latest else None,
+                "next": latest.next_steps if latest else None,
+            }
+        )
+    notes = sorted((r for r in reports if r.target_id is None), key=lambda r: r.as_of)
+    return {
+        "number": item.number,
+        "title": item.title,
+        "leader": item.leader,
+        "lead": item.department_names("lead"),
+        "cooperating": item.department_names("cooperating"),
+        "targets": targets,
+        "notes": [
+            {"note": r.note, "problems": r.problems, "next": r.next_steps, "figures": r.figures}
+            for r in notes
+        ],
+    }
+
+
+def _progress(snap: HealthSnapshot | None) -> float | None:
+    return None if snap is None or snap.progress is None else float(snap.progress)
+
+
+def _row(item: Item, snaps: dict, last: dict) -> dict[str, Any]:
+    snap = snaps.get(("item", str(item.number)))
+    return {
+        "number": item.number,
+        "title": item.title,
+        "leader": item.leader or "",
+        "lead": "、".join(item.department_names("lead")),
+        "cooperating": "、".join(item.department_names("cooperating")),
+        "last": _progress(last.get(("item", str(item.number)))),
+        "this": _progress(snap),
+        "status": Health[snap.status].label if snap else "",
+        "on_schedule": "是" if snap and snap.status in ON_SCHEDULE else "否",
+        "remark": (snap.override_reason or snap.reason or "") if snap else "",
+    }
+
+
+def _lagging(
+    session: Session, programme_id: int, end: date, items: list[Item], snaps: dict
+) -> list[dict[str, Any]]:
+    history = session.execute(
+        select(HealthSnapshot.ref, HealthSnapshot.as_of, HealthSnapshot.status)
+        .where(
+            HealthSnapshot.programme_id == programme_id,
+            HealthSnapshot.scope == "item",
+            HealthSnapshot.as_of <= end,
+        )
+        .order_by(HealthSnapshot.as_of)
+    ).all()
+    since: dict[str, date] = {}
+    for ref, day, status in history:
+        if status in LAGGING:
+            since.setdefault(ref, day)
+        else:
+            since.pop(ref, None)
+    by_number = {i.number: i for i in items}
+    out = []
+
+    def order(key: tuple[str, str]) -> tuple:
+        return (key[0] != "item", *(int(part) for part in key[1].split(".")))
+
+    lagging = {k: v for k, v in snaps.items() if k[0] in ("item", "project") and v.status in LAGGING}
+    for (scope, ref), snap in sorted(lagging.items(), key=lambda kv: order(kv[0])):
+        item = by_number[int(ref.split(".")[0])]
+        out.append(
+            {
+                "scope": scope,
+                "ref": ref,
+                "title": item.title,
+                "lead": "、".join(item.department_names("lead")),
+                "status": Health[snap.status].label,
+                "since": since.get(ref, snap.as_of).isoformat()
+                if scope == "item"
+                else snap.as_of.isoformat(),
+                "reason": snap.override_reason or snap.reason or "",
+            }
+        )
+    return out
+
+
+def _summary(data: dict[str, Any], end: date) -> str:
+    rows = data["table"]
+    done = [r for r in rows if r["status"] in (Health.done.label, Health.exceeded.label)]
+    lagging = [r for r in rows if r["status"] in (Health.slow.label, Health.late.label)]
+    paused = [r for r in rows if r["status"] == Health.suspended.label]
+    text = (
+        f"{data['programme']['year']} 年{data['programme']['district'] or ''}区政府实事项目共 {len(rows)} 项，"
+        f"截至 {end.month} 月底，已完成（含超额完成）{len(done)} 项，"
+        f"按序时推进 {sum(r['status'] == Health.on_track.label for r in rows)} 项，"
+        f"慢序时或滞后 {len(lagging)} 项"
+    )
+    if lagging:
+        text += "（" + "、".join(f"第{r['number']}项" for r in lagging) + "）"
+    if paused:
+        text += f"，部分暂停 {len(paused)} 项（" + "、".join(f"第{r['number']}项" for r in paused) + "）"
+    return text + "。"

@@ -1,0 +1,117 @@
+"""Reports regenerated from the database, measured against the district's published report."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from models.db import Database
+from reports.narrative import blocks, markdown
+from reports.service import generate
+from services.lifecycle import EvidenceInput, StageChange, change_stage
+from services.loading import load_programme
+from services.programme_file import read_programme_file
+from services.report_data import gather
+from tests.conftest import EXAMPLE, ROOT
+
+TODAY = date(2020, 10, 20)
+SEED = ROOT.parent / "shared" / "seed" / "changning-2020-09-progress.txt"
+
+
+@pytest.fixture
+def loaded(db: Database) -> Database:
+    with db.write() as session:
+        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    return db
+
+
+def _markdown(db: Database, period: str = "2020-09") -> str:
+    with db.write() as session:
+        data = gather(session, None, period)
+        session.commit()
+    return markdown(data)
+
+
+def _seed_figures() -> list[str]:
+    text = SEED.read_text(encoding="utf-8").replace("**", "")
+    paragraphs = re.findall(r"完成情况：(.*?)(?=\n\s*\d+、|\n\s*上海市|\Z)", text, flags=re.S)
+    assert len(paragraphs) == 12, "the seed has one 完成情况 per item"
+    return sorted({n for p in paragraphs for n in re.findall(r"\d+(?:\.\d+)?", p)}, key=float)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report is kept beside the repository")
+def test_the_narrative_states_every_figure_of_the_seed(loaded: Database) -> None:
+    report = _markdown(loaded)
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", report))
+    missing = [n for n in _seed_figures() if n not in numbers]
+    assert not missing, f"figures of the seed missing from the report: {missing}"
+
+
+def test_the_narrative_names_every_item_title_and_department(loaded: Database) -> None:
+    report = _markdown(loaded)
+    example = read_programme_file(EXAMPLE, TODAY).spec
+    for item in example.items:
+        assert item.title in report
+        for name in [*item.lead, *item.cooperating]:
+            assert name in report
+    assert report.startswith("# 关于区政府实事项目 1-9 月推进情况")
+
+
+def test_stage_counts_come_from_project_records(loaded: Database) -> None:
+    before = _markdown(loaded)
+    assert "2 个点位已完成装修；3 个点位正在装修" in before
+    with loaded.write() as session:
+        change_stage(
+            session,
+            StageChange(
+                ref="2.8",
+                event="advance",
+                actor="张三",
+                at=date(2020, 9, 28),
+                evidence=(EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 9, 27)),),
+            ),
+            TODAY,
+        )
+    after = _markdown(loaded)
+    assert "3 个点位已完成装修；2 个点位正在装修" in after
+
+
+def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
+    files = generate(loaded, None, "2020-09", ("md", "docx", "xlsx"), tmp_path)
+    paths = {(f["kind"], f["format"]): Path(f["path"]) for f in files}
+    document = Document(str(paths[("narrative", "docx")]))
+    docx_text = [p.text for p in document.paragraphs]
+    with loaded.write() as session:
+        data = gather(session, None, "2020-09")
+    assert docx_text == [b.text for b in blocks(data) if b.text]
+    md_lines = [
+        line.lstrip("# ") for line in paths[("narrative", "md")].read_text(encoding="utf-8").split("\n\n")
+    ]
+    assert [line.strip() for line in md_lines if line.strip()] == docx_text
+    fonts = document.styles["Normal"].element.rPr.rFonts
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
+    sheet = load_workbook(paths[("table", "xlsx")]).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("序号", "目标任务", "分管领导") and len(rows) == 1 + 12
+    flags = {row[0]: row[7] for row in rows[1:]}
+    assert flags[8] == "是" and flags[6] == "否"
+    assert sheet.cell(row=9, column=8).fill.fgColor.rgb.endswith("C8E6C9")
+
+
+def test_every_generated_file_is_recorded_with_its_checksum(loaded: Database, tmp_path: Path) -> None:
+    import hashlib
+
+    from services.report_files import list_files
+
+    files = generate(loaded, None, "2020-09", ("md", "html", "docx", "xlsx"), tmp_path)
+    assert len(files) == 5
+    with loaded.read() as session:
+        listed = list_files(session, None)
+    assert {f["path"] for f in listed} == {f["path"] for f in files}
+    for f in listed:
+        assert hashlib.sha256(Path(f["path"]).read_bytes()).hexdigest() == f["checksum"]
