@@ -37,7 +37,7 @@ FROM projects p JOIN items i ON p.item_id = i.id WHERE i.programme_id = :pid GRO
 """
 
 
-def generate(db: Database, items: int, seed: int = 2020) -> int:
+def generate(db: Database, items: int, seed: int = 2020, per_target: int = 20) -> int:
     """Insert a synthetic programme; return its project count."""
     rng = random.Random(seed)
     with db.engine.begin() as conn:
@@ -74,12 +74,12 @@ def generate(db: Database, items: int, seed: int = 2020) -> int:
         targets = conn.execute(text("SELECT id, item_id, position FROM targets")).all()
         rows = []
         for target_id, item_id, position in targets:
-            for k in range(20):
+            for k in range(per_target):
                 rows.append(
                     {
                         "item_id": item_id,
                         "target_id": target_id,
-                        "number": (position - 1) * 20 + k + 1,
+                        "number": (position - 1) * per_target + k + 1,
                         "name": f"点位{k}",
                         "quantity": 1,
                         "stage": rng.choices(STAGES, WEIGHTS)[0],

@@ -5,41 +5,127 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from models import HealthSnapshot, Item, OutboxMessage, Programme
-from services.notify import recipients
+from services.notify import recipients_by_item
 from states.health import Health
 
-WARNING = {Health.slow.name, Health.late.name}
+WARNING = (Health.slow.name, Health.late.name)
 
 
 def queue_digests(session: Session, programme: Programme, as_of: date) -> int:
-    """One digest per recipient listing items and projects newly lagging on `as_of`; never twice a date."""
-    previous_day = session.scalar(
+    """One digest per recipient: items newly lagging, and per item the projects newly overdue; never twice a date."""
+    previous = session.scalar(
         select(func.max(HealthSnapshot.as_of)).where(
             HealthSnapshot.programme_id == programme.id, HealthSnapshot.as_of < as_of
         )
     )
-    today = _warnings(session, programme.id, as_of)
-    before = _warnings(session, programme.id, previous_day) if previous_day else {}
-    fresh = {key: row for key, row in today.items() if key not in before}
-    if not fresh:
+    entries = _fresh_items(session, programme.id, as_of, previous) + _fresh_projects(
+        session, programme.id, as_of, previous
+    )
+    if not entries:
         return 0
     items = {i.id: i for i in session.scalars(select(Item).where(Item.programme_id == programme.id))}
+    people = recipients_by_item(
+        session, programme, [items[i] for i in sorted({e["item_id"] for e in entries})], "warning"
+    )
     per_person: dict[str, tuple[str, list[dict[str, Any]]]] = {}
-    for (_, ref), row in sorted(fresh.items(), key=lambda kv: kv[0][1]):
-        item = items[row.item_id]
-        entry = {
-            "ref": ref,
-            "scope": row.scope,
-            "title": item.title,
-            "status": Health[row.status].label,
-            "reason": row.override_reason or row.reason or "",
+    for entry in sorted(entries, key=lambda e: (items[e["item_id"]].number, e["scope"] != "item")):
+        item = items[entry["item_id"]]
+        shown = {key: value for key, value in entry.items() if key != "item_id"} | {"title": item.title}
+        for email, name in people[item.id].items():
+            per_person.setdefault(email, (name, []))[1].append(shown)
+    return _queue(session, programme, as_of, per_person)
+
+
+def _fresh_items(
+    session: Session, programme_id: int, as_of: date, previous: date | None
+) -> list[dict[str, Any]]:
+    before = aliased(HealthSnapshot)
+    query = select(
+        HealthSnapshot.ref,
+        HealthSnapshot.item_id,
+        HealthSnapshot.status,
+        HealthSnapshot.reason,
+        HealthSnapshot.override_reason,
+    ).where(
+        HealthSnapshot.programme_id == programme_id,
+        HealthSnapshot.as_of == as_of,
+        HealthSnapshot.scope == "item",
+        HealthSnapshot.status.in_(WARNING),
+        *_not_lagging_before(before, previous),
+    )
+    return [
+        {
+            "scope": "item",
+            "ref": r.ref,
+            "item_id": r.item_id,
+            "status": Health[r.status].label,
+            "reason": r.override_reason or r.reason or "",
         }
-        for email, name in recipients(session, programme, item, "warning").items():
-            per_person.setdefault(email, (name, []))[1].append(entry)
+        for r in session.execute(query)
+    ]
+
+
+def _fresh_projects(
+    session: Session, programme_id: int, as_of: date, previous: date | None
+) -> list[dict[str, Any]]:
+    before = aliased(HealthSnapshot)
+    query = (
+        select(
+            HealthSnapshot.item_id,
+            func.count(),
+            func.min(HealthSnapshot.ref),
+            func.min(HealthSnapshot.reason),
+        )
+        .where(
+            HealthSnapshot.programme_id == programme_id,
+            HealthSnapshot.as_of == as_of,
+            HealthSnapshot.scope == "project",
+            HealthSnapshot.status.in_(WARNING),
+            *_not_lagging_before(before, previous),
+        )
+        .group_by(HealthSnapshot.item_id)
+    )
+    out = []
+    for item_id, count, first_ref, reason in session.execute(query):
+        ref = first_ref.split(".")[0]
+        out.append(
+            {
+                "scope": "projects",
+                "ref": ref,
+                "item_id": item_id,
+                "status": Health.late.label,
+                "reason": f"{count} 个子项目新近逾期（如 {first_ref}：{reason}）",
+            }
+        )
+    return out
+
+
+def _not_lagging_before(before: Any, previous: date | None) -> list[Any]:
+    """Conditions: the same ref was not already lagging on the previous snapshot date."""
+    if previous is None:
+        return []
+    now = HealthSnapshot
+    return [
+        ~exists().where(
+            before.programme_id == now.programme_id,
+            before.as_of == previous,
+            before.scope == now.scope,
+            before.ref == now.ref,
+            before.status.in_(WARNING),
+        )
+    ]
+
+
+def _queue(
+    session: Session,
+    programme: Programme,
+    as_of: date,
+    per_person: dict[str, tuple[str, list[dict[str, Any]]]],
+) -> int:
     keys = {f"digest:{programme.code}:{as_of}:{email}": email for email in per_person}
     existing = set(
         session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
@@ -61,15 +147,3 @@ def queue_digests(session: Session, programme: Programme, as_of: date) -> int:
         )
         queued += 1
     return queued
-
-
-def _warnings(session: Session, programme_id: int, day: date) -> dict[tuple[str, str], HealthSnapshot]:
-    rows = session.scalars(
-        select(HealthSnapshot).where(
-            HealthSnapshot.programme_id == programme_id,
-            HealthSnapshot.as_of == day,
-            HealthSnapshot.scope.in_(("item", "project")),
-            HealthSnapshot.status.in_(WARNING),
-        )
-    )
-    return {(r.scope, r.ref): r for r in rows}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Item, OutboxMessage, Person, Programme, Project, Subscription, Transition
@@ -14,33 +14,48 @@ from states.stages import MAIN_LINE, Stage
 
 
 def recipients(session: Session, programme: Programme, item: Item, event: str) -> dict[str, str]:
-    """email → name: the item's lead departments, its leader, the district office, and subscribers."""
+    """email → name for one item's event (see `recipients_by_item`)."""
+    return recipients_by_item(session, programme, [item], event)[item.id]
+
+
+def recipients_by_item(
+    session: Session, programme: Programme, items: list[Item], event: str
+) -> dict[int, dict[str, str]]:
+    """Per item, email → name: lead departments, leader, district office, subscribers. Two queries in all."""
+    subscriptions = session.execute(
+        select(
+            Person.email,
+            Person.name,
+            Subscription.item_number,
+            Subscription.department_id,
+            Subscription.events,
+        )
+        .join(Subscription, Subscription.person_id == Person.id)
+        .where(Subscription.programme_id == programme.id)
+    ).all()
+    leaders: dict[str, list[tuple[str, str]]] = {}
+    names = {i.leader for i in items if i.leader}
+    if names:
+        for email, name in session.execute(select(Person.email, Person.name).where(Person.name.in_(names))):
+            leaders.setdefault(name, []).append((email, name))
+    return {item.id: _for_item(programme, item, event, subscriptions, leaders) for item in items}
+
+
+def _for_item(
+    programme: Programme, item: Item, event: str, subscriptions: list, leaders: dict
+) -> dict[str, str]:
     out: dict[str, str] = {}
     for link in item.departments:
         dept = link.department
         if link.role == "lead" and dept.email:
             out.setdefault(dept.email.lower(), dept.head or dept.name)
-    department_ids = [link.department_id for link in item.departments]
-    rows = session.execute(
-        select(Person.email, Person.name, Subscription.events)
-        .join(Subscription, Subscription.person_id == Person.id)
-        .where(
-            Subscription.programme_id == programme.id,
-            or_(
-                (Subscription.item_number.is_(None)) & (Subscription.department_id.is_(None)),
-                Subscription.item_number == item.number,
-                Subscription.department_id.in_(department_ids),
-            ),
-        )
-    ).all()
-    for email, name, events in rows:
-        if event in events:
+    department_ids = {link.department_id for link in item.departments}
+    for email, name, number, department_id, events in subscriptions:
+        whole = number is None and department_id is None
+        if event in events and (whole or number == item.number or department_id in department_ids):
             out.setdefault(email.lower(), name)
-    if item.leader:
-        for email, name in session.execute(
-            select(Person.email, Person.name).where(Person.name == item.leader)
-        ):
-            out.setdefault(email.lower(), name)
+    for email, name in leaders.get(item.leader or "", []):
+        out.setdefault(email.lower(), name)
     if programme.office_email:
         out.setdefault(programme.office_email.lower(), "区实事项目办公室")
     return out

@@ -1,0 +1,62 @@
+"""The HTML report in a real browser: Debian's Chromium, driven by Playwright, loads the chart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from models.db import Database
+from reports.service import generate
+from services.loading import load_programme
+from services.programme_file import read_programme_file
+from tests.conftest import EXAMPLE
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required under CI (apt-get install chromium)")
+        pytest.skip("Debian's Chromium is not installed here (apt-get install chromium)")
+    return CHROMIUM
+
+
+def test_the_html_report_renders_with_its_chart_in_chromium(db: Database, tmp_path: Path) -> None:
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    today = date(2020, 10, 20)
+    with db.write() as session:
+        load_programme(session, read_programme_file(EXAMPLE, today), "测试", today)
+    files = generate(db, None, "2020-09", ("html",), tmp_path)
+    page_path = Path(files[0]["path"])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto(page_path.as_uri())
+        loaded = page.evaluate(
+            "() => { const img = document.getElementById('progress-chart');"
+            " return img.complete && img.naturalWidth > 0 && img.naturalHeight > 0; }"
+        )
+        title = page.locator("h1").first.inner_text()
+        rows = page.locator("table").first.locator("tr").count()
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+        browser.close()
+    assert loaded, "the chart image did not load"
+    assert title == "关于区政府实事项目 1-9 月推进情况"
+    assert rows == 1 + 12
+    assert (tmp_path / "report.png").stat().st_size > 10_000
