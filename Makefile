@@ -34,6 +34,7 @@ demo: install
 	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi nightly --as-of 2020-09-30
 	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi show 2 --as-of 2020-09-30
 	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi history 2.8
+	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi report --period 2020-09
 	@echo "阶段变更邮件（Maildir，任何邮件客户端均可打开）：$(DEMO_DIR)/mail/new/ 共 $$(ls $(DEMO_DIR)/mail/new | wc -l) 封"
 
 ## test: lint, then the whole suite (PostgreSQL too when SHISHI_TEST_DATABASE_URL is set)
@@ -45,6 +46,7 @@ test: dev
 bench: install
 	$(BIN)/python bench/cli_startup.py
 	$(BIN)/python bench/nightly.py
+	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/flow_overhead.py
 
 lint: dev
