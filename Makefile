@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python bench/cli_startup.py
 	$(BIN)/python bench/nightly.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/stage_changes.py
 	$(BIN)/python bench/flow_overhead.py
 
 lint: dev
