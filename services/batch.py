@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
@@ -43,6 +43,4 @@ def apply_one(db: Database, request: StageChange, today: date) -> dict[str, Any]
 
 
 def _with_expected_stage(session: Any, request: StageChange) -> StageChange:
-    from dataclasses import replace
-
     return replace(request, expected_stage=current_stage(session, request.ref, request.programme))

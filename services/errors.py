@@ -42,3 +42,13 @@ class Refused(ServiceError):
 
 class Conflict(Refused):
     """Someone else changed the record first; nothing was written."""
+
+
+MAX_NAME = 100
+
+
+def require_name(value: str, what: str = "操作人（--by）") -> str:
+    """A person's or department's name: not empty, at most 100 characters (the column's size)."""
+    if not value.strip() or len(value) > MAX_NAME:
+        raise BadInput(f"{what}不能为空且不超过 {MAX_NAME} 字")
+    return value.strip()

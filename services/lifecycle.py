@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from models import Evidence, Project, Transition
-from services.errors import BadInput, Conflict, Refused
+from services.errors import BadInput, Conflict, Refused, require_name
 from services.notify import queue_stage_change
 from services.refs import parse_ref, resolve_programme, resolve_project
 from states.machine import EVENT_LABELS, Event, IllegalTransition, StageToken, fire
@@ -18,7 +18,6 @@ from states.prerequisites import EvidenceFact, StageRequest, kind_label, require
 from states.stages import Stage
 
 NEEDS_REASON = (Event.suspend, Event.cancel, Event.revert)
-MAX_NAME = 100
 MAX_DOC_NO = 200
 
 
@@ -111,8 +110,7 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
 def _check_request(request: StageChange) -> None:
     if request.event not in Event.all:
         raise BadInput(f"未知操作“{request.event}”；可用：{'、'.join(Event.all)}")
-    if not request.actor.strip() or len(request.actor) > MAX_NAME:
-        raise BadInput(f"请用 --by 写明操作人（不超过 {MAX_NAME} 字）")
+    require_name(request.actor)
     for ev in request.evidence:
         check_evidence_text(ev)
     if request.event in NEEDS_REASON and not (request.reason or "").strip():
@@ -264,8 +262,7 @@ def record_evidence(
     if evidence.issued_on > today:
         raise BadInput(f"要件日期 {evidence.issued_on} 晚于今天 {today}")
     check_evidence_text(evidence)
-    if not actor.strip() or len(actor) > MAX_NAME:
-        raise BadInput(f"登记人不能为空且不超过 {MAX_NAME} 字")
+    require_name(actor, "登记人（--by）")
     programme = resolve_programme(session, programme_code)
     project = resolve_project(session, programme, parse_ref(ref_text), lock=True)
     if any(e.kind == evidence.kind and e.doc_no == evidence.doc_no for e in project.evidence):

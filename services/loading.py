@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Department, Item, ItemDepartment, Programme, Project, Target
-from services.errors import BadInput
+from services.errors import require_name
 from services.load_parts import apply_item_reports, apply_project, apply_target_fields
 from services.load_people import apply_people
 from services.programme_file.checks import project_numbers
@@ -43,8 +43,7 @@ def load_programme(
     session: Session, file: ProgrammeFile, actor: str, today: date, dry_run: bool = False
 ) -> LoadSummary:
     """Create or update the programme of a file; commit once, or roll back on a dry run."""
-    if not actor.strip() or len(actor) > 100:
-        raise BadInput("操作人（--by）不能为空且不超过 100 字")
+    require_name(actor)
     spec = file.spec
     summary = LoadSummary(spec.programme.code, dry_run=dry_run)
     departments = _departments(session, spec.departments, summary)

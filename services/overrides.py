@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models import StatusOverride
-from services.errors import BadInput
+from services.errors import BadInput, require_name
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
 from states.health import Health, parse_health
 
@@ -21,8 +21,7 @@ def set_override(
     """Record an override for item `N` or project `N.M`; `status=None` clears it. Shown from the next recompute."""
     if not reason.strip() or len(reason) > 2000:
         raise BadInput("请写明原因（--reason，不超过 2000 字）")
-    if not actor.strip() or len(actor) > 100:
-        raise BadInput("请写明操作人（--by，不超过 100 字）")
+    require_name(actor)
     health: Health | None = None
     if status is not None:
         try:

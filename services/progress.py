@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import ProgressReport, Target
 from models.base import as_quantity
-from services.errors import BadInput
+from services.errors import BadInput, require_name
 from services.refs import parse_ref, resolve_item, resolve_programme
 
 
@@ -33,8 +33,7 @@ class ProgressInput:
 
 def record_progress(session: Session, data: ProgressInput, today: date) -> tuple[ProgressReport, bool]:
     """Create or update the report for (item, target, date); return it and whether it was new."""
-    if not data.reported_by.strip() or len(data.reported_by) > 100:
-        raise BadInput("报送人不能为空且不超过 100 字")
+    require_name(data.reported_by, "报送人（--by）")
     if data.as_of > today:
         raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
     if data.done is not None and not _plausible(data.done):

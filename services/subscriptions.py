@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Department, Person, Subscription
-from services.errors import BadInput, NotFound
+from services.errors import BadInput, NotFound, require_name
 from services.refs import resolve_item, resolve_programme
 
 EVENTS = ("stage", "warning")
@@ -68,8 +68,7 @@ def subscribe(
 def _person(session: Session, text: str, email: str | None) -> Person:
     if email is not None and (not _EMAIL.match(email) or len(email) > 200):
         raise BadInput(f"邮箱格式不正确：{email}")
-    if not text.strip() or len(text) > 100:
-        raise BadInput("姓名不能为空且不超过 100 字")
+    require_name(text, "姓名")
     key = (email or text).lower()
     found = session.scalars(
         select(Person).where((func.lower(Person.email) == key) | (Person.name == text))

@@ -43,7 +43,7 @@ def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> 
     if not result["ok"]:
         lines = [result["message"], *(f"  - {r}" for r in result["reasons"])]
         fail("\n".join(lines), result["exit_code"])
-    typer.echo(render.stage_changed_dict(result))
+    typer.echo(render.stage_changed(result))
 
 
 @handles_errors

@@ -8,7 +8,6 @@ from states.machine import EVENT_LABELS
 from states.stages import Stage
 
 if TYPE_CHECKING:
-    from services.lifecycle import StageChanged
     from services.loading import LoadSummary
 
 KIND_ZH = {
@@ -162,7 +161,7 @@ def history(data: dict[str, Any]) -> str:
     return "\n".join(_transition(t) for t in data["transitions"]) + "\n"
 
 
-def stage_changed_dict(r: dict[str, Any]) -> str:
+def stage_changed(r: dict[str, Any]) -> str:
     """One line for a successful change, from a flow result."""
     label = EVENT_LABELS[r["event"]]
     docs = (
@@ -170,17 +169,3 @@ def stage_changed_dict(r: dict[str, Any]) -> str:
     )
     move = f"{Stage[r['from_stage']].label} → {Stage[r['to_stage']].label}"
     return f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
-
-
-def stage_changed(result: StageChanged) -> str:
-    """One line for a successful change."""
-    label = EVENT_LABELS[result.event]
-    docs = (
-        "；要件：" + "、".join(f"{e['kind']} {e['doc_no']}" for e in result.evidence)
-        if result.evidence
-        else ""
-    )
-    return (
-        f"{result.ref} {result.name}：{label} {result.from_stage.label} → {result.to_stage.label}"
-        f"（{result.at}，{result.actor}）{docs}"
-    )

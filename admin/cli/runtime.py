@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
 from collections.abc import Callable
 from datetime import date
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -74,8 +73,3 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(f"内部错误（{name}）：{detail}", EXIT_INTERNAL)
 
     return wrapper
-
-
-def is_tty() -> bool:
-    """True when stdout is a terminal."""
-    return sys.stdout.isatty()
