@@ -5,6 +5,7 @@ from models.health import HealthSnapshot, ReportFile, StatusOverride
 from models.notify import OutboxMessage, Person, Subscription
 from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
 from models.project import Evidence, ProgressReport, Project, Transition
+from models.user import User
 
 __all__ = [
     "Base",
@@ -24,4 +25,5 @@ __all__ = [
     "Subscription",
     "Target",
     "Transition",
+    "User",
 ]

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     mail_from: str = "实事项目办公室 <shishi@localhost>"
     base_url: str | None = None
     mail_max_attempts: int = 5
+    secret_key: SecretStr | None = None
+    cookie_secure: bool = False
+    session_hours: int = 8
 
     @property
     def maildir(self) -> Path:

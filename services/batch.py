@@ -32,6 +32,7 @@ def apply_one(db: Database, request: StageChange, today: date) -> dict[str, Any]
             "ref": request.ref,
             "event": request.event,
             "exit_code": exc.exit_code,
+            "error": type(exc).__name__,
             "message": summary,
             "reasons": getattr(exc, "reasons", []),
         }

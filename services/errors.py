@@ -44,6 +44,10 @@ class Conflict(Refused):
     """Someone else changed the record first; nothing was written."""
 
 
+class Forbidden(Refused):
+    """The logged-in user's role does not allow this; nothing was written."""
+
+
 MAX_NAME = 100
 
 

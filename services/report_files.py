@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import ReportFile
+from services.errors import NotFound
 from services.refs import resolve_programme
 
 
@@ -36,6 +38,7 @@ def list_files(session: Session, programme_code: str | None) -> list[dict[str, A
     )
     return [
         {
+            "id": r.id,
             "period": r.period,
             "kind": r.kind,
             "format": r.format,
@@ -45,3 +48,12 @@ def list_files(session: Session, programme_code: str | None) -> list[dict[str, A
         }
         for r in rows
     ]
+
+
+def report_file(session: Session, programme_code: str | None, file_id: int) -> dict[str, Any]:
+    """One generated file of a programme, for download; refused when missing from the disk."""
+    programme = resolve_programme(session, programme_code)
+    row = session.get(ReportFile, file_id)
+    if row is None or row.programme_id != programme.id or not Path(row.path).is_file():
+        raise NotFound(f"报告文件 {file_id} 不存在或已被移走；请重新生成报告")
+    return {"path": row.path, "name": Path(row.path).name, "format": row.format}

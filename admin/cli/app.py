@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from admin.cli import commands_flows, commands_read, commands_reports, commands_setup, commands_stage
+from admin.cli import (
+    commands_flows,
+    commands_read,
+    commands_reports,
+    commands_setup,
+    commands_stage,
+    commands_web,
+)
 
 app = typer.Typer(
     name="shishi",
@@ -19,6 +26,7 @@ commands_read.register(app)
 commands_stage.register(app)
 commands_flows.register(app)
 commands_reports.register(app)
+commands_web.register(app)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from admin.cli import orchestrate
+from admin import orchestrate
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors
 from services.overrides import set_override

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from admin.cli import orchestrate, render
+from admin import orchestrate
+from admin.cli import render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
 from admin.cli.runtime import database, fail, handles_errors, today
 from services.lifecycle import EvidenceInput, StageChange, describe_evidence, record_evidence

@@ -1,4 +1,4 @@
-"""The CLI's door to Prefect: imported only by commands that orchestrate, so the others start fast."""
+"""The door to Prefect for the CLI and the web: imported only where something orchestrates, so the rest starts fast."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ def _prepare(announce: bool = True) -> Any:
     return runtime
 
 
-def advance(requests: list[StageChange], today: date) -> list[dict[str, Any]]:
+def advance(requests: list[StageChange], today: date, announce: bool = True) -> list[dict[str, Any]]:
     """Run the advance-stage flow for the requests and return one result each."""
-    runtime = _prepare()
+    runtime = _prepare(announce)
     from flows.stage import advance_stage
 
     with runtime.short_runs():

@@ -1,0 +1,61 @@
+"""The web admin's commands: `shishi web` serves it, `shishi user add` creates a login."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from admin.cli.runtime import database, handles_errors, settings
+from services.users import UserInput, add_user
+
+users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `web` and the `user` group to the app."""
+    app.command("web")(web)
+    app.add_typer(users, name="user")
+
+
+@handles_errors
+def web(
+    host: Annotated[
+        str, typer.Option("--host", help="监听地址（生产环境请置于 HTTPS 反向代理之后）")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+) -> None:
+    """启动网页管理后台（看板、项目页、阶段操作、进展报送、报告下载、/api）。"""
+    database()  # refuse politely when `shishi init` has not run
+    import uvicorn
+
+    from admin.web.app import create_app
+
+    typer.echo(f"网页管理后台：http://{host}:{port}/  （Ctrl+C 停止）", err=True)
+    uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+@users.command("add")
+@handles_errors
+def user_add(
+    name: Annotated[str, typer.Argument(help="用户名（登录用，也记入审计记录）")],
+    email: Annotated[str, typer.Option("--email", help="邮箱（也可用于登录）")],
+    role: Annotated[
+        str, typer.Option("--role", help="admin（区实事项目办）| department（部门）| viewer（只读）")
+    ],
+    department: Annotated[
+        str | None, typer.Option("--department", help="部门名称（department 角色必填）")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", help="密码（不填则提示输入；勿在共享终端中使用）")
+    ] = None,
+) -> None:
+    """新增一个网页登录用户；密码以 Argon2id 哈希保存。"""
+    db = database()
+    if password is None:
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    data = UserInput(name=name, email=email, role=role, department=department, password=password)
+    with db.write() as session:
+        user = add_user(session, data)
+    where = f"，部门：{user.department}" if user.department else ""
+    typer.echo(f"已新增用户 {user.name}（{user.role_label}{where}）")

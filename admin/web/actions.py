@@ -1,0 +1,143 @@
+"""The web's writes, shared by pages and API: check the user's right, then call the use case or flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from admin import orchestrate
+from admin.web.deps import request_id
+from models.base import as_quantity
+from models.db import Database
+from services.access import require_write
+from services.errors import BadInput
+from services.lifecycle import EvidenceInput, StageChange, record_evidence
+from services.progress import ProgressInput, record_progress
+from services.refs import parse_ref, resolve_programme, resolve_project
+from services.users import UserView
+from states.machine import Event
+from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind
+from states.stages import Stage, UnknownStage, parse_stage
+
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Action:
+    """A stage action as a form or JSON body states it."""
+
+    event: str
+    to: str | None = None
+    reason: str | None = None
+    at: date | None = None
+    evidence: tuple[EvidenceInput, ...] = field(default_factory=tuple)
+    expected_version: int | None = None
+
+
+def stage_action(
+    db: Database, user: UserView, code: str, ref: str, action: Action, today: date
+) -> dict[str, Any]:
+    """Run the advance-stage flow for one request after checking the user may act on the project."""
+    if action.event not in Event.all:
+        raise BadInput(f"未知操作“{action.event[:40]}”；可用：{'、'.join(Event.all)}")
+    text(action.reason, "原因")
+    with db.read() as session:
+        programme = resolve_programme(session, code)
+        parsed = parse_ref(ref)
+        require_write(session, user, programme, parsed.item)
+        resolve_project(session, programme, parsed)
+    request = StageChange(
+        ref=ref,
+        event=action.event,
+        actor=user.name,
+        to=stage(action.to),
+        reason=action.reason,
+        evidence=action.evidence,
+        at=action.at,
+        expected_version=action.expected_version,
+        actor_is_admin=user.is_admin,
+        source="web",
+        programme=programme.code,
+        request_id=request_id(),
+    )
+    return orchestrate.advance([request], today, announce=False)[0]
+
+
+def add_evidence(db: Database, user: UserView, code: str, ref: str, item: EvidenceInput, today: date) -> bool:
+    """Record one document on a project; False when it was already there."""
+    with db.write() as session:
+        programme = resolve_programme(session, code)
+        require_write(session, user, programme, parse_ref(ref).item)
+        return record_evidence(session, ref, item, user.name, today, programme.code)
+
+
+def report_progress(db: Database, user: UserView, code: str, data: ProgressInput, today: date) -> bool:
+    """Create or update a progress report; True when it was new."""
+    for value, what in (
+        (data.note, "完成情况"),
+        (data.problems, "存在问题"),
+        (data.next_steps, "下一步打算"),
+    ):
+        text(value, what)
+    with db.write() as session:
+        programme = resolve_programme(session, code)
+        require_write(session, user, programme, parse_ref(data.ref).item)
+        _, created = record_progress(session, data, today)
+        return created
+
+
+def stage(value: str | None) -> Stage | None:
+    """A stage from its Chinese label or code (None when blank)."""
+    if not value or not value.strip():
+        return None
+    try:
+        return parse_stage(value[:40])
+    except UnknownStage as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def evidence_kind(value: str) -> str:
+    """An evidence kind code from its label or code."""
+    try:
+        return parse_evidence_kind(value[:40])
+    except UnknownEvidenceKind as exc:
+        raise BadInput(str(exc)) from exc
+
+
+def quantity(value: str | Decimal | None) -> Decimal | None:
+    """A non-negative quantity (None when blank)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = as_quantity(str(value).strip()[:40])
+    except InvalidOperation as exc:
+        raise BadInput(f"数量应为数字：{str(value)[:40]}") from exc
+    if number is None or not number.is_finite() or number < 0:
+        raise BadInput(f"数量应为不小于 0 的数字：{str(value)[:40]}")
+    return number
+
+
+def text(value: str | None, what: str) -> str | None:
+    """Free text of at most 2,000 characters."""
+    if value is not None and len(value) > MAX_TEXT:
+        raise BadInput(f"{what}不超过 {MAX_TEXT} 字")
+    return value
+
+
+def day(value: str | None, what: str = "日期") -> date | None:
+    """A YYYY-MM-DD date (None when blank)."""
+    if not value or not value.strip():
+        return None
+    try:
+        if len(value.strip()) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise BadInput(f"{what}格式应为 YYYY-MM-DD：{value[:20]}") from exc
+
+
+def status_of_result(result: dict[str, Any]) -> int:
+    """The HTTP status of a refused flow result: 409 conflict, 403 forbidden, 422 otherwise."""
+    return {"Conflict": 409, "Forbidden": 403, "NotFound": 404}.get(str(result.get("error")), 422)

@@ -1,0 +1,167 @@
+"""The JSON API under /api: the pages' reads and actions for scripts, with its OpenAPI document."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from admin.web import actions
+from admin.web.deps import ApiUser, ReadSession, database, today
+from admin.web.pages_read import as_of_for
+from services.access import require_read
+from services.dashboard import dashboard
+from services.lifecycle import EvidenceInput
+from services.progress import ProgressInput
+from services.queries import history, show_item, show_project
+from services.refs import parse_ref, resolve_programme
+from services.report_files import list_files
+
+
+class Problem(BaseModel):
+    """Why a request was refused; nothing was written."""
+
+    detail: str
+    reasons: list[str] = []
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": text}
+    for code, text in (
+        (401, "未登录或密码错误"),
+        (403, "角色无权操作或 CSRF 校验失败"),
+        (404, "计划、项目或子项目不存在"),
+        (409, "并发冲突：已被他人修改"),
+        (422, "请求无效或不满足前置条件"),
+    )
+}
+router = APIRouter(prefix="/api", tags=["shishi"], responses=ERRORS)
+Code = Annotated[str, Path(max_length=64, description="计划代码")]
+ItemNo = Annotated[int, Path(ge=1, le=100000, description="项目序号 N")]
+ProjectRef = Annotated[str, Path(pattern=r"^\d{1,5}\.\d{1,5}$", description="子项目编号 N.M")]
+Text = Annotated[str | None, Field(max_length=actions.MAX_TEXT)]
+
+
+class EvidenceBody(BaseModel):
+    """A document: kind (立项批复、施工许可、竣工验收…), 文号 and date."""
+
+    kind: str = Field(min_length=1, max_length=40)
+    doc_no: str = Field(min_length=1, max_length=200)
+    issued_on: date
+
+
+class ActionBody(BaseModel):
+    """A stage action; `expected_version` turns a stale page into a 409 instead of a surprise."""
+
+    event: Literal["advance", "suspend", "resume", "cancel", "revert"]
+    to: str | None = Field(default=None, max_length=16, description="目标阶段（只能是下一阶段）")
+    reason: Text = None
+    at: date | None = None
+    evidence: list[EvidenceBody] = Field(default_factory=list, max_length=10)
+    expected_version: int | None = Field(default=None, ge=0, le=2**31)
+
+
+class ProgressBody(BaseModel):
+    """A department's progress report for an item (or one of its targets)."""
+
+    target: int | None = Field(default=None, ge=1, le=1000)
+    done: Decimal | None = Field(default=None, ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=4)
+    as_of: date | None = None
+    note: Text = None
+    problems: Text = None
+    next_steps: Text = None
+
+
+@router.get("/me")
+def me(user: ApiUser) -> dict[str, Any]:
+    """The logged-in user and role."""
+    return {"name": user.name, "email": user.email, "role": user.role, "department": user.department}
+
+
+@router.get("/programmes/{code}")
+def programme(
+    code: Code,
+    user: ApiUser,
+    session: ReadSession,
+    department: Annotated[str | None, Query(max_length=100)] = None,
+    status: Annotated[str | None, Query(max_length=16)] = None,
+) -> dict[str, Any]:
+    """The dashboard: items the user may see with their latest schedule health."""
+    return dashboard(session, user, code, department, status)
+
+
+@router.get("/programmes/{code}/items/{number}")
+def item(code: Code, number: ItemNo, user: ApiUser, session: ReadSession) -> dict[str, Any]:
+    """One item with targets, projects, stage counts and reports."""
+    prog = resolve_programme(session, code)
+    require_read(session, user, prog, number)
+    return show_item(session, prog, number, as_of_for(prog.year, today()))
+
+
+@router.get("/programmes/{code}/projects/{ref}")
+def project(code: Code, ref: ProjectRef, user: ApiUser, session: ReadSession) -> dict[str, Any]:
+    """One project with the next stage's prerequisites, evidence and recent history."""
+    prog = resolve_programme(session, code)
+    require_read(session, user, prog, parse_ref(ref).item)
+    return show_project(session, prog, ref, as_of_for(prog.year, today()))
+
+
+@router.get("/programmes/{code}/projects/{ref}/history")
+def project_history(code: Code, ref: ProjectRef, user: ApiUser, session: ReadSession) -> dict[str, Any]:
+    """The full audit trail of a project."""
+    prog = resolve_programme(session, code)
+    require_read(session, user, prog, parse_ref(ref).item)
+    return history(session, ref, prog.code)
+
+
+@router.post("/programmes/{code}/projects/{ref}/actions", response_model=None)
+def act(request: Request, code: Code, ref: ProjectRef, body: ActionBody, user: ApiUser) -> Any:
+    """Run advance / suspend / resume / cancel / revert through the advance-stage flow."""
+    evidence = tuple(
+        EvidenceInput(actions.evidence_kind(e.kind), e.doc_no.strip(), e.issued_on) for e in body.evidence
+    )
+    action = actions.Action(body.event, body.to, body.reason, body.at, evidence, body.expected_version)
+    result = actions.stage_action(database(request), user, code, ref, action, today())
+    if result["ok"]:
+        return result
+    problem = {"detail": result["message"], "reasons": result["reasons"]}
+    return JSONResponse(problem, actions.status_of_result(result))
+
+
+@router.post("/programmes/{code}/projects/{ref}/evidence", status_code=201)
+def evidence(
+    request: Request, code: Code, ref: ProjectRef, body: EvidenceBody, user: ApiUser
+) -> dict[str, Any]:
+    """Record one document on a project."""
+    item = EvidenceInput(actions.evidence_kind(body.kind), body.doc_no.strip(), body.issued_on)
+    added = actions.add_evidence(database(request), user, code, ref, item, today())
+    return {"ref": ref, "added": added}
+
+
+@router.post("/programmes/{code}/items/{number}/progress", status_code=201)
+def progress(
+    request: Request, code: Code, number: ItemNo, body: ProgressBody, user: ApiUser
+) -> dict[str, Any]:
+    """Create or update a progress report."""
+    data = ProgressInput(
+        ref=str(number),
+        reported_by=user.department or user.name,
+        as_of=body.as_of or today(),
+        done=body.done,
+        target=body.target,
+        note=body.note,
+        problems=body.problems,
+        next_steps=body.next_steps,
+    )
+    created = actions.report_progress(database(request), user, code, data, today())
+    return {"ref": str(number), "created": created}
+
+
+@router.get("/programmes/{code}/reports")
+def reports(code: Code, user: ApiUser, session: ReadSession) -> list[dict[str, Any]]:
+    """Generated report files, newest first (paths are server-side)."""
+    return list_files(session, code)

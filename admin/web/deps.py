@@ -1,0 +1,89 @@
+"""What every route shares: the database, the logged-in user, CSRF checks and today's date."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from sqlalchemy.orm import Session
+
+from admin.web.security import csrf_ok
+from models.db import Database
+from models.settings import get_settings
+from services.users import UserView, authenticate, load_user
+
+basic = HTTPBasic(
+    auto_error=False, description="用户名（或邮箱）与密码；浏览器会话亦可，写操作须带 X-CSRF-Token"
+)
+
+
+class LoginRequired(Exception):
+    """No user is logged in: pages redirect to the login form, the API answers 401."""
+
+
+class CsrfFailed(Exception):
+    """A write came without the session's CSRF token."""
+
+
+def database(request: Request) -> Database:
+    """The application database opened by the app at start-up."""
+    return request.app.state.db  # type: ignore[no-any-return]
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A read-only session for one request."""
+    with database(request).read() as session:
+        yield session
+
+
+def today() -> date:
+    """Today in the district's time zone."""
+    return get_settings().today()
+
+
+def page_user(request: Request, session: Annotated[Session, Depends(read_session)]) -> UserView:
+    """The user of the session cookie, or a redirect to the login page."""
+    uid = request.session.get("uid")
+    user = load_user(session, int(uid)) if isinstance(uid, int) else None
+    if user is None:
+        request.session.pop("uid", None)
+        raise LoginRequired()
+    return user
+
+
+def api_user(
+    request: Request,
+    session: Annotated[Session, Depends(read_session)],
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)],
+    x_csrf_token: Annotated[str | None, Header()] = None,
+) -> UserView:
+    """HTTP Basic credentials, or the session cookie (whose writes must carry X-CSRF-Token)."""
+    if credentials is not None:
+        user = authenticate(session, credentials.username, credentials.password)
+        if user is None:
+            raise LoginRequired()
+        return user
+    user = page_user(request, session)
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not csrf_ok(request, x_csrf_token):
+        raise CsrfFailed()
+    return user
+
+
+def check_form_csrf(request: Request, token: str | None) -> None:
+    """Refuse a form post without the session's token."""
+    if not csrf_ok(request, token):
+        raise CsrfFailed()
+
+
+def request_id() -> str:
+    """A fresh id for a stage-change request (a retried flow task replays it, never applies it twice)."""
+    return secrets.token_hex(16)
+
+
+PageUser = Annotated[UserView, Depends(page_user)]
+ApiUser = Annotated[UserView, Depends(api_user)]
+ReadSession = Annotated[Session, Depends(read_session)]

@@ -1,0 +1,96 @@
+"""Pages that read: the dashboard, an item, a project, and the report files."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from admin.web.deps import PageUser, ReadSession, today
+from admin.web.render import page
+from services.access import require_read
+from services.dashboard import dashboard
+from services.queries import history, show_item, show_project
+from services.refs import parse_ref, resolve_programme
+from services.report_files import list_files, report_file
+from services.users import UserView
+from states.machine import EVENT_LABELS
+from states.prerequisites import EVIDENCE_KINDS
+
+router = APIRouter(include_in_schema=False)
+Short = Annotated[str | None, Query(max_length=100)]
+
+
+def as_of_for(year: int, day: date) -> date:
+    """Read a past programme as of its last day, a current one as of today."""
+    return min(day, date(year, 12, 31))
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(user: PageUser, session: ReadSession) -> Response:
+    """The newest programme's dashboard."""
+    return RedirectResponse(f"/p/{resolve_programme(session, None).code}", 303)
+
+
+@router.get("/p/{code}", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    code: str,
+    user: PageUser,
+    session: ReadSession,
+    dept: Short = None,
+    status: Short = None,
+) -> Response:
+    """Every item the user may see, its bar against the time line, filters by department and status."""
+    data = dashboard(session, user, code, dept or None, status or None)
+    return page(request, "dashboard.html", {"d": data}, user)
+
+
+@router.get("/p/{code}/items/{number}", response_class=HTMLResponse)
+def item_page(request: Request, code: str, number: int, user: PageUser, session: ReadSession) -> Response:
+    """One item: targets, projects per stage, progress reports and the progress form."""
+    programme = resolve_programme(session, code)
+    require_read(session, user, programme, number)
+    data = show_item(session, programme, number, as_of_for(programme.year, today()))
+    return page(request, "item.html", {"i": data, "code": programme.code}, user)
+
+
+def project_context(session: Session, user: UserView, code: str, ref: str) -> dict[str, Any]:
+    """What the project page shows: stage, next prerequisites, evidence, actions, full history."""
+    programme = resolve_programme(session, code)
+    require_read(session, user, programme, parse_ref(ref).item)
+    data = show_project(session, programme, ref, as_of_for(programme.year, today()))
+    return {
+        "p": data,
+        "code": programme.code,
+        "history": history(session, ref, programme.code)["transitions"],
+        "events": EVENT_LABELS,
+        "kinds": EVIDENCE_KINDS,
+        "form": {},
+    }
+
+
+@router.get("/p/{code}/projects/{ref}", response_class=HTMLResponse)
+def project_page(request: Request, code: str, ref: str, user: PageUser, session: ReadSession) -> Response:
+    """One project with its action forms."""
+    return page(request, "project.html", project_context(session, user, code, ref), user)
+
+
+@router.get("/p/{code}/reports", response_class=HTMLResponse)
+def reports_page(request: Request, code: str, user: PageUser, session: ReadSession) -> Response:
+    """The generated report files of a programme, newest first."""
+    programme = resolve_programme(session, code)
+    files = list_files(session, programme.code)
+    return page(
+        request, "reports.html", {"files": files, "code": programme.code, "name": programme.name}, user
+    )
+
+
+@router.get("/p/{code}/reports/{file_id}")
+def download(code: str, file_id: int, user: PageUser, session: ReadSession) -> Response:
+    """One report file as an attachment."""
+    f = report_file(session, code, file_id)
+    return FileResponse(f["path"], filename=f["name"])

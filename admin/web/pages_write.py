@@ -1,0 +1,166 @@
+"""Pages that write: login and logout, stage actions, evidence and progress, each behind a CSRF check."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from admin.web import actions
+from admin.web.deps import PageUser, check_form_csrf, database, today
+from admin.web.pages_read import project_context
+from admin.web.render import flash, page
+from services.errors import BadInput
+from services.lifecycle import EvidenceInput, describe_evidence
+from services.progress import ProgressInput
+from services.users import authenticate
+from states.machine import EVENT_LABELS
+from states.stages import parse_stage
+
+router = APIRouter(include_in_schema=False)
+Field = Annotated[str | None, Form(max_length=2000)]
+Token = Annotated[str | None, Form(max_length=200)]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> Response:
+    """The login form."""
+    return page(request, "login.html", {"next": _safe_next(next), "login": ""})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    login: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf: Token = None,
+    next: Annotated[str, Form(max_length=300)] = "/",
+) -> Response:
+    """Check the password; on success start a fresh session."""
+    check_form_csrf(request, csrf)
+    with database(request).write() as session:
+        user = authenticate(session, login, password)
+    if user is None:
+        context = {"next": _safe_next(next), "login": login, "error": "用户名或密码错误"}
+        return page(request, "login.html", context, status=401)
+    request.session.clear()
+    request.session["uid"] = user.id
+    return RedirectResponse(_safe_next(next), 303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Token = None) -> Response:
+    """End the session."""
+    check_form_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/login", 303)
+
+
+@router.post("/p/{code}/projects/{ref}/action", response_class=HTMLResponse)
+def stage_action(
+    request: Request,
+    code: str,
+    ref: str,
+    user: PageUser,
+    event: Annotated[str, Form(max_length=16)],
+    csrf: Token = None,
+    version: Annotated[int | None, Form(ge=0, le=2**31)] = None,
+    reason: Field = None,
+    at: Field = None,
+    ev_kind: Field = None,
+    ev_doc: Field = None,
+    ev_date: Field = None,
+) -> Response:
+    """Advance, suspend, resume, cancel or revert through the advance-stage flow."""
+    check_form_csrf(request, csrf)
+    evidence = _evidence(ev_kind, ev_doc, ev_date)
+    action = actions.Action(
+        event=event,
+        reason=(reason or "").strip() or None,
+        at=actions.day(at),
+        evidence=(evidence,) if evidence else (),
+        expected_version=version,
+    )
+    result = actions.stage_action(database(request), user, code, ref, action, today())
+    if result["ok"]:
+        moved = f"{parse_stage(result['from_stage']).label} → {parse_stage(result['to_stage']).label}"
+        flash(request, "ok", f"{ref} 已{EVENT_LABELS.get(event, event)}：{moved}")
+        return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
+    with database(request).read() as session:
+        context = project_context(session, user, code, ref)
+    context["error"] = {"text": result["message"], "reasons": result["reasons"], "kind": result.get("error")}
+    context["form"] = {
+        "event": event,
+        "reason": reason,
+        "at": at,
+        "ev_kind": ev_kind,
+        "ev_doc": ev_doc,
+        "ev_date": ev_date,
+    }
+    return page(request, "project.html", context, user, status=actions.status_of_result(result))
+
+
+@router.post("/p/{code}/projects/{ref}/evidence")
+def add_evidence(
+    request: Request,
+    code: str,
+    ref: str,
+    user: PageUser,
+    kind: Annotated[str, Form(max_length=40)],
+    doc_no: Annotated[str, Form(max_length=200)],
+    issued_on: Annotated[str, Form(max_length=10)],
+    csrf: Token = None,
+) -> Response:
+    """Record one document (批复、许可、验收…) on a project."""
+    check_form_csrf(request, csrf)
+    item = _evidence(kind, doc_no, issued_on)
+    assert item is not None
+    added = actions.add_evidence(database(request), user, code, ref, item, today())
+    flash(request, "ok", f"已登记要件：{describe_evidence(item)}" if added else "已有此要件，无变化")
+    return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
+
+
+@router.post("/p/{code}/items/{number}/progress")
+def report_progress(
+    request: Request,
+    code: str,
+    number: int,
+    user: PageUser,
+    csrf: Token = None,
+    target: Annotated[int | None, Form(ge=1, le=1000)] = None,
+    done: Annotated[str | None, Form(max_length=40)] = None,
+    as_of: Annotated[str | None, Form(max_length=10)] = None,
+    note: Field = None,
+    problems: Field = None,
+    next_steps: Field = None,
+) -> Response:
+    """A department's progress report: quantity, notes, 存在问题, 下一步打算."""
+    check_form_csrf(request, csrf)
+    data = ProgressInput(
+        ref=str(number),
+        reported_by=user.department or user.name,
+        as_of=actions.day(as_of, "截至日期") or today(),
+        done=actions.quantity(done),
+        target=target,
+        note=(note or "").strip() or None,
+        problems=(problems or "").strip() or None,
+        next_steps=(next_steps or "").strip() or None,
+    )
+    created = actions.report_progress(database(request), user, code, data, today())
+    flash(request, "ok", f"第{number}项进展已{'报送' if created else '更新'}（截至 {data.as_of}）")
+    return RedirectResponse(f"/p/{code}/items/{number}", 303)
+
+
+def _evidence(kind: str | None, doc_no: str | None, issued_on: str | None) -> EvidenceInput | None:
+    if not (kind or "").strip() and not (doc_no or "").strip():
+        return None
+    issued = actions.day(issued_on, "要件日期")
+    if issued is None:
+        raise BadInput("请填写要件日期（YYYY-MM-DD）")
+    return EvidenceInput(actions.evidence_kind(kind or ""), (doc_no or "").strip(), issued)
+
+
+def _safe_next(target: str) -> str:
+    """Only local paths: never redirect to another site after login."""
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"

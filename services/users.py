@@ -1,0 +1,135 @@
+"""Use cases for web-admin logins: add a user, authenticate, and load the logged-in user."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from models import Department, User
+from models.user import ROLES
+from services.errors import BadInput, NotFound, require_name
+from services.passwords import MAX_LENGTH, MIN_LENGTH, burn_time, hash_password, needs_rehash, verify_password
+
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s.]{1,30}$")
+ROLE_LABELS = {"admin": "管理员（区实事项目办）", "department": "部门", "viewer": "只读"}
+
+
+@dataclass(frozen=True)
+class UserInput:
+    """A new login as an administrator types it."""
+
+    name: str
+    email: str
+    role: str
+    password: str
+    department: str | None = None
+
+
+@dataclass(frozen=True)
+class UserView:
+    """The logged-in user, detached from any session."""
+
+    id: int
+    name: str
+    email: str
+    role: str
+    department_id: int | None
+    department: str | None
+
+    @property
+    def is_admin(self) -> bool:
+        """The district office: may do everything."""
+        return self.role == "admin"
+
+    @property
+    def can_write(self) -> bool:
+        """Admins and department users may change records (departments only their own items)."""
+        return self.role in ("admin", "department")
+
+    @property
+    def role_label(self) -> str:
+        """The role in Chinese."""
+        return ROLE_LABELS[self.role]
+
+
+def view(user: User) -> UserView:
+    """The session-free view of a user row."""
+    dept = user.department
+    return UserView(
+        user.id, user.name, user.email, user.role, user.department_id, dept.name if dept else None
+    )
+
+
+def add_user(session: Session, data: UserInput) -> UserView:
+    """Create a login after checking every field; one commit, nothing written on a refusal."""
+    name = require_name(data.name, "用户名")
+    email = data.email.strip().lower()
+    if not EMAIL.match(email) or len(email) > 200:
+        raise BadInput(f"邮箱地址“{data.email[:60]}”无效")
+    if data.role not in ROLES:
+        raise BadInput(f"未知角色“{data.role}”；可用：{'、'.join(ROLES)}")
+    if not MIN_LENGTH <= len(data.password) <= MAX_LENGTH:
+        raise BadInput(f"密码须为 {MIN_LENGTH}–{MAX_LENGTH} 个字符")
+    department = _department(session, data)
+    taken = session.scalars(select(User).where(or_(User.name == name, User.email == email))).first()
+    if taken is not None:
+        raise BadInput(f"用户名“{name}”或邮箱“{email}”已被使用")
+    user = User(
+        name=name,
+        email=email,
+        role=data.role,
+        department=department,
+        password_hash=hash_password(data.password),
+        active=True,
+    )
+    session.add(user)
+    session.commit()
+    return view(user)
+
+
+def _department(session: Session, data: UserInput) -> Department | None:
+    if data.role != "department":
+        if data.department:
+            raise BadInput("只有部门用户（--role department）才能指定部门")
+        return None
+    if not data.department:
+        raise BadInput("部门用户须指定部门（--department）")
+    dept = session.scalars(select(Department).where(Department.name == data.department.strip())).one_or_none()
+    if dept is None:
+        known = (
+            "、".join(session.scalars(select(Department.name).order_by(Department.name)))
+            or "（无，请先导入计划）"
+        )
+        raise NotFound(f"未找到部门“{data.department[:60]}”；已有：{known}")
+    return dept
+
+
+def authenticate(session: Session, login: str, password: str) -> UserView | None:
+    """The active user whose name or email and password match, else None (same cost either way)."""
+    login = login.strip()
+    user = session.scalars(
+        select(User).where(or_(User.name == login, User.email == login.lower()), User.active.is_(True))
+    ).first()
+    if user is None or len(password) > MAX_LENGTH:
+        burn_time(password[:MAX_LENGTH])
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.commit()
+    return view(user)
+
+
+def load_user(session: Session, user_id: int) -> UserView | None:
+    """The active user with that id, or None."""
+    user = session.get(User, user_id)
+    return view(user) if user is not None and user.active else None
+
+
+def count_users(session: Session) -> int:
+    """How many logins exist."""
+    return session.scalar(select(func.count()).select_from(User)) or 0
