@@ -2,41 +2,19 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from datetime import date
 from pathlib import Path
-
-import pytest
 
 from models.db import Database
 from reports.service import generate
 from services.loading import load_programme
 from services.programme_file import read_programme_file
+from tests.browser import ARGS, chromium
 from tests.conftest import EXAMPLE
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def _chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is required under CI (apt-get install chromium)")
-        pytest.skip("Debian's Chromium is not installed here (apt-get install chromium)")
-    return CHROMIUM
 
 
 def test_the_html_report_renders_with_its_chart_in_chromium(db: Database, tmp_path: Path) -> None:
-    executable = _chromium()
+    executable = chromium()
     from playwright.sync_api import sync_playwright
 
     today = date(2020, 10, 20)

@@ -1,0 +1,96 @@
+"""A loaded programme with three logins, served in-process (TestClient) or on loopback (uvicorn)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from admin.web.app import create_app
+from models.db import Database
+from services.health import recompute
+from services.loading import load_programme
+from services.programme_file import read_programme_file
+from services.refs import resolve_programme
+from services.users import UserInput, add_user
+from tests.conftest import EXAMPLE
+
+CODE = "changning-2020"
+AS_OF = date(2020, 9, 30)
+USERS = {
+    "admin": UserInput("办公室", "office@cn.example", "admin", "office-pass-1"),
+    "civil": UserInput("民政科", "mz@cn.example", "department", "civil-pass-1", "区民政局"),
+    "sport": UserInput("体育科", "ty@cn.example", "department", "sport-pass-1", "区体育局"),
+    "viewer": UserInput("督查室", "dc@cn.example", "viewer", "viewer-pass-1"),
+}
+
+
+@dataclass
+class Site:
+    """The database behind the web admin and the logins on it."""
+
+    db: Database
+    users: dict[str, UserInput]
+
+
+@pytest.fixture
+def site(env: dict[str, str], db_url: str) -> Iterator[Site]:
+    """The example programme, its 2020-09-30 schedule health, and one login per role."""
+    db = Database(db_url)
+    today = date(2020, 10, 20)
+    with db.write() as session:
+        load_programme(session, read_programme_file(EXAMPLE, today), "测试", today)
+    with db.write() as session:
+        recompute(session, resolve_programme(session, CODE), AS_OF)
+    for data in USERS.values():
+        with db.write() as session:
+            add_user(session, data)
+    yield Site(db, USERS)
+    db.dispose()
+
+
+@pytest.fixture
+def client(site: Site) -> Iterator[TestClient]:
+    """The app in-process, as a browser without JavaScript would use it."""
+    with TestClient(create_app(), base_url="http://testserver", follow_redirects=False) as c:
+        yield c
+
+
+def login(client: TestClient, who: UserInput) -> str:
+    """Log in through the form; return the session's CSRF token."""
+    form = client.get("/login")
+    token = csrf_of(form.text)
+    response = client.post("/login", data={"login": who.name, "password": who.password, "csrf": token})
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get(f"/p/{CODE}").text)
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token a page carries in its forms."""
+    marker = 'name="csrf" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+@pytest.fixture
+def live_url(site: Site) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, for a real browser."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    ready = threading.Event()
+    while not server.started and thread.is_alive():
+        ready.wait(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -1,0 +1,211 @@
+"""The web admin through HTTP: login, CSRF, roles, forms, headers and errors (TestClient, real flows)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
+
+from models import ProgressReport, Transition
+from services.queries import current_stage
+from states.stages import Stage
+from tests.helpers import snapshot
+from tests.web.conftest import CODE, USERS, Site, csrf_of, login
+
+
+def _transitions(site: Site) -> int:
+    with site.db.read() as session:
+        return session.scalar(select(func.count()).select_from(Transition)) or 0
+
+
+def test_pages_need_a_login_and_a_wrong_password_is_refused(client: TestClient) -> None:
+    assert client.get(f"/p/{CODE}").headers["location"].startswith("/login")
+    token = csrf_of(client.get("/login").text)
+    refused = client.post("/login", data={"login": "办公室", "password": "wrong-pass", "csrf": token})
+    assert refused.status_code == 401
+    assert "用户名或密码错误" in refused.text
+    assert client.get(f"/p/{CODE}").status_code == 303
+
+
+def test_login_never_redirects_to_another_site(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    who = USERS["admin"]
+    response = client.post(
+        "/login",
+        data={"login": who.email, "password": who.password, "csrf": token, "next": "//evil.example/x"},
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_every_response_carries_the_security_headers(client: TestClient) -> None:
+    response = client.get("/login")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_form_without_the_csrf_token_is_refused_and_writes_nothing(client: TestClient, site: Site) -> None:
+    login(client, USERS["admin"])
+    before = snapshot(site.db)
+    response = client.post(
+        f"/p/{CODE}/projects/2.9/action", data={"event": "suspend", "reason": "测试", "csrf": "forged"}
+    )
+    assert response.status_code == 403
+    assert "CSRF" in response.text
+    assert snapshot(site.db) == before
+
+
+def test_a_department_user_sees_only_the_items_of_its_department(client: TestClient, site: Site) -> None:
+    login(client, USERS["civil"])
+    page = client.get(f"/p/{CODE}").text
+    assert 'data-item="2"' in page
+    assert 'data-item="4"' not in page
+    assert client.get(f"/p/{CODE}/items/4").status_code == 403
+    assert client.get(f"/p/{CODE}/projects/4.6").status_code == 403
+
+
+def test_a_department_user_cannot_act_on_another_departments_project(client: TestClient, site: Site) -> None:
+    token = login(client, USERS["civil"])
+    before = snapshot(site.db)
+    response = client.post(
+        f"/p/{CODE}/projects/4.6/action", data={"event": "suspend", "reason": "越权", "csrf": token}
+    )
+    assert response.status_code == 403
+    assert "无权操作" in response.text
+    assert snapshot(site.db) == before
+
+
+def test_a_viewer_sees_no_action_forms_and_cannot_post_one(client: TestClient, site: Site) -> None:
+    token = login(client, USERS["viewer"])
+    page = client.get(f"/p/{CODE}/projects/2.9").text
+    assert 'data-testid="actions"' not in page
+    assert 'data-testid="progress-form"' not in client.get(f"/p/{CODE}/items/2").text
+    before = snapshot(site.db)
+    response = client.post(
+        f"/p/{CODE}/projects/2.9/action", data={"event": "suspend", "reason": "x", "csrf": token}
+    )
+    assert response.status_code == 403
+    assert snapshot(site.db) == before
+
+
+def test_a_refused_advance_lists_every_unmet_prerequisite_and_writes_nothing(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["civil"])
+    before = snapshot(site.db)
+    response = client.post(f"/p/{CODE}/projects/2.9/action", data={"event": "advance", "csrf": token})
+    assert response.status_code == 422
+    assert "缺少要件：竣工验收" in response.text
+    assert snapshot(site.db) == before
+
+
+def test_an_advance_with_evidence_moves_the_project_and_records_the_logged_in_user(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["civil"])
+    response = client.post(
+        f"/p/{CODE}/projects/2.9/action",
+        data={
+            "event": "advance",
+            "csrf": token,
+            "at": "2020-10-10",
+            "ev_kind": "竣工验收",
+            "ev_doc": "长民验〔2020〕5号",
+            "ev_date": "2020-10-09",
+        },
+    )
+    assert response.status_code == 303
+    page = client.get(response.headers["location"]).text
+    assert "2.9 已推进：开工 → 完工" in page
+    assert 'data-testid="stage">完工' in page
+    with site.db.read() as session:
+        assert current_stage(session, "2.9", CODE) is Stage.completed
+        last = session.scalars(select(Transition).order_by(Transition.id.desc()).limit(1)).one()
+    assert (last.actor, last.source, last.event) == ("民政科", "web", "advance")
+
+
+def test_a_stale_page_gets_a_conflict_message_and_writes_nothing(client: TestClient, site: Site) -> None:
+    token = login(client, USERS["admin"])
+    stale = {"event": "suspend", "reason": "资金未到位", "csrf": token, "version": "1"}
+    assert client.post(f"/p/{CODE}/projects/2.10/action", data=stale).status_code == 303
+    count = _transitions(site)
+    second = client.post(f"/p/{CODE}/projects/2.10/action", data={**stale, "event": "cancel"})
+    assert second.status_code == 409
+    assert "并发冲突" in second.text
+    assert _transitions(site) == count
+
+
+def test_a_department_reports_progress_with_its_problems_and_next_steps(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["civil"])
+    response = client.post(
+        f"/p/{CODE}/items/2/progress",
+        data={
+            "csrf": token,
+            "target": "1",
+            "done": "9",
+            "as_of": "2020-10-15",
+            "note": "9 个点位已完成",
+            "problems": "<script>alert(1)</script>",
+            "next_steps": "加快装修",
+        },
+    )
+    assert response.status_code == 303
+    with site.db.read() as session:
+        report = session.scalars(select(ProgressReport).order_by(ProgressReport.id.desc()).limit(1)).one()
+    assert (report.reported_by, report.problems, report.next_steps) == (
+        "区民政局",
+        "<script>alert(1)</script>",
+        "加快装修",
+    )
+    page = client.get(f"/p/{CODE}/items/2").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+
+
+def test_bad_form_input_is_a_4xx_with_a_chinese_message_and_writes_nothing(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["admin"])
+    before = snapshot(site.db)
+    cases = [
+        (f"/p/{CODE}/items/2/progress", {"csrf": token, "done": "很多"}, "数量应为数字"),
+        (f"/p/{CODE}/items/2/progress", {"csrf": token, "done": "1", "as_of": "2020-13-45"}, "YYYY-MM-DD"),
+        (
+            f"/p/{CODE}/projects/2.9/evidence",
+            {"csrf": token, "kind": "护照", "doc_no": "x", "issued_on": "2020-01-01"},
+            "未知要件",
+        ),
+        (f"/p/{CODE}/projects/2.9/action", {"csrf": token, "event": "fly"}, "未知操作"),
+        (
+            f"/p/{CODE}/projects/2.9/action",
+            {"csrf": token, "event": "suspend", "reason": "长" * 5000},
+            "无效",
+        ),
+        (f"/p/{CODE}/projects/99.1/action", {"csrf": token, "event": "suspend", "reason": "x"}, "没有子项目"),
+    ]
+    for url, data, words in cases:
+        response = client.post(url, data=data)
+        assert 400 <= response.status_code < 500, (url, data, response.status_code)
+        assert words in response.text, (url, response.text[:500])
+    assert snapshot(site.db) == before
+
+
+def test_an_internal_error_shows_a_plain_message_and_no_traceback(client: TestClient, site: Site) -> None:
+    login(client, USERS["admin"])
+    with site.db.write() as session:
+        session.execute(text("DROP TABLE report_files"))
+        session.commit()
+    client_no_raise = TestClient(client.app, raise_server_exceptions=False, cookies=client.cookies)
+    response = client_no_raise.get(f"/p/{CODE}/reports")
+    assert response.status_code == 500
+    assert "服务器内部错误" in response.text
+    assert "Traceback" not in response.text
+    assert "report_files" not in response.text
+
+
+def test_logout_ends_the_session(client: TestClient) -> None:
+    token = login(client, USERS["viewer"])
+    assert client.post("/logout", data={"csrf": token}).status_code == 303
+    assert client.get(f"/p/{CODE}").status_code == 303
