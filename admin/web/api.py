@@ -32,6 +32,7 @@ class Problem(BaseModel):
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": text}
     for code, text in (
+        (400, "请求体不是有效的 JSON"),
         (401, "未登录或密码错误"),
         (403, "角色无权操作或 CSRF 校验失败"),
         (404, "计划、项目或子项目不存在"),

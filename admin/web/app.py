@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,11 @@ from services.errors import BadInput, Conflict, Forbidden, NotFound, NotInitiali
 
 HERE = Path(__file__).parent
 log = logging.getLogger("shishi.web")
+HTTP_MESSAGES = {
+    400: "请求格式错误（请求体不是有效的 JSON），未作任何变更",
+    404: "页面不存在",
+    405: "不支持此请求方法",
+}
 
 
 def status_of(exc: ServiceError) -> int:
@@ -47,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url="/api/openapi.json",
     )
     app.state.db = db
+    app.state.basic_cache = {}
+    app.state.cache_key = secrets.token_bytes(32)
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),
@@ -110,7 +118,7 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        message = {404: "页面不存在", 405: "不支持此请求方法"}.get(exc.status_code, str(exc.detail))
+        message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
         if _is_api(request):
             return JSONResponse({"detail": message}, exc.status_code, headers=getattr(exc, "headers", None))
         return render_error(request, exc.status_code, message)
