@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Department, HealthSnapshot, Item, ItemDepartment, Programme
+from models.settings import get_settings
 from services.access import visible_items
 from services.errors import BadInput
 from services.queries import programme_head
@@ -75,7 +77,10 @@ def _last_run(session: Session, programme: Programme) -> dict[str, str] | None:
     if row is None:
         return None
     as_of, computed_at = row
-    return {"as_of": as_of.isoformat(), "computed_at": computed_at.isoformat(timespec="minutes")}
+    if computed_at.tzinfo is None:  # SQLite hands back naive UTC
+        computed_at = computed_at.replace(tzinfo=UTC)
+    local = computed_at.astimezone(ZoneInfo(get_settings().timezone))
+    return {"as_of": as_of.isoformat(), "computed_at": f"{local:%Y-%m-%d %H:%M}"}
 
 
 def _item_snapshots(session: Session, programme: Programme, as_of: str) -> dict[int, dict[str, Any]]:
