@@ -57,7 +57,7 @@ def test_a_department_user_advances_a_meal_point_after_seeing_what_is_missing(
     assert page.locator("[data-testid=items] tr[data-item]").evaluate_all(
         "rows => rows.map(r => r.dataset.item)"
     ) == ["2"]
-    page.click("[data-item=\"2\"] a")
+    page.click('[data-item="2"] a')
     page.click("a:text-is('2.8')")
     advance = page.locator("form[data-event=advance]")
     advance.locator("button[type=submit]").click()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from models import ProgressReport, Transition
+from reports.service import generate
 from services.queries import current_stage
 from states.stages import Stage
 from tests.helpers import snapshot
@@ -209,3 +213,16 @@ def test_logout_ends_the_session(client: TestClient) -> None:
     token = login(client, USERS["viewer"])
     assert client.post("/logout", data={"csrf": token}).status_code == 303
     assert client.get(f"/p/{CODE}").status_code == 303
+
+
+def test_generated_reports_are_listed_and_downloaded_byte_for_byte(
+    client: TestClient, site: Site, tmp_path: Path
+) -> None:
+    files = generate(site.db, CODE, "2020-09", ("md", "xlsx"), tmp_path)
+    login(client, USERS["viewer"])
+    listing = client.get(f"/p/{CODE}/reports").text
+    links = re.findall(rf'href="(/p/{CODE}/reports/\d+)"', listing)
+    assert len(links) == len(files) == 3
+    contents = {client.get(link).content for link in links}
+    assert contents == {Path(f["path"]).read_bytes() for f in files}
+    assert client.get(f"/p/{CODE}/reports/999999").status_code == 404
