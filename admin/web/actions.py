@@ -73,19 +73,47 @@ def add_evidence(db: Database, user: UserView, code: str, ref: str, item: Eviden
         return record_evidence(session, ref, item, user.name, today, programme.code)
 
 
-def report_progress(db: Database, user: UserView, code: str, data: ProgressInput, today: date) -> bool:
-    """Create or update a progress report; True when it was new."""
-    for value, what in (
-        (data.note, "完成情况"),
-        (data.problems, "存在问题"),
-        (data.next_steps, "下一步打算"),
-    ):
-        text(value, what)
+@dataclass(frozen=True)
+class Progress:
+    """A progress report as a form or JSON body states it."""
+
+    number: int
+    as_of: date | None = None
+    done: Decimal | None = None
+    target: int | None = None
+    note: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+
+
+def report_progress(
+    db: Database, user: UserView, code: str, progress: Progress, today: date
+) -> tuple[bool, date]:
+    """Create or update a progress report, signed by the user's department and name; True when new."""
+    data = ProgressInput(
+        ref=str(progress.number),
+        reported_by=reporter(user),
+        as_of=progress.as_of or today,
+        done=progress.done,
+        target=progress.target,
+        note=text(_blank(progress.note), "完成情况"),
+        problems=text(_blank(progress.problems), "存在问题"),
+        next_steps=text(_blank(progress.next_steps), "下一步打算"),
+    )
     with db.write() as session:
         programme = resolve_programme(session, code)
-        require_write(session, user, programme, parse_ref(data.ref).item)
+        require_write(session, user, programme, progress.number)
         _, created = record_progress(session, data, today)
-        return created
+        return created, data.as_of
+
+
+def reporter(user: UserView) -> str:
+    """Who a report is from: the department and the person, or the administrator's name."""
+    return f"{user.department}（{user.name}）"[:100] if user.department else user.name
+
+
+def _blank(value: str | None) -> str | None:
+    return (value or "").strip() or None
 
 
 def stage(value: str | None) -> Stage | None:

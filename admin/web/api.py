@@ -16,7 +16,6 @@ from admin.web.pages_read import as_of_for
 from services.access import require_read
 from services.dashboard import dashboard
 from services.lifecycle import EvidenceInput
-from services.progress import ProgressInput
 from services.queries import history, show_item, show_project
 from services.refs import parse_ref, resolve_programme
 from services.report_files import list_files
@@ -148,17 +147,10 @@ def progress(
     request: Request, code: Code, number: ItemNo, body: ProgressBody, user: ApiUser
 ) -> dict[str, Any]:
     """Create or update a progress report."""
-    data = ProgressInput(
-        ref=str(number),
-        reported_by=user.department or user.name,
-        as_of=body.as_of or today(),
-        done=body.done,
-        target=body.target,
-        note=body.note,
-        problems=body.problems,
-        next_steps=body.next_steps,
+    progress = actions.Progress(
+        number, body.as_of, body.done, body.target, body.note, body.problems, body.next_steps
     )
-    created = actions.report_progress(database(request), user, code, data, today())
+    created, _ = actions.report_progress(database(request), user, code, progress, today())
     return {"ref": str(number), "created": created}
 
 

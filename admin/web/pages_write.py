@@ -13,7 +13,6 @@ from admin.web.pages_read import project_context
 from admin.web.render import flash, page
 from services.errors import BadInput
 from services.lifecycle import EvidenceInput, describe_evidence
-from services.progress import ProgressInput
 from services.users import authenticate
 from states.machine import EVENT_LABELS
 from states.stages import parse_stage
@@ -137,18 +136,11 @@ def report_progress(
 ) -> Response:
     """A department's progress report: quantity, notes, 存在问题, 下一步打算."""
     check_form_csrf(request, csrf)
-    data = ProgressInput(
-        ref=str(number),
-        reported_by=user.department or user.name,
-        as_of=actions.day(as_of, "截至日期") or today(),
-        done=actions.quantity(done),
-        target=target,
-        note=(note or "").strip() or None,
-        problems=(problems or "").strip() or None,
-        next_steps=(next_steps or "").strip() or None,
+    progress = actions.Progress(
+        number, actions.day(as_of, "截至日期"), actions.quantity(done), target, note, problems, next_steps
     )
-    created = actions.report_progress(database(request), user, code, data, today())
-    flash(request, "ok", f"第{number}项进展已{'报送' if created else '更新'}（截至 {data.as_of}）")
+    created, when = actions.report_progress(database(request), user, code, progress, today())
+    flash(request, "ok", f"第{number}项进展已{'报送' if created else '更新'}（截至 {when}）")
     return RedirectResponse(f"/p/{code}/items/{number}", 303)
 
 

@@ -30,6 +30,18 @@ def test_pages_need_a_login_and_a_wrong_password_is_refused(client: TestClient) 
     assert client.get(f"/p/{CODE}").status_code == 303
 
 
+def test_the_session_cookie_is_signed_http_only_and_same_site(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    who = USERS["viewer"]
+    response = client.post("/login", data={"login": who.name, "password": who.password, "csrf": token})
+    cookie = response.headers["set-cookie"].lower()
+    assert cookie.startswith("shishi_session=") and "httponly" in cookie and "samesite=lax" in cookie
+    value = client.cookies["shishi_session"]
+    client.cookies.clear()
+    client.cookies.set("shishi_session", value[:-6] + ("AAAAAA" if not value.endswith("AAAAAA") else "BBBBBB"))
+    assert client.get(f"/p/{CODE}").status_code == 303
+
+
 def test_login_never_redirects_to_another_site(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     who = USERS["admin"]
@@ -159,7 +171,7 @@ def test_a_department_reports_progress_with_its_problems_and_next_steps(
     with site.db.read() as session:
         report = session.scalars(select(ProgressReport).order_by(ProgressReport.id.desc()).limit(1)).one()
     assert (report.reported_by, report.problems, report.next_steps) == (
-        "区民政局",
+        "区民政局（民政科）",
         "<script>alert(1)</script>",
         "加快装修",
     )
@@ -226,3 +238,13 @@ def test_generated_reports_are_listed_and_downloaded_byte_for_byte(
     contents = {client.get(link).content for link in links}
     assert contents == {Path(f["path"]).read_bytes() for f in files}
     assert client.get(f"/p/{CODE}/reports/999999").status_code == 404
+
+
+def test_the_dashboard_filters_by_department(client: TestClient) -> None:
+    login(client, USERS["admin"])
+    page = client.get(f"/p/{CODE}", params={"dept": "区体育局"}).text
+    assert re.findall(r'data-item="(\d+)"', page) == ["4", "7"]
+    everything = re.findall(r'data-item="(\d+)"', client.get(f"/p/{CODE}").text)
+    assert len(everything) == 12
+    unknown = client.get(f"/p/{CODE}", params={"status": "飞速"})
+    assert unknown.status_code == 422 and "未知状态" in unknown.text
