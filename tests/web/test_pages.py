@@ -38,7 +38,9 @@ def test_the_session_cookie_is_signed_http_only_and_same_site(client: TestClient
     assert cookie.startswith("shishi_session=") and "httponly" in cookie and "samesite=lax" in cookie
     value = client.cookies["shishi_session"]
     client.cookies.clear()
-    client.cookies.set("shishi_session", value[:-6] + ("AAAAAA" if not value.endswith("AAAAAA") else "BBBBBB"))
+    client.cookies.set(
+        "shishi_session", value[:-6] + ("AAAAAA" if not value.endswith("AAAAAA") else "BBBBBB")
+    )
     assert client.get(f"/p/{CODE}").status_code == 303
 
 
