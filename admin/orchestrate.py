@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from typing import Any
 
@@ -42,3 +43,15 @@ def serve() -> None:
     from flows.serve import serve_all
 
     serve_all()
+
+
+def warm_up() -> None:
+    """Reach the Prefect API once (starting the local server when none is configured) so the first run is quick."""
+    _prepare(announce=False)
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.api_healthcheck()
+    except Exception as exc:  # the first stage change will report the problem to its user
+        print(f"Prefect 服务暂不可用（{type(exc).__name__}）；首次阶段操作时将重试", file=sys.stderr)

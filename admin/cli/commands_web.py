@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 import typer
 
+from admin import orchestrate
 from admin.cli.runtime import database, handles_errors, settings
 from services.users import UserInput, add_user
 
@@ -31,6 +33,8 @@ def web(
 
     from admin.web.app import create_app
 
+    # start Prefect's local server (or reach the configured one) while the first page loads
+    threading.Thread(target=orchestrate.warm_up, name="prefect-warm-up", daemon=True).start()
     typer.echo(f"网页管理后台：http://{host}:{port}/  （Ctrl+C 停止）", err=True)
     uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
 
