@@ -18,6 +18,7 @@ from admin.web import api, pages_read, pages_write
 from admin.web.deps import CsrfFailed, LoginRequired
 from admin.web.render import render_error
 from admin.web.security import HEADERS, secret_key
+from admin.web.throttle import LoginThrottle
 from models.db import Database
 from models.settings import Settings, get_settings
 from services.errors import BadInput, Conflict, Forbidden, NotFound, NotInitialised, Refused, ServiceError
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.db = db
     app.state.basic_cache = {}
     app.state.cache_key = secrets.token_bytes(32)
+    app.state.throttle = LoginThrottle()
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),

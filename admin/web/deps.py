@@ -106,9 +106,12 @@ def _basic_user(request: Request, session: Session, credentials: HTTPBasicCreden
     hit = cache.get(digest)
     user = load_user(session, hit[0]) if hit and hit[1] > now else None
     if user is None:
+        throttle = request.app.state.throttle
+        if throttle.blocked(credentials.username):
+            raise LoginRequired()
         user = authenticate(session, credentials.username, credentials.password)
         if user is None:
-            cache.pop(digest, None)
+            throttle.failed(credentials.username)
             raise LoginRequired()
         if len(cache) > BASIC_CACHE_SIZE:
             cache.clear()

@@ -11,6 +11,7 @@ from admin.web import actions
 from admin.web.deps import PageUser, check_form_csrf, database, today
 from admin.web.pages_read import project_context
 from admin.web.render import flash, page
+from admin.web.throttle import LoginThrottle
 from services.errors import BadInput
 from services.lifecycle import EvidenceInput, describe_evidence
 from services.users import authenticate
@@ -38,11 +39,17 @@ def login(
 ) -> Response:
     """Check the password; on success start a fresh session."""
     check_form_csrf(request, csrf)
+    throttle: LoginThrottle = request.app.state.throttle
+    context = {"next": _safe_next(next), "login": login}
+    if throttle.blocked(login):
+        context["error"] = "密码错误次数过多，请 15 分钟后再试或联系管理员"
+        return page(request, "login.html", context, status=429)
     with database(request).write() as session:
         user = authenticate(session, login, password)
     if user is None:
-        context = {"next": _safe_next(next), "login": login, "error": "用户名或密码错误"}
-        return page(request, "login.html", context, status=401)
+        throttle.failed(login)
+        return page(request, "login.html", {**context, "error": "用户名或密码错误"}, status=401)
+    throttle.succeeded(login)
     request.session.clear()
     request.session["uid"] = user.id
     return RedirectResponse(_safe_next(next), 303)

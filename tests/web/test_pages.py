@@ -30,6 +30,24 @@ def test_pages_need_a_login_and_a_wrong_password_is_refused(client: TestClient) 
     assert client.get(f"/p/{CODE}").status_code == 303
 
 
+def test_five_wrong_passwords_lock_the_login_even_for_the_right_one(client: TestClient) -> None:
+    token = csrf_of(client.get("/login").text)
+    who = USERS["admin"]
+    for _ in range(5):
+        wrong = client.post("/login", data={"login": who.name, "password": "guess-guess", "csrf": token})
+        assert wrong.status_code == 401
+    locked = client.post("/login", data={"login": who.name, "password": who.password, "csrf": token})
+    assert locked.status_code == 429
+    assert "错误次数过多" in locked.text
+    other = USERS["viewer"]
+    assert (
+        client.post(
+            "/login", data={"login": other.name, "password": other.password, "csrf": token}
+        ).status_code
+        == 303
+    )
+
+
 def test_the_session_cookie_is_signed_http_only_and_same_site(client: TestClient) -> None:
     token = csrf_of(client.get("/login").text)
     who = USERS["viewer"]
