@@ -42,13 +42,24 @@ test: dev
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-## bench: the benchmarks (figures beside their baselines; not tests)
-bench: install
+## bench: the benchmarks (figures beside their baselines; not tests), on SQLite, then on PostgreSQL
+## when a server answers at BENCH_PG_URL (each PostgreSQL benchmark creates and drops its own database).
+## Figures and machine: bench/README.md
+BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+bench: dev
 	$(BIN)/python bench/cli_startup.py
+	$(BIN)/python bench/stage_changes.py
 	$(BIN)/python bench/nightly.py
 	$(BIN)/python bench/reports.py
-	$(BIN)/python bench/stage_changes.py
 	$(BIN)/python bench/flow_overhead.py
+	@if SHISHI_BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/benchdb.py; then \
+		set -e; export SHISHI_BENCH_PG_URL=$(BENCH_PG_URL); \
+		$(BIN)/python bench/stage_changes.py --db postgres; \
+		$(BIN)/python bench/nightly.py --db postgres; \
+		$(BIN)/python bench/nightly.py --db postgres --projects 1000000; \
+	else \
+		echo "PostgreSQL benchmarks skipped: no server answers at $(BENCH_PG_URL) (set BENCH_PG_URL=...)"; \
+	fi
 
 lint: dev
 	$(BIN)/ruff check .

@@ -70,7 +70,9 @@ def recompute(session: Session, programme: Programme, as_of: date) -> HealthSumm
     summary.status = rows[-1]["status"]
     session.execute(insert(HealthSnapshot.__table__), [_complete(row) for row in rows])
     late = session.execute(
-        insert(HealthSnapshot).from_select(LATE_COLUMNS, late_projects(programme.id, as_of))
+        insert(HealthSnapshot)
+        .from_select(LATE_COLUMNS, late_projects(programme.id, as_of))
+        .execution_options(preserve_rowcount=True)  # psycopg closes the cursor, and its count, otherwise
     )
     summary.late_projects = late.rowcount or 0
     _apply_project_overrides(session, programme.id, as_of, overrides)

@@ -5,14 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
 
-from models import Evidence, Project, Transition
-from services.errors import BadInput, Conflict, Refused, require_name
+from models import Evidence, Transition
+from services.errors import BadInput, Conflict, NotFound, Refused, require_name
 from services.notify import queue_stage_change
-from services.refs import parse_ref, resolve_programme, resolve_project
+from services.refs import Ref, parse_ref, resolve_programme, resolve_project
+from services.stage_sql import (
+    LockedProject,
+    is_replay,
+    last_change,
+    lock_project,
+    write_change,
+    write_transition,
+)
 from states.machine import EVENT_LABELS, Event, IllegalTransition, StageToken, fire
 from states.prerequisites import EvidenceFact, StageRequest, kind_label, requirement_table, unmet
 from states.stages import Stage
@@ -69,12 +76,14 @@ class StageChanged:
 def change_stage(session: Session, request: StageChange, today: date) -> StageChanged:
     """Check and apply one stage change in one transaction; refuse with every reason, writing nothing."""
     _check_request(request)
-    if request.request_id and (done := _replay(session, request)) is not None:
-        return done
-    programme = resolve_programme(session, request.programme)
+    conn = session.connection()
     ref = parse_ref(request.ref)
-    project = resolve_project(session, programme, ref, lock=True)
-    _check_expectations(project, request, ref)
+    project = _locked(conn, request, ref)
+    if _is_replay(conn, request, project):
+        return _replay(session, request)
+    if project is None:
+        raise _not_found(session, request.programme, ref)
+    _check_expectations(conn, project, request, ref)
     at = request.at or today
     before = StageToken(project.stage_enum, project.suspended_from_enum)
     try:
@@ -82,17 +91,26 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
     except IllegalTransition as exc:
         raise Refused(f"子项目 {ref} 不能{EVENT_LABELS[request.event]}", [str(exc)]) from exc
     _check_target(request, ref, before, after)
-    _add_evidence(project, request)
+    added = _new_evidence(project, request)
     used = _check_prerequisites(project, request, ref, before, after, at, today)
-    transition = _apply(project, request, before, after, at, used)
-    session.add(transition)
-    try:
-        session.flush()
-        queue_stage_change(session, project, transition, request.base_url)
-        session.commit()
-    except StaleDataError as exc:
+    if not write_change(conn, project, _changes(request, before, after, at), added):
         session.rollback()
-        raise Conflict(f"子项目 {ref} 已被他人同时修改，本次操作未执行；请刷新后重试") from exc
+        raise Conflict(f"子项目 {ref} 已被他人同时修改，本次操作未执行；请刷新后重试")
+    transition = {
+        "project_id": project.id,
+        "event": request.event,
+        "from_stage": before.state.code,
+        "to_stage": after.state.code,
+        "actor": request.actor,
+        "occurred_on": at,
+        "reason": request.reason,
+        "evidence": used,
+        "source": request.source,
+        "request_id": request.request_id,
+    }
+    transition["id"] = write_transition(conn, transition)
+    queue_stage_change(conn, project, transition, request.base_url)
+    session.commit()
     return StageChanged(
         str(ref),
         project.name,
@@ -101,10 +119,29 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
         after.state,
         at,
         request.actor,
-        transition.id,
-        project.version,
+        transition["id"],
+        project.version + 1,
         used,
     )
+
+
+def _locked(conn: Connection, request: StageChange, ref: Ref) -> LockedProject | None:
+    """The project, locked, with what the checks need, in one query; None when there is none."""
+    if ref.project is None:
+        return None
+    return lock_project(conn, request.programme, ref.item, ref.project, request.request_id)
+
+
+def _is_replay(conn: Connection, request: StageChange, project: LockedProject | None) -> bool:
+    """True when this request id was already applied (a retried task)."""
+    if project is not None:
+        return project.replayed is not None
+    return request.request_id is not None and is_replay(conn, request.request_id)
+
+
+def _not_found(session: Session, code: str | None, ref: Ref) -> NotFound:
+    resolve_project(session, resolve_programme(session, code), ref)  # raises the precise NotFound
+    return NotFound(f"没有子项目 {ref}")
 
 
 def _check_request(request: StageChange) -> None:
@@ -119,22 +156,20 @@ def _check_request(request: StageChange) -> None:
         raise Refused("退回须由管理员操作", [f"{request.actor} 不是管理员"])
 
 
-def _check_expectations(project: Project, request: StageChange, ref: object) -> None:
+def _check_expectations(conn: Connection, project: LockedProject, request: StageChange, ref: object) -> None:
     stale = request.expected_version is not None and request.expected_version != project.version
     moved = request.expected_stage is not None and request.expected_stage is not project.stage_enum
     if stale or moved:
-        last = _last_transition(project)
-        who = f"已由 {last.actor} 于 {last.recorded_at:%Y-%m-%d %H:%M} " if last else "已被他人"
+        last = last_change(conn, project.id)
+        who = f"已由 {last[0]} 于 {last[1]:%Y-%m-%d %H:%M} " if last else "已被他人"
         raise Conflict(
             f"子项目 {ref} {who}变更为“{project.stage_enum.label}”，本次操作未执行（并发冲突）；请刷新后重试"
         )
 
 
-def _replay(session: Session, request: StageChange) -> StageChanged | None:
-    """The result of a request already applied (a retried task), or None."""
-    t = session.scalars(select(Transition).where(Transition.request_id == request.request_id)).one_or_none()
-    if t is None:
-        return None
+def _replay(session: Session, request: StageChange) -> StageChanged:
+    """The result of a request already applied (a retried task)."""
+    t = session.scalars(select(Transition).where(Transition.request_id == request.request_id)).one()
     session.rollback()
     return StageChanged(
         request.ref,
@@ -148,13 +183,6 @@ def _replay(session: Session, request: StageChange) -> StageChanged | None:
         t.project.version,
         t.evidence,
     )
-
-
-def _last_transition(project: Project) -> Transition | None:
-    session = object_session(project)
-    assert session is not None
-    query = select(Transition).where(Transition.project_id == project.id).order_by(Transition.id.desc())
-    return session.scalars(query.limit(1)).first()
 
 
 def _check_target(request: StageChange, ref: object, before: StageToken, after: StageToken) -> None:
@@ -172,18 +200,27 @@ def _check_target(request: StageChange, ref: object, before: StageToken, after: 
     )
 
 
-def _add_evidence(project: Project, request: StageChange) -> None:
+def _new_evidence(project: LockedProject, request: StageChange) -> list[dict[str, object]]:
+    """Documents named by the request and not yet recorded; they join the facts the rules check."""
     have = {(e.kind, e.doc_no) for e in project.evidence}
+    added: list[dict[str, object]] = []
     for ev in request.evidence:
         if (ev.kind, ev.doc_no) not in have:
-            project.evidence.append(
-                Evidence(kind=ev.kind, doc_no=ev.doc_no, issued_on=ev.issued_on, recorded_by=request.actor)
+            project.evidence.append(EvidenceFact(ev.kind, ev.doc_no, ev.issued_on))
+            added.append(
+                {
+                    "kind": ev.kind,
+                    "doc_no": ev.doc_no,
+                    "issued_on": ev.issued_on,
+                    "recorded_by": request.actor,
+                }
             )
             have.add((ev.kind, ev.doc_no))
+    return added
 
 
 def _check_prerequisites(
-    project: Project,
+    project: LockedProject,
     request: StageChange,
     ref: object,
     before: StageToken,
@@ -191,9 +228,9 @@ def _check_prerequisites(
     at: date,
     today: date,
 ) -> list[dict[str, str]]:
-    facts = tuple(EvidenceFact(e.kind, e.doc_no, e.issued_on) for e in project.evidence)
-    since = project.actual_on(before.state) if before.state.is_main else None
-    table = requirement_table(project.target.requirements)
+    facts = tuple(project.evidence)
+    since = project.since
+    table = requirement_table(project.requirements)
     checked_stage = after.state if request.event == Event.advance else before.state
     stage_request = StageRequest(
         current=before.state,
@@ -219,35 +256,19 @@ def _check_prerequisites(
     ]
 
 
-def _apply(
-    project: Project,
-    request: StageChange,
-    before: StageToken,
-    after: StageToken,
-    at: date,
-    used: list[dict[str, str]],
-) -> Transition:
-    project.stage = after.state.code
-    project.suspended_from = after.suspended_from.code if after.suspended_from else None
-    project.stage_phrase = None
+def _changes(request: StageChange, before: StageToken, after: StageToken, at: date) -> dict[str, object]:
+    """Column values of the project after the change."""
+    values: dict[str, object] = {
+        "stage": after.state.code,
+        "suspended_from": after.suspended_from.code if after.suspended_from else None,
+        "stage_phrase": None,
+        "stage_reason": request.reason if after.state in (Stage.suspended, Stage.cancelled) else None,
+    }
     if request.event == Event.advance:
-        project.set_actual_on(after.state, at)
+        values[f"actual_{after.state.code}_on"] = at
     elif request.event == Event.revert:
-        project.set_actual_on(before.state, None)
-    project.stage_reason = request.reason if after.state in (Stage.suspended, Stage.cancelled) else None
-    transition = Transition(
-        project_id=project.id,
-        event=request.event,
-        from_stage=before.state.code,
-        to_stage=after.state.code,
-        actor=request.actor,
-        occurred_on=at,
-        reason=request.reason,
-        evidence=used,
-        source=request.source,
-        request_id=request.request_id,
-    )
-    return transition
+        values[f"actual_{before.state.code}_on"] = None
+    return values
 
 
 def record_evidence(

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from models import Item, OutboxMessage, Person, Programme, Project, Subscription, Transition
+from models import Item, Person, Programme, Subscription
+from models.base import utcnow
+from services.stage_sql import LockedProject, audience_rows, write_outbox
 from services.views import qty
-from states.stages import MAIN_LINE, Stage
-
-
-def recipients(session: Session, programme: Programme, item: Item, event: str) -> dict[str, str]:
-    """email → name for one item's event (see `recipients_by_item`)."""
-    return recipients_by_item(session, programme, [item], event)[item.id]
+from states.stages import Stage
 
 
 def recipients_by_item(
@@ -32,88 +29,114 @@ def recipients_by_item(
         )
         .join(Subscription, Subscription.person_id == Person.id)
         .where(Subscription.programme_id == programme.id)
+        .order_by(Subscription.id)
     ).all()
     leaders: dict[str, list[tuple[str, str]]] = {}
     names = {i.leader for i in items if i.leader}
     if names:
-        for email, name in session.execute(select(Person.email, Person.name).where(Person.name.in_(names))):
+        query = select(Person.email, Person.name).where(Person.name.in_(names)).order_by(Person.id)
+        for email, name in session.execute(query):
             leaders.setdefault(name, []).append((email, name))
-    return {item.id: _for_item(programme, item, event, subscriptions, leaders) for item in items}
-
-
-def _for_item(
-    programme: Programme, item: Item, event: str, subscriptions: list, leaders: dict
-) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for link in item.departments:
-        dept = link.department
-        if link.role == "lead" and dept.email:
-            out.setdefault(dept.email.lower(), dept.head or dept.name)
-    department_ids = {link.department_id for link in item.departments}
-    for email, name, number, department_id, events in subscriptions:
-        whole = number is None and department_id is None
-        if event in events and (whole or number == item.number or department_id in department_ids):
-            out.setdefault(email.lower(), name)
-    for email, name in leaders.get(item.leader or "", []):
-        out.setdefault(email.lower(), name)
-    if programme.office_email:
-        out.setdefault(programme.office_email.lower(), "区实事项目办公室")
+    out: dict[int, dict[str, str]] = {}
+    for item in items:
+        lead = [
+            (link.department.email, link.department.head or link.department.name)
+            for link in item.departments
+            if link.role == "lead" and link.department.email
+        ]
+        departments = {link.department_id for link in item.departments}
+        out[item.id] = audience(
+            Audience(item.number, lead, departments, subscriptions, leaders.get(item.leader or "", [])),
+            event,
+            programme.office_email,
+        )
     return out
 
 
+@dataclass(frozen=True)
+class Audience:
+    """Who may hear about an item: its lead departments, all its departments, subscriptions, leader."""
+
+    item_number: int
+    lead: list[tuple[str, str]]
+    departments: set[int]
+    subscriptions: list[Any]
+    leaders: list[tuple[str, str]]
+
+
+def audience(who: Audience, event: str, office_email: str | None) -> dict[str, str]:
+    """email → name, in order: lead departments, subscribers to the event, the leader, the district office."""
+    out: dict[str, str] = {}
+    for email, name in who.lead:
+        out.setdefault(email.lower(), name)
+    for email, name, number, department_id, events in who.subscriptions:
+        whole = number is None and department_id is None
+        if event in events and (whole or number == who.item_number or department_id in who.departments):
+            out.setdefault(email.lower(), name)
+    for email, name in who.leaders:
+        out.setdefault(email.lower(), name)
+    if office_email:
+        out.setdefault(office_email.lower(), "区实事项目办公室")
+    return out
+
+
+def _stage_audience(project: LockedProject, rows: list[Any]) -> Audience:
+    lead = [(r.email, r.name) for r in rows if r.source == 0 and r.role == "lead" and r.email]
+    departments = {r.department_id for r in rows if r.source == 0}
+    subscriptions = [
+        (r.email, r.name, r.item_number, r.department_id, r.events) for r in rows if r.source == 1
+    ]
+    leaders = [(r.email, r.name) for r in rows if r.source == 2]
+    return Audience(project.item_number, lead, departments, subscriptions, leaders)
+
+
 def queue_stage_change(
-    session: Session, project: Project, transition: Transition, base_url: str | None
+    conn: Connection, project: LockedProject, transition: dict[str, Any], base_url: str | None
 ) -> int:
-    """One outbox row per recipient for a committed-together stage change; returns how many."""
-    item = project.item
-    programme = item.programme
-    target = project.target
-    people = recipients(session, programme, item, "stage")
+    """One outbox row per recipient of a stage change, written with it; returns how many."""
+    people = audience(_stage_audience(project, audience_rows(conn, project)), "stage", project.office_email)
     if not people:
         return 0
+    ref = f"{project.item_number}.{project.number}"
     payload = {
-        "programme": {"code": programme.code, "name": programme.name},
-        "item": {"number": item.number, "title": item.title},
-        "project": {"ref": f"{item.number}.{project.number}", "name": project.name},
-        "event": transition.event,
-        "from": Stage[transition.from_stage].label if transition.from_stage else None,
-        "to": Stage[transition.to_stage].label,
-        "actor": transition.actor,
-        "on": transition.occurred_on.isoformat(),
-        "reason": transition.reason,
-        "evidence": transition.evidence,
-        "target": _target_progress(session, target),
-        "link": f"{base_url.rstrip('/')}/projects/{programme.code}/{item.number}.{project.number}"
-        if base_url
-        else None,
+        "programme": {"code": project.programme_code, "name": project.programme_name},
+        "item": {"number": project.item_number, "title": project.item_title},
+        "project": {"ref": ref, "name": project.name},
+        "event": transition["event"],
+        "from": Stage[transition["from_stage"]].label if transition["from_stage"] else None,
+        "to": Stage[transition["to_stage"]].label,
+        "actor": transition["actor"],
+        "on": transition["occurred_on"].isoformat(),
+        "reason": transition["reason"],
+        "evidence": transition["evidence"],
+        "target": _target_progress(project, Stage[transition["to_stage"]]),
+        "link": f"{base_url.rstrip('/')}/projects/{project.programme_code}/{ref}" if base_url else None,
     }
-    for email, name in people.items():
-        session.add(
-            OutboxMessage(
-                dedupe_key=f"stage:{transition.id}:{email}",
-                kind="stage_changed",
-                recipient=email,
-                recipient_name=name,
-                payload=payload,
-            )
-        )
-    return len(people)
+    key, now = f"stage:{transition['id']}:", utcnow()
+    rows = [
+        {
+            "dedupe_key": key + email,
+            "kind": "stage_changed",
+            "recipient": email,
+            "recipient_name": name,
+            "payload": payload,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
+        for email, name in people.items()
+    ]
+    write_outbox(conn, rows)
+    return len(rows)
 
 
-def _target_progress(session: Session, target: Any) -> dict[str, Any]:
-    counting = Stage[target.counting_stage].rank
-    codes = [s.code for s in MAIN_LINE if s.rank >= counting]
-    achieved = session.scalar(
-        select(func.coalesce(func.sum(Project.quantity), 0)).where(
-            Project.target_id == target.id, Project.stage.in_(codes)
-        )
-    )
-    planned = target.quantity
-    ratio = float(Decimal(achieved) / planned) if planned else None
+def _target_progress(project: LockedProject, stage: Stage) -> dict[str, Any]:
+    achieved = project.achieved_with(stage)
+    planned = project.target_quantity
+    ratio = float(achieved / planned) if planned else None
     return {
-        "name": target.name,
+        "name": project.target_name,
         "planned": qty(planned),
-        "achieved": qty(Decimal(achieved)),
-        "unit": target.unit,
+        "achieved": qty(achieved),
+        "unit": project.target_unit,
         "ratio": ratio,
     }

@@ -74,7 +74,7 @@ def resolve_project(session: Session, programme: Programme, ref: Ref, lock: bool
         raise NotFound(f"“{ref}”是项目编号；此操作需要子项目编号 N.M（如 {ref}.1）")
     query = project_query(programme, ref)
     if lock:
-        query = query.with_for_update()
+        query = query.with_for_update(of=Project)
     project = session.scalars(query).one_or_none()
     if project is None:
         raise NotFound(f"计划“{programme.code}”中没有子项目 {ref}")

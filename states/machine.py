@@ -100,12 +100,29 @@ MACHINE = Machine(
     send_event=True,
 )
 _LOCK = threading.Lock()
+# The machine's answer depends only on the event and the token: each answer is asked once.
+_ANSWERS: dict[tuple[str, Stage, Stage | None], StageToken | str] = {}
 
 
 def fire(event: str, token: StageToken) -> StageToken:
     """Run one event for a token and return the new token; refuse illegal events."""
     if event not in Event.all:
         raise IllegalTransition(f"未知操作“{event}”")
+    key = (event, token.state, token.suspended_from)
+    answer = _ANSWERS.get(key)
+    if answer is None:
+        try:
+            answer = _fire_on_machine(event, token)
+        except IllegalTransition as exc:
+            answer = str(exc)
+        _ANSWERS[key] = answer
+    if isinstance(answer, str):
+        raise IllegalTransition(answer)
+    return StageToken(answer.state, answer.suspended_from)
+
+
+def _fire_on_machine(event: str, token: StageToken) -> StageToken:
+    """Attach a copy of the token to the shared Machine, fire the event, detach it."""
     model = StageToken(token.state, token.suspended_from)
     with _LOCK:
         MACHINE.add_model(model, initial=model.state)

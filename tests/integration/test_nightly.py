@@ -101,10 +101,12 @@ def test_a_passed_planned_date_makes_the_project_and_its_target_late(db: Databas
     path = tmp_path / "late.yaml"
     path.write_text(text, encoding="utf-8")
     _load(db, path)
-    _recompute(db)
+    with db.write() as session:
+        summary = recompute(session, resolve_programme(session, None), AS_OF)
     snaps = _snapshots(db)
     late = [s for (scope, _), s in snaps.items() if scope == "project"]
     assert late and all(s.item_id is not None for s in late)
+    assert summary.late_projects == len(late)  # the count survives the driver (psycopg) too
     assert all(s.reason == "逾期未到达“完工”（计划 2020-09-15）" for s in late)
     assert snaps[("item", "4")].status == "late"
 

@@ -1,0 +1,278 @@
+"""The SQL of one stage change: two reads (the locked project with what its checks need, its audience), then the writes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Integer,
+    Table,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    union_all,
+    update,
+)
+
+from models import (
+    Department,
+    Evidence,
+    Item,
+    ItemDepartment,
+    OutboxMessage,
+    Person,
+    Programme,
+    Project,
+    Subscription,
+    Target,
+    Transition,
+)
+from states.prerequisites import EvidenceFact
+from states.stages import MAIN_LINE, Stage
+
+
+def _t(model: Any) -> Table:
+    return model.__table__
+
+
+PROJECTS, ITEMS, PROGRAMMES, TARGETS = _t(Project), _t(Item), _t(Programme), _t(Target)
+EVIDENCE, TRANSITIONS, OUTBOX = _t(Evidence), _t(Transition), _t(OutboxMessage)
+LINKS, DEPARTMENTS, SUBSCRIPTIONS, PEOPLE = _t(ItemDepartment), _t(Department), _t(Subscription), _t(Person)
+
+
+def _rank(column: Any) -> Any:
+    """Rank of a stage code on the main line, -1 off it; constants written into the SQL, not bound."""
+    whens = [(column == literal_column(f"'{s.code}'"), literal_column(str(s.rank))) for s in MAIN_LINE]
+    return case(*whens, else_=literal_column("-1"))
+
+
+def _since() -> Any:
+    """The date the project reached its current main-line stage (NULL off the main line)."""
+    whens = [
+        (PROJECTS.c.stage == literal_column(f"'{s.code}'"), PROJECTS.c[f"actual_{s.code}_on"])
+        for s in MAIN_LINE
+    ]
+    return case(*whens)
+
+
+REPLAYED = select(TRANSITIONS.c.id).where(TRANSITIONS.c.request_id == bindparam("request_id"))
+
+
+def _locked_query(by_code: bool) -> Any:
+    """Project N.M of a programme (named, or the latest), locked, with item, target, evidence and progress."""
+    others = PROJECTS.alias("others")
+    counted_by_others = (
+        select(func.coalesce(func.sum(others.c.quantity), 0))
+        .where(
+            others.c.target_id == PROJECTS.c.target_id,
+            others.c.id != PROJECTS.c.id,
+            _rank(others.c.stage) >= _rank(TARGETS.c.counting_stage),
+        )
+        .scalar_subquery()
+    )
+    latest = PROGRAMMES.alias("latest")
+    programme = (
+        PROGRAMMES.c.code == bindparam("code")
+        if by_code
+        else PROGRAMMES.c.id
+        == select(latest.c.id).order_by(latest.c.year.desc(), latest.c.id.desc()).limit(1).scalar_subquery()
+    )
+    columns = [PROJECTS.c[name] for name in ("id", "number", "name", "quantity", "stage", "suspended_from")]
+    return (
+        select(
+            *columns,
+            PROJECTS.c.version,
+            _since().label("since"),
+            ITEMS.c.id.label("item_id"),
+            ITEMS.c.number.label("item_number"),
+            ITEMS.c.title.label("item_title"),
+            ITEMS.c.leader,
+            PROGRAMMES.c.id.label("programme_id"),
+            PROGRAMMES.c.code.label("programme_code"),
+            PROGRAMMES.c.name.label("programme_name"),
+            PROGRAMMES.c.office_email,
+            TARGETS.c.id.label("target_id"),
+            TARGETS.c.name.label("target_name"),
+            TARGETS.c.quantity.label("target_quantity"),
+            TARGETS.c.unit.label("target_unit"),
+            TARGETS.c.counting_stage,
+            TARGETS.c.requirements,
+            counted_by_others.label("counted_by_others"),
+            REPLAYED.scalar_subquery().label("replayed"),
+            EVIDENCE.c.kind,
+            EVIDENCE.c.doc_no,
+            EVIDENCE.c.issued_on,
+        )
+        .join_from(PROJECTS, ITEMS, PROJECTS.c.item_id == ITEMS.c.id)
+        .join(PROGRAMMES, ITEMS.c.programme_id == PROGRAMMES.c.id)
+        .join(TARGETS, PROJECTS.c.target_id == TARGETS.c.id)
+        .outerjoin(EVIDENCE, EVIDENCE.c.project_id == PROJECTS.c.id)
+        .where(programme, ITEMS.c.number == bindparam("item"), PROJECTS.c.number == bindparam("number"))
+        .order_by(EVIDENCE.c.issued_on, EVIDENCE.c.id)
+        .with_for_update(of=PROJECTS)
+    )
+
+
+LOCKED = {True: _locked_query(True), False: _locked_query(False)}
+
+
+class LockedProject:
+    """A project row locked for one change, with the item, programme, target and evidence its checks need."""
+
+    id: int
+    number: int
+    name: str
+    quantity: Decimal | None
+    stage: str
+    suspended_from: str | None
+    version: int
+    since: date | None  # the date it reached its current main-line stage
+    item_id: int
+    item_number: int
+    item_title: str
+    leader: str | None
+    programme_id: int
+    programme_code: str
+    programme_name: str
+    office_email: str | None
+    target_id: int
+    target_name: str
+    target_quantity: Decimal | None
+    target_unit: str | None
+    counting_stage: str
+    requirements: dict[str, list[str]] | None
+    counted_by_others: Decimal
+    replayed: int | None  # the transition already recorded for this request id
+
+    def __init__(self, row: Any, evidence: list[EvidenceFact]) -> None:
+        self.__dict__.update(row._mapping)
+        self.evidence = evidence
+
+    @property
+    def stage_enum(self) -> Stage:
+        """The stage as an enum member."""
+        return Stage[self.stage]
+
+    @property
+    def suspended_from_enum(self) -> Stage | None:
+        """The stage left when suspended, if suspended."""
+        return Stage[self.suspended_from] if self.suspended_from else None
+
+    def achieved_with(self, stage: Stage) -> Decimal:
+        """The target's counted quantity once this project is at `stage`."""
+        counted = stage.is_main and stage.rank >= Stage[self.counting_stage].rank
+        own = self.quantity if counted and self.quantity is not None else 0
+        return Decimal(self.counted_by_others or 0) + own
+
+
+def lock_project(
+    conn: Connection, code: str | None, item: int, number: int, request_id: str | None
+) -> LockedProject | None:
+    """Project `item.number` of the programme `code` (or the latest one), locked; None when there is none."""
+    params = {"code": code, "item": item, "number": number, "request_id": request_id}
+    rows = conn.execute(LOCKED[bool(code)], params).all()
+    if not rows:
+        return None
+    facts = [EvidenceFact(r.kind, r.doc_no, r.issued_on) for r in rows if r.kind is not None]
+    return LockedProject(rows[0], facts)
+
+
+LAST = (
+    select(TRANSITIONS.c.actor, TRANSITIONS.c.recorded_at)
+    .where(TRANSITIONS.c.project_id == bindparam("project_id"))
+    .order_by(TRANSITIONS.c.id.desc())
+    .limit(1)
+)
+
+
+def is_replay(conn: Connection, request_id: str) -> bool:
+    """True when a transition with this request id was already recorded."""
+    return conn.execute(REPLAYED, {"request_id": request_id}).first() is not None
+
+
+def last_change(conn: Connection, project_id: int) -> tuple[str, datetime] | None:
+    """Who recorded the project's latest transition, and when."""
+    row = conn.execute(LAST, {"project_id": project_id}).first()
+    return None if row is None else (row.actor, row.recorded_at)
+
+
+def _typed_null(kind: Any) -> Any:
+    return type_coerce(null(), kind)
+
+
+AUDIENCE = union_all(
+    select(
+        literal_column("0").label("source"),
+        LINKS.c.position.label("position"),
+        DEPARTMENTS.c.email,
+        func.coalesce(DEPARTMENTS.c.head, DEPARTMENTS.c.name).label("name"),
+        LINKS.c.role,
+        DEPARTMENTS.c.id.label("department_id"),
+        _typed_null(Integer).label("item_number"),
+        _typed_null(JSON).label("events"),
+    )
+    .join_from(LINKS, DEPARTMENTS, LINKS.c.department_id == DEPARTMENTS.c.id)
+    .where(LINKS.c.item_id == bindparam("item_id")),
+    select(
+        literal_column("1"),
+        SUBSCRIPTIONS.c.id,
+        PEOPLE.c.email,
+        PEOPLE.c.name,
+        null(),
+        SUBSCRIPTIONS.c.department_id,
+        SUBSCRIPTIONS.c.item_number,
+        SUBSCRIPTIONS.c.events,
+    )
+    .join_from(SUBSCRIPTIONS, PEOPLE, SUBSCRIPTIONS.c.person_id == PEOPLE.c.id)
+    .where(SUBSCRIPTIONS.c.programme_id == bindparam("programme_id")),
+    select(
+        literal_column("2"), PEOPLE.c.id, PEOPLE.c.email, PEOPLE.c.name, null(), null(), null(), null()
+    ).where(PEOPLE.c.name == bindparam("leader")),
+)
+
+
+def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
+    """The item's departments, the programme's subscriptions and the leader's addresses, in one query."""
+    params = {"item_id": project.item_id, "programme_id": project.programme_id, "leader": project.leader}
+    return sorted(conn.execute(AUDIENCE, params).all(), key=lambda r: (r.source, r.position))
+
+
+CHANGE = update(PROJECTS).where(
+    PROJECTS.c.id == bindparam("project_id"), PROJECTS.c.version == bindparam("old_version")
+)
+ADD_EVIDENCE, ADD_TRANSITION, ADD_OUTBOX = insert(EVIDENCE), insert(TRANSITIONS), insert(OUTBOX)
+
+
+def write_change(
+    conn: Connection, project: LockedProject, values: dict[str, Any], new_evidence: list[dict[str, Any]]
+) -> bool:
+    """The project's new stage and dates, and any new evidence; False when the row changed meanwhile."""
+    if new_evidence:
+        conn.execute(ADD_EVIDENCE, [{"project_id": project.id, **e} for e in new_evidence])
+    params = {
+        **values,
+        "version": project.version + 1,
+        "project_id": project.id,
+        "old_version": project.version,
+    }
+    return conn.execute(CHANGE, params).rowcount == 1
+
+
+def write_transition(conn: Connection, values: dict[str, Any]) -> int:
+    """Append the audit row; its id."""
+    return conn.execute(ADD_TRANSITION, values).inserted_primary_key[0]
+
+
+def write_outbox(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """The outbox rows of one change, in one statement."""
+    if rows:
+        conn.execute(ADD_OUTBOX, rows)
