@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     mail_from: str = "实事项目办公室 <shishi@localhost>"
     base_url: str | None = None
     mail_max_attempts: int = 5
+    work_pool: str | None = None
 
     @property
     def maildir(self) -> Path:
