@@ -61,6 +61,14 @@ def city_rollup(
     }
 
 
+def snapshot_dates(row: dict[str, Any]) -> str:
+    """`2020-09-30`, a range when the programmes' latest snapshots differ, or — when there is none."""
+    first, last = row["first_snapshot"], row["last_snapshot"]
+    if not last:
+        return "—"
+    return last if first == last else f"{first}～{last}"
+
+
 def programme_rows(city: str, year: int, as_of: date | None) -> Select[Any]:
     """One row per programme of the city and year: its items and, at its latest snapshot, done and lagging."""
     bound = [HealthSnapshot.as_of <= as_of] if as_of else []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from services.city import snapshot_dates
+
 HEADERS = ("区", "计划", "项目", "已完成", "滞后/慢序时", "未重算", "快照日期")
 
 
@@ -15,14 +17,6 @@ def _width(text: str) -> int:
 def _pad(text: str, width: int, right: bool) -> str:
     gap = " " * (width - _width(text))
     return gap + text if right else text + gap
-
-
-def snapshot_dates(row: dict[str, Any]) -> str:
-    """`2020-09-30`, a range when the programmes' latest snapshots differ, or — when there is none."""
-    first, last = row["first_snapshot"], row["last_snapshot"]
-    if not last:
-        return "—"
-    return last if first == last else f"{first}～{last}"
 
 
 def city(data: dict[str, Any]) -> str:

@@ -143,10 +143,11 @@ def test_list_city_refuses_bad_input_in_chinese(
     assert message in result.output
 
 
-def test_list_city_does_not_import_prefect(env: dict[str, str], city: Database) -> None:
+def test_the_city_commands_do_not_import_prefect(env: dict[str, str], city: Database) -> None:
     probe = (
         "import sys\nfrom admin.cli.app import app\n"
-        "try:\n    app(['list', '--city', '上海市'])\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "for args in (['list', '--city', '上海市'], ['report', '--city', '上海市', '--period', '2020-09']):\n"
+        "    try:\n        app(args)\n    except SystemExit as exc:\n        assert not exc.code, exc.code\n"
         "print('prefect' in sys.modules)"
     )
     result = subprocess.run(
@@ -158,4 +159,51 @@ def test_list_city_does_not_import_prefect(env: dict[str, str], city: Database) 
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "合计" in result.stdout and result.stdout.strip().endswith("False")
+    assert "合计" in result.stdout and "汇总.html" in result.stdout
+    assert result.stdout.strip().endswith("False")
+
+
+def test_report_city_writes_the_summary_as_markdown_and_html(
+    env: dict[str, str], city: Database, tmp_path: Path
+) -> None:
+    result = cli("report", "--city", "上海市", "--period", "2020-10", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    md, html = (Path(line) for line in result.output.splitlines())
+    assert md.parent == tmp_path / "out" / "city" / "上海市" / "2020-10"
+    text = md.read_text(encoding="utf-8")
+    assert text.startswith("# 上海市区政府实事项目 1-10 月推进情况汇总")
+    assert (
+        "全市 2 个区 4 个计划共 48 个项目，已完成（含超额完成）10 个，滞后或慢序时 20 个；1 个计划尚无序时进度快照。"
+        in text
+    )
+    assert "| 长宁区 | 2 | 24 | 6 | 14 | 0 | 2020-09-30 |" in text
+    assert "| **合计** | 4 | 48 | 10 | 20 | 1 | 2020-09-30 |" in text
+    assert "| 徐汇区 | 长宁区2020年区政府实事项目（xuhui-b-2020） | 12 | 0 | 0 | 未重算 | — |" in text
+    page = html.read_text(encoding="utf-8")
+    assert '<table id="districts">' in page and "<td>合计</td>" in page
+
+
+def test_the_city_page_escapes_what_it_shows(city: Database) -> None:
+    from reports.city import city_data, city_html
+
+    data = city_data(city, "上海市", "2020-09")
+    data["districts"][0]["district"] = "<script>alert(1)</script>"
+    page = city_html(data)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--city", "北京市"], "未找到城市“北京市”的计划"),
+        (["--city", "上海市", "--period", "2019-09"], "没有 2019 年的计划"),
+        (["--city", "上海市", "--format", "docx"], "未知格式：docx；可用：md,html"),
+        (["--city", "上海市", "--list"], "--city 不能与"),
+    ],
+)
+def test_report_city_refuses_bad_input_in_chinese(
+    env: dict[str, str], city: Database, args: list[str], message: str
+) -> None:
+    result = cli("report", *args)
+    assert result.exit_code == 2
+    assert message in result.output
