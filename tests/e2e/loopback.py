@@ -54,12 +54,14 @@ class Loopback:
         self.processes.append((name, proc, log))
         return proc
 
-    def start_server(self) -> None:
-        """`prefect server start` on 127.0.0.1 with its own PREFECT_HOME (SQLite); see `wait_for_server`."""
+    def start_server(self, database_url: str | None = None) -> None:
+        """`prefect server start` on 127.0.0.1 with its own PREFECT_HOME, on SQLite or the database given."""
         home = self.home / "server"
         home.mkdir(parents=True, exist_ok=True)
         env = self.env(PREFECT_HOME=str(home), PREFECT_SERVER_UI_ENABLED="false")
         env.pop("PREFECT_API_URL")
+        if database_url:
+            env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
         args = [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)]
         self.start("server", args, env)
 

@@ -31,12 +31,14 @@ PROGRAMMES = (("changning-2020", "长宁区"), ("changning-b-2020", "长宁区")
 
 
 @pytest.fixture
-def loopback(tmp_path: Path) -> Iterator[Loopback]:
-    """A `prefect server start` of its own on a free loopback port (starting); every child is stopped after."""
+def loopback(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Loopback]:
+    """A `prefect server start` of its own on a free loopback port, on PostgreSQL when configured (starting)."""
+    pg = request.getfixturevalue("pg_server") if PG_URL else None
+    database = make_url(pg.create()).set(drivername="postgresql+asyncpg") if pg else None
     servers = Loopback(tmp_path / "loopback")
     servers.home.mkdir()
     try:
-        servers.start_server()
+        servers.start_server(database.render_as_string(hide_password=False) if database else None)
         yield servers
     finally:
         servers.stop()
