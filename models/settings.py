@@ -17,13 +17,13 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("shishi-data")
     database_url: str | None = None
+    work_pool: str | None = None
     timezone: str = "Asia/Shanghai"
     debug: bool = False
     smtp_url: str | None = None
     mail_from: str = "实事项目办公室 <shishi@localhost>"
     base_url: str | None = None
     mail_max_attempts: int = 5
-    work_pool: str | None = None
 
     @property
     def maildir(self) -> Path:

@@ -69,10 +69,10 @@ def recompute(session: Session, programme: Programme, as_of: date) -> HealthSumm
     rows.append(_programme_row(item_rows, programme.id, as_of, share, overrides))
     summary.status = rows[-1]["status"]
     session.execute(insert(HealthSnapshot.__table__), [_complete(row) for row in rows])
-    # SQLAlchemy passes on psycopg's rowcount of an INSERT … SELECT only when asked to preserve it
     late = session.execute(
-        insert(HealthSnapshot).from_select(LATE_COLUMNS, late_projects(programme.id, as_of)),
-        execution_options={"preserve_rowcount": True},
+        insert(HealthSnapshot)
+        .from_select(LATE_COLUMNS, late_projects(programme.id, as_of))
+        .execution_options(preserve_rowcount=True)  # psycopg closes the cursor, and its count, otherwise
     )
     summary.late_projects = late.rowcount or 0
     _apply_project_overrides(session, programme.id, as_of, overrides)
