@@ -28,13 +28,22 @@ def advance(requests: list[StageChange], today: date, announce: bool = True) -> 
         return advance_stage(requests, today)
 
 
-def nightly(as_of: date | None, programme: str | None) -> list[dict[str, Any]]:
-    """Run the nightly flow once, now."""
+def nightly(as_of: date | None, programme: str | None, pool: str | None = None) -> list[dict[str, Any]]:
+    """Run the nightly flow once, now (fanning out on a work pool when one is given or configured)."""
     runtime = _prepare()
     from flows.nightly import nightly as nightly_flow
 
     with runtime.short_runs():
-        return nightly_flow(as_of=as_of, programme=programme)
+        return nightly_flow(as_of=as_of, programme=programme, work_pool=pool)
+
+
+def deploy(pool: str, schedule: bool) -> tuple[bool, list[str]]:
+    """Create the process work pool if missing (True when created) and register the nightly deployments."""
+    _prepare(announce=False)
+    from flows.deploy import deploy as register
+    from flows.deploy import ensure_pool
+
+    return ensure_pool(pool), register(pool, schedule)
 
 
 def serve() -> None:

@@ -1,4 +1,4 @@
-"""The `nightly` flow: recompute schedule health for every active programme, then deliver and report."""
+"""The `nightly` flow: one `nightly-programme` subflow per programme, then deliver and report once."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from prefect import flow, task
 from sqlalchemy import select
 
 from flows.delivery import deliver_outbox
+from flows.fanout import NightlyFailed, run_on_pool
 from flows.reports import regenerate
 from flows.runtime import database
 from models import Programme
 from models.settings import get_settings
 from services.health import recompute
 from services.refs import resolve_programme
+
+WAIT_SECONDS = 6 * 3600
 
 
 def active_programmes(as_of: date, code: str | None = None) -> list[str]:
@@ -43,11 +46,34 @@ def recompute_programme(code: str, as_of: date) -> dict[str, Any]:
         return asdict(recompute(session, resolve_programme(session, code), as_of))
 
 
+@flow(name="nightly-programme", flow_run_name="{code} {as_of}")
+def nightly_programme(code: str, as_of: date) -> dict[str, Any]:
+    """Recompute 序时进度 of one programme on one date, in one transaction."""
+    return recompute_programme(code, as_of)
+
+
+def run_in_process(codes: list[str], day: date) -> list[dict[str, Any]]:
+    """Each programme as a subflow of this run, one after the other; fails after all were tried."""
+    states = {code: nightly_programme(code, day, return_state=True) for code in codes}
+    failed = {code: state.type.value for code, state in states.items() if not state.is_completed()}
+    if failed:
+        raise NightlyFailed(day, failed)
+    return [state.result() for state in states.values()]
+
+
 @flow(name="nightly")
-def nightly(as_of: date | None = None, programme: str | None = None) -> list[dict[str, Any]]:
-    """Recompute 序时进度 for every active programme on a date (default today)."""
-    day = as_of or get_settings().today()
-    summaries = [recompute_programme(code, day) for code in active_programmes(day, programme)]
+def nightly(
+    as_of: date | None = None,
+    programme: str | None = None,
+    work_pool: str | None = None,
+    wait_seconds: float = WAIT_SECONDS,
+) -> list[dict[str, Any]]:
+    """Recompute 序时进度 for every active programme on a date (default today), on a work pool if set."""
+    settings = get_settings()
+    day = as_of or settings.today()
+    codes = active_programmes(day, programme)
+    pool = work_pool or settings.work_pool
+    summaries = run_on_pool(pool, codes, day, wait_seconds) if pool else run_in_process(codes, day)
     deliver_outbox(reason="nightly")
     regenerate(reason="nightly", as_of=day)
     return summaries

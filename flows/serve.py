@@ -16,9 +16,16 @@ DELIVERY_EVERY_SECONDS = 300
 
 def deployments() -> list:
     """nightly at 02:00 in the district's time zone, delivery every 5 minutes, reports on demand."""
-    tz = get_settings().timezone
+    settings = get_settings()
+    tz = settings.timezone
+    # with SHISHI_WORK_POOL set, nightly runs as the pool's own `nightly/POOL` deployment (`shishi deploy`)
+    served = (
+        []
+        if settings.work_pool
+        else [nightly.to_deployment(name="shishi-nightly", schedule=Cron(NIGHTLY_CRON, timezone=tz))]
+    )
     return [
-        nightly.to_deployment(name="shishi-nightly", schedule=Cron(NIGHTLY_CRON, timezone=tz)),
+        *served,
         deliver_notifications.to_deployment(
             name="shishi-delivery", schedule=Interval(DELIVERY_EVERY_SECONDS, timezone=tz)
         ),

@@ -18,6 +18,7 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("shishi-data")
     database_url: str | None = None
+    work_pool: str | None = None
     timezone: str = "Asia/Shanghai"
     debug: bool = False
     smtp_url: str | None = None

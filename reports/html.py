@@ -12,12 +12,13 @@ from reports.narrative import blocks, pct
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The Jinja2 environment of the report templates (HTML autoescaped)."""
     return Environment(loader=PackageLoader("reports", "templates"), autoescape=select_autoescape(("html",)))
 
 
 def render_html(data: dict[str, Any], expected: float | None) -> str:
     """A self-contained HTML page (the chart is a data: URI)."""
     chart = data_uri(progress_chart_png(data["table"], expected))
-    template = _environment().get_template("report.html")
+    template = environment().get_template("report.html")
     return template.render(data=data, blocks=blocks(data), chart=chart, expected=expected, pct=pct)

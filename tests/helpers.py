@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, select
 from typer.testing import CliRunner
@@ -11,7 +14,9 @@ from admin.cli.app import app
 from models.db import Database
 from models.settings import get_settings
 
+T = TypeVar("T")
 _runner = CliRunner()
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "changning-2020.yaml"
 
 
 def cli(*args: str) -> Any:
@@ -30,3 +35,29 @@ def snapshot(db: Database) -> dict[str, list[tuple]]:
             rows = conn.execute(select(table)).all()
             out[name] = sorted(tuple(map(repr, r)) for r in rows)
     return out
+
+
+def programme_copy(folder: Path, code: str, district: str, city: str = "上海市") -> Path:
+    """The example programme under another code, district and city, written as a file in `folder`."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for old, new in (
+        ("code: changning-2020", f"code: {code}"),
+        ("district: 长宁区", f"district: {district}"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    path = folder / f"{code}.yaml"
+    path.write_text(text.replace("city: 上海市", f"city: {city}"), encoding="utf-8")
+    return path
+
+
+def wait_for(what: str, check: Callable[[], T | None], timeout: float, interval: float = 0.5) -> T:
+    """Poll `check` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
 from admin import orchestrate
 from admin.cli.parse import parse_date
-from admin.cli.runtime import database, emit_json, fail, handles_errors
+from admin.cli.runtime import database, emit_json, fail, handles_errors, settings
 from services.overrides import set_override
 from states.health import Health
 
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
+NEEDS_SERVER = "{what}需要常驻的 Prefect 服务及其 worker：请设置 PREFECT_API_URL（见 README 的“生产部署”）"
 
 
 def register(app: typer.Typer) -> None:
     """Add the orchestration commands to the app."""
     app.command("nightly")(nightly)
     app.command("serve")(serve)
+    app.command("deploy")(deploy)
     app.command("status")(status)
     app.command("notify")(notify)
     app.command("subscribe")(subscribe_command)
@@ -28,11 +31,18 @@ def register(app: typer.Typer) -> None:
 def nightly(
     as_of: Annotated[str | None, typer.Option("--as-of", help="计算日期 YYYY-MM-DD（默认今天）")] = None,
     programme: Programme = None,
+    pool: Annotated[
+        str | None,
+        typer.Option("--pool", help="分发到此工作池的 worker（默认 SHISHI_WORK_POOL；未设置则在本进程运行）"),
+    ] = None,
     json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """立即运行一次夜间流程：重算序时进度并保存当日快照。"""
+    if (pool or settings().work_pool) and not os.environ.get("PREFECT_API_URL"):
+        fail(NEEDS_SERVER.format(what="分发到工作池"))
+    day = parse_date(as_of)
     database()
-    summaries = orchestrate.nightly(parse_date(as_of), programme)
+    summaries = orchestrate.nightly(day, programme, pool)
     if json:
         emit_json(summaries)
         return
@@ -50,6 +60,23 @@ def serve() -> None:
     """运行各部署：每晚 02:00（Asia/Shanghai）夜间流程，每 5 分钟投递通知。"""
     database()
     orchestrate.serve()
+
+
+@handles_errors
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="工作池名称（process 类型，不存在则创建）")],
+    schedule: Annotated[
+        bool, typer.Option("--schedule/--no-schedule", help="nightly/池名 每晚 02:00 运行（默认）")
+    ] = True,
+) -> None:
+    """创建工作池并注册 nightly-programme 与 nightly 部署，供 prefect worker start 运行。"""
+    if not os.environ.get("PREFECT_API_URL"):
+        fail(NEEDS_SERVER.format(what="shishi deploy "))
+    created, names = orchestrate.deploy(pool, schedule)
+    typer.echo(f"工作池 {pool}：{'已创建' if created else '已存在'}（process）")
+    for name in names:
+        typer.echo(f"已注册部署 {name}")
+    typer.echo(f"启动 worker：prefect worker start --pool {pool} --type process --name 名称")
 
 
 @handles_errors

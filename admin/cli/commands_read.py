@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from admin.cli import render
+from admin.cli import render, render_city
 from admin.cli.parse import parse_date
-from admin.cli.runtime import database, emit_json, handles_errors, today
+from admin.cli.runtime import database, emit_json, fail, handles_errors, today
 from services import queries
 
 Programme = Annotated[
@@ -33,13 +33,33 @@ def list_(
         str | None, typer.Option("--status", help="只列出此状态的子项目（如 滞后、暂停）")
     ] = None,
     as_of: AsOf = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="按区汇总此城市各计划的最新快照（项目数、已完成、滞后）")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="与 --city 同用：年度（默认该市最新年度）")
+    ] = None,
     json: Json = False,
 ) -> None:
-    """列出计划中的项目和子项目。"""
+    """列出计划中的项目和子项目；--city 按区汇总一个城市的各计划。"""
+    if city is not None:
+        return _city(city, year, as_of, json, programme or stage or status)
+    if year is not None:
+        fail("--year 只能与 --city 同用")
     day = parse_date(as_of) or today()
     with database().read() as session:
         data = queries.list_projects(session, programme, day, stage=stage, status=status)
     emit_json(data) if json else typer.echo(render.overview(data))
+
+
+def _city(city: str, year: int | None, as_of: str | None, json: bool, other: str | None) -> None:
+    from services.city import city_rollup
+
+    if other:
+        fail("--city 不能与 --programme、--stage、--status 同用")
+    with database().read() as session:
+        data = city_rollup(session, city, year, parse_date(as_of))
+    emit_json(data) if json else typer.echo(render_city.city(data), nl=False)
 
 
 @handles_errors

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
+from models.db import Database
 
 
 def register(app: typer.Typer) -> None:
@@ -22,19 +23,26 @@ def report(
         str | None, typer.Option("--period", help="报告期 YYYY-MM（默认本月，往年计划为 12 月）")
     ] = None,
     formats: Annotated[
-        str, typer.Option("--format", help="格式，逗号分隔：md,html,docx,xlsx")
-    ] = "md,html,docx,xlsx",
+        str | None, typer.Option("--format", help="格式，逗号分隔：md,html,docx,xlsx（城市汇总：md,html）")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="输出目录（默认 数据目录/reports）")] = None,
     list_: Annotated[bool, typer.Option("--list", help="列出已生成的报告文件")] = False,
     programme: Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="生成此城市按区汇总的报告（md、html）")] = None,
     json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """生成进展报告（文字报告、序时进度表、滞后项目情况），打印文件路径。"""
+    """生成进展报告（文字报告、序时进度表、滞后项目情况），打印文件路径；--city 生成城市汇总。"""
     from reports.service import FORMATS, generate
     from services.refs import resolve_programme
     from services.report_files import list_files
 
+    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        fail(f"报告期格式应为 YYYY-MM：{period}")
     db = database()
+    if city is not None:
+        if list_ or programme:
+            fail("--city 不能与 --list、--programme 同用")
+        return _city(db, city, period, formats, out, json)
     if list_:
         with db.read() as session:
             files = list_files(session, programme)
@@ -45,17 +53,45 @@ def report(
                 f"{f['period']}  {f['format']:<5} {f['created_at']}  {f['checksum'][:12]}  {f['path']}"
             )
         return
-    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown or not wanted:
-        fail(f"未知格式：{'、'.join(unknown) or '（空）'}；可用：{','.join(FORMATS)}")
-    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        fail(f"报告期格式应为 YYYY-MM：{period}")
+    wanted = _formats(formats, FORMATS)
     with db.read() as session:
         year = resolve_programme(session, programme).year
+    files = generate(
+        db, programme, period or _default_period(year), wanted, out or settings().data_dir / "reports"
+    )
+    _print(files, json)
+
+
+def _formats(text: str | None, known: tuple[str, ...]) -> tuple[str, ...]:
+    wanted = tuple(f.strip() for f in (",".join(known) if text is None else text).split(",") if f.strip())
+    unknown = [f for f in wanted if f not in known]
+    if unknown or not wanted:
+        fail(f"未知格式：{'、'.join(unknown) or '（空）'}；可用：{','.join(known)}")
+    return wanted
+
+
+def _default_period(year: int) -> str:
+    """This month for this year's programmes, December for an earlier year's."""
     day = today()
-    chosen = period or (f"{day.year}-{day.month:02d}" if year == day.year else f"{year}-12")
-    files = generate(db, programme, chosen, wanted, out or settings().data_dir / "reports")
+    return f"{day.year}-{day.month:02d}" if year == day.year else f"{year}-12"
+
+
+def _city(
+    db: Database, city: str, period: str | None, formats: str | None, out: Path | None, json: bool
+) -> None:
+    from reports.city import CITY_FORMATS, generate_city
+    from services.city import city_year
+
+    wanted = _formats(formats, CITY_FORMATS)
+    with db.read() as session:
+        year = city_year(session, city.strip(), int(period[:4]) if period else None)
+    files = generate_city(
+        db, city, period or _default_period(year), wanted, out or settings().data_dir / "reports"
+    )
+    _print(files, json)
+
+
+def _print(files: list[dict[str, str]], json: bool) -> None:
     if json:
         emit_json(files)
         return

@@ -16,6 +16,7 @@ from services.lifecycle import EvidenceInput, StageChange
 from services.loading import load_programme
 from services.programme_file import read_programme_file
 from tests.conftest import EXAMPLE
+from tests.helpers import wait_for
 
 TODAY = date(2020, 10, 20)
 
@@ -31,14 +32,30 @@ def _request(ref: str, **kw: object) -> StageChange:
     return StageChange(ref=ref, event="advance", actor="张三", request_id=uuid.uuid4().hex, **kw)  # type: ignore[arg-type]
 
 
-def _flow_run(flow_run_id: uuid.UUID) -> tuple[Any, list[str]]:
+def _flow_run(flow_run_id: uuid.UUID, tasks_expected: int = 0) -> tuple[Any, list[str]]:
+    """The run and its task runs, once the server has recorded at least `tasks_expected` of them."""
     from prefect import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
+    def read() -> tuple[Any, list[str]] | None:
+        with get_client(sync_client=True) as client:
+            run = client.read_flow_run(flow_run_id)
+            tasks = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            )
+        found = sorted(t.task_key.split("-")[0] + ":" + t.name for t in tasks)
+        return (run, found) if len(found) >= tasks_expected else None
+
+    return wait_for("the task runs to be recorded", read, timeout=60)
+
+
+def _subflow_runs(parent_id: uuid.UUID) -> list[Any]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterParentFlowRunId
+
     with get_client(sync_client=True) as client:
-        run = client.read_flow_run(flow_run_id)
-        tasks = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])))
-    return run, sorted(t.task_key.split("-")[0] + ":" + t.name for t in tasks)
+        ids = FlowRunFilterParentFlowRunId(any_=[parent_id])
+        return client.read_flow_runs(flow_run_filter=FlowRunFilter(parent_flow_run_id=ids))
 
 
 def test_advance_stage_runs_as_a_flow_visible_in_the_prefect_api(
@@ -52,7 +69,7 @@ def test_advance_stage_runs_as_a_flow_visible_in_the_prefect_api(
         state = advance_stage([_request("2.8", evidence=evidence, at=TODAY)], TODAY, return_state=True)
     result = state.result()
     assert result[0]["ok"] and result[0]["to_stage"] == "completed"
-    run, tasks = _flow_run(state.state_details.flow_run_id)
+    run, tasks = _flow_run(state.state_details.flow_run_id, tasks_expected=3)
     assert run.name and run.state.is_completed()
     assert [t.split(":", 1)[0] for t in tasks] == ["apply_changes", "deliver_outbox", "regenerate"]
     assert "apply_changes:apply 2.8" in tasks
@@ -94,9 +111,12 @@ def test_the_nightly_flow_snapshots_every_active_programme_and_reruns_identicall
     with short_runs():
         nightly(as_of=date(2020, 9, 30))
     assert statuses() == first
-    run, tasks = _flow_run(state.state_details.flow_run_id)
+    run, _ = _flow_run(state.state_details.flow_run_id)
     assert run.state.is_completed()
-    assert "recompute_programme" in [t.split(":", 1)[0] for t in tasks]
+    (child,) = _subflow_runs(run.id)
+    assert child.name == "changning-2020 2020-09-30" and child.state.is_completed()
+    _, tasks = _flow_run(child.id, tasks_expected=1)
+    assert [t.split(":", 1)[0] for t in tasks] == ["recompute_programme"]
 
 
 def test_a_retried_request_is_replayed_not_applied_twice(env: dict[str, str], loaded: Database) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from services.loading import load_programme
 from services.overrides import set_override
 from services.programme_file import read_programme_file
 from services.refs import resolve_programme
+from services.stored_health import stored_summaries
 from tests.conftest import EXAMPLE
 
 AS_OF = date(2020, 9, 30)
@@ -133,3 +135,13 @@ def test_the_recomputation_is_a_fixed_number_of_statements(db: Database, tmp_pat
     assert count("changning-2020") == count("bigger-2020")
     with db.read() as session:
         assert session.scalar(select(Programme.code).where(Programme.code == "bigger-2020"))
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, date(2020, 12, 31)])
+def test_the_stored_summary_reads_back_what_the_recomputation_returned(db: Database, as_of: date) -> None:
+    _load(db)
+    with db.write() as session:
+        summary = asdict(recompute(session, resolve_programme(session, None), as_of))
+    assert summary["late_projects"] == (6 if as_of.month == 12 else 0)  # on PostgreSQL too
+    with db.read() as session:
+        assert stored_summaries(session, ["changning-2020"], as_of) == [summary]
