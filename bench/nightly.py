@@ -6,7 +6,7 @@ state), 1,000 items × 5 targets with PROJECTS / 5,000 projects per target, on S
 hand-written GROUP BY computing the same per-target facts over the same rows (projects, measured,
 counted quantity, suspended, cancelled, overdue against each planned date, started). Peak memory is
 the Python allocation peak (tracemalloc), measured in a second run of each so it does not slow the timed one.
-Run: `.venv/bin/python bench/nightly.py [--db sqlite|postgres] [--projects 100000]`.
+Run: `.venv/bin/python bench/nightly.py [--db sqlite|postgres] [--projects 100000] [--statements]`.
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ def generate(db: Database, projects: int, items: int = ITEMS, seed: int = 2020) 
 
 
 @contextmanager
-def statement_clock(db: Database) -> Iterator[dict[str, float]]:
-    """Seconds spent inside the driver's execute, for reading (SELECT) and writing statements."""
+def statement_clock(db: Database, each: list[tuple[float, str]] | None = None) -> Iterator[dict[str, float]]:
+    """Seconds spent inside the driver's execute, for reading (SELECT) and writing statements (and `each`)."""
     spent = {"read": 0.0, "write": 0.0}
 
     def before(conn: Any, *_: Any) -> None:
@@ -117,7 +117,10 @@ def statement_clock(db: Database) -> Iterator[dict[str, float]]:
 
     def after(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         kind = "read" if statement.lstrip().upper().startswith("SELECT") else "write"
-        spent[kind] += time.perf_counter() - conn.info.pop("bench_start")
+        seconds = time.perf_counter() - conn.info.pop("bench_start")
+        spent[kind] += seconds
+        if each is not None:
+            each.append((seconds, " ".join(statement.split())))
 
     event.listen(db.engine, "before_cursor_execute", before)
     event.listen(db.engine, "after_cursor_execute", after)
@@ -148,6 +151,7 @@ def main() -> None:
     """Generate, measure, print side by side."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=100_000, help="default 100,000")
+    parser.add_argument("--statements", action="store_true", help="also print each statement's seconds")
     db_argument(parser)
     args = parser.parse_args()
     with fresh_database(args.db, "nightly") as db:
@@ -168,7 +172,8 @@ def main() -> None:
 
         baseline()  # warm the caches for both
         before = timed(baseline)
-        with statement_clock(db) as spent:
+        each: list[tuple[float, str]] = []
+        with statement_clock(db, each) as spent:
             n_s = timed(nightly)
         b_s = (before + timed(baseline)) / 2  # the baseline's mean, before and after, against drifting load
         b_mem, n_mem = peak_mib(baseline), peak_mib(nightly)
@@ -186,6 +191,9 @@ def main() -> None:
         f"recompute: {spent['read']:.3f} s in reading statements, {spent['write']:.3f} s in writing ones"
         f" (snapshots, digests), {python:.3f} s in Python"
     )
+    if args.statements:
+        for seconds, statement in each:
+            print(f"{seconds:9.3f}  {statement[:100]}")
 
 
 if __name__ == "__main__":

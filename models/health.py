@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Quantity, Timestamp, utcnow
@@ -19,13 +19,15 @@ class HealthSnapshot(Base):
     __table_args__ = (UniqueConstraint("programme_id", "as_of", "scope", "ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
-    as_of: Mapped[date] = mapped_column(Date, index=True)
+    # derived data, rewritten nightly: only the programme is a foreign key (see migration 0006); the
+    # unique constraint's index serves every query, which all filter on programme_id and as_of
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    as_of: Mapped[date] = mapped_column(Date)
     scope: Mapped[str] = mapped_column(String(16))
     ref: Mapped[str] = mapped_column(String(32))
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
-    target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"))
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    item_id: Mapped[int | None] = mapped_column(Integer)
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    project_id: Mapped[int | None] = mapped_column(Integer)
     planned: Mapped[Decimal | None] = mapped_column(Quantity)
     achieved: Mapped[Decimal | None] = mapped_column(Quantity)
     progress: Mapped[Decimal | None] = mapped_column(Quantity)

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Insert,
+    Select,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+)
 
-from models import Item, Milestone, ProgressReport, Project, Target
+from models import HealthSnapshot, Item, Milestone, ProgressReport, Project, Target
 from states.stages import MAIN_LINE, Stage
 
 RANK = {s.code: s.rank for s in MAIN_LINE}
@@ -17,23 +33,28 @@ def stage_rank(column: ColumnElement[str]) -> ColumnElement[int]:
     return case(RANK, value=column, else_=-1)
 
 
+def before_stage(rank: int) -> ColumnElement[bool]:
+    """The project is on the main line at a rank below `rank` (a plain IN list, no CASE to evaluate)."""
+    return Project.stage.in_([s.code for s in MAIN_LINE if s.rank < rank])
+
+
+def stage_late(stage: Stage, as_of: date) -> ColumnElement[bool]:
+    """The planned date of `stage` has passed and the project, on the main line, has not reached it."""
+    return and_(getattr(Project, f"planned_{stage.code}_on") < as_of, before_stage(stage.rank))
+
+
 def overdue(as_of: date) -> ColumnElement[bool]:
     """A project on the main line whose planned date of a later stage has passed."""
-    rank = stage_rank(Project.stage)
-    conditions = [
-        and_(getattr(Project, f"planned_{s.code}_on") < as_of, rank < s.rank) for s in MAIN_LINE[1:]
-    ]
-    return and_(rank >= 0, or_(*conditions))
+    return or_(*(stage_late(s, as_of) for s in MAIN_LINE[1:]))
 
 
 def overdue_reason(as_of: date) -> ColumnElement[str]:
     """Chinese text naming the first stage that is overdue, e.g. 逾期未到达“完工”（计划 2020-09-30）."""
-    rank = stage_rank(Project.stage)
     whens = []
     for s in MAIN_LINE[1:]:
         planned = getattr(Project, f"planned_{s.code}_on")
         text = literal(f"逾期未到达“{s.label}”（计划 ") + cast(planned, String) + literal("）")
-        whens.append((and_(planned < as_of, rank < s.rank), text))
+        whens.append((stage_late(s, as_of), text))
     return case(*whens, else_=literal(""))
 
 
@@ -49,7 +70,9 @@ def target_rows(programme_id: int, as_of: date) -> Select:
             func.sum(case((Project.stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
             func.sum(case((Project.stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
             func.sum(case((overdue(as_of), 1), else_=0)).label("late"),
-            func.sum(case((stage_rank(Project.stage) >= 1, 1), else_=0)).label("started"),
+            func.sum(case((Project.stage.in_([s.code for s in MAIN_LINE if s.rank >= 1]), 1), else_=0)).label(
+                "started"
+            ),
         )
         .join(Target, Project.target_id == Target.id)
         .join(Item, Project.item_id == Item.id)
@@ -142,3 +165,15 @@ def late_projects(programme_id: int, as_of: date) -> Select:
         .join(Item, Project.item_id == Item.id)
         .where(Item.programme_id == programme_id, overdue(as_of))
     )
+
+
+def rows_from_json() -> Insert:
+    """PostgreSQL: insert every snapshot row of the JSON array bound as `rows`, in one statement."""
+    table = HealthSnapshot.__table__
+    columns = [c for c in table.columns if c.name != "id"]
+    rows = (
+        func.json_to_recordset(cast(bindparam("rows", type_=String), JSON))
+        .table_valued(*(column(c.name, c.type) for c in columns))
+        .render_derived(name="r", with_types=True)
+    )
+    return insert(table).from_select([c.name for c in columns], select(*(rows.c[c.name] for c in columns)))
