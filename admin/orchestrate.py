@@ -64,3 +64,12 @@ def warm_up() -> None:
             client.api_healthcheck()
     except Exception as exc:  # the first stage change will report the problem to its user
         print(f"Prefect 服务暂不可用（{type(exc).__name__}）；首次阶段操作时将重试", file=sys.stderr)
+
+
+def stop_local_server() -> None:
+    """Stop the local Prefect server this process started, if any (a long-lived `shishi web` on exit)."""
+    if "prefect.server.api.server" not in sys.modules:
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+
+    SubprocessASGIServer().stop()

@@ -36,7 +36,10 @@ def web(
     # start Prefect's local server (or reach the configured one) while the first page loads
     threading.Thread(target=orchestrate.warm_up, name="prefect-warm-up", daemon=True).start()
     typer.echo(f"网页管理后台：http://{host}:{port}/  （Ctrl+C 停止）", err=True)
-    uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
+    try:
+        uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
+    finally:
+        orchestrate.stop_local_server()
 
 
 @users.command("add")
