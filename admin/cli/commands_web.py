@@ -36,10 +36,8 @@ def web(
     # start Prefect's local server (or reach the configured one) while the first page loads
     threading.Thread(target=orchestrate.warm_up, name="prefect-warm-up", daemon=True).start()
     typer.echo(f"网页管理后台：http://{host}:{port}/  （Ctrl+C 停止）", err=True)
-    try:
-        uvicorn.run(create_app(settings()), host=host, port=port, log_level="warning", proxy_headers=True)
-    finally:
-        orchestrate.stop_local_server()
+    app = create_app(settings(), on_shutdown=orchestrate.stop_local_server)
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 @users.command("add")
