@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,14 +113,14 @@ def queue_stage_change(
         "target": _target_progress(project, Stage[transition["to_stage"]]),
         "link": f"{base_url.rstrip('/')}/projects/{project.programme_code}/{ref}" if base_url else None,
     }
-    key, now = f"stage:{transition['id']}:", utcnow()
+    key, now, text = f"stage:{transition['id']}:", utcnow(), json.dumps(payload)  # encoded once for all
     rows = [
         {
             "dedupe_key": key + email,
             "kind": "stage_changed",
             "recipient": email,
             "recipient_name": name,
-            "payload": payload,
+            "payload_json": text,
             "created_at": now,
             "next_attempt_at": now,
         }

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     Table,
+    TypeDecorator,
     bindparam,
     case,
     func,
@@ -246,10 +247,23 @@ def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
     return sorted(conn.execute(AUDIENCE, params).all(), key=lambda r: (r.source, r.position))
 
 
+class EncodedJSON(TypeDecorator[str]):
+    """A JSON column's value already encoded by the caller: the text is sent as it is."""
+
+    impl = JSON
+    cache_ok = True
+
+    def bind_processor(self, dialect: Any) -> None:
+        """No processing: the value is JSON text already."""
+        return None
+
+
 CHANGE = update(PROJECTS).where(
     PROJECTS.c.id == bindparam("project_id"), PROJECTS.c.version == bindparam("old_version")
 )
-ADD_EVIDENCE, ADD_TRANSITION, ADD_OUTBOX = insert(EVIDENCE), insert(TRANSITIONS), insert(OUTBOX)
+ADD_EVIDENCE, ADD_TRANSITION = insert(EVIDENCE), insert(TRANSITIONS)
+# one payload for every recipient of a change, encoded once by the caller and sent as "payload_json"
+ADD_OUTBOX = insert(OUTBOX).values(payload=bindparam("payload_json", type_=EncodedJSON()))
 
 
 def write_change(
@@ -273,6 +287,6 @@ def write_transition(conn: Connection, values: dict[str, Any]) -> int:
 
 
 def write_outbox(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """The outbox rows of one change, in one statement."""
+    """The outbox rows of one change, in one statement; each row's payload is JSON text in "payload_json"."""
     if rows:
         conn.execute(ADD_OUTBOX, rows)
