@@ -82,12 +82,20 @@ def audience(who: Audience, event: str, office_email: str | None) -> dict[str, s
 
 
 def _stage_audience(project: LockedProject, rows: list[Any]) -> Audience:
-    lead = [(r.email, r.name) for r in rows if r.source == 0 and r.role == "lead" and r.email]
-    departments = {r.department_id for r in rows if r.source == 0}
-    subscriptions = [
-        (r.email, r.name, r.item_number, r.department_id, r.events) for r in rows if r.source == 1
-    ]
-    leaders = [(r.email, r.name) for r in rows if r.source == 2]
+    """The rows of `audience_rows` sorted into an Audience, in one pass."""
+    lead: list[tuple[str, str]] = []
+    departments: set[int] = set()
+    subscriptions: list[Any] = []
+    leaders: list[tuple[str, str]] = []
+    for source, _position, email, name, role, department_id, item_number, events in rows:
+        if source == 0:
+            departments.add(department_id)
+            if role == "lead" and email:
+                lead.append((email, name))
+        elif source == 1:
+            subscriptions.append((email, name, item_number, department_id, events))
+        else:
+            leaders.append((email, name))
     return Audience(project.item_number, lead, departments, subscriptions, leaders)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -241,10 +242,13 @@ AUDIENCE = union_all(
 )
 
 
+_SOURCE_POSITION = itemgetter(0, 1)  # the audience rows' `source` and `position`
+
+
 def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
     """The item's departments, the programme's subscriptions and the leader's addresses, in one query."""
     params = {"item_id": project.item_id, "programme_id": project.programme_id, "leader": project.leader}
-    return sorted(conn.execute(AUDIENCE, params).all(), key=lambda r: (r.source, r.position))
+    return sorted(conn.execute(AUDIENCE, params).all(), key=_SOURCE_POSITION)
 
 
 class EncodedJSON(TypeDecorator[str]):

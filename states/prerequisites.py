@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 
 from states.stages import Stage, parse_stage
 
@@ -98,8 +99,13 @@ DEFAULT_REQUIREMENTS: dict[Stage, tuple[Requirement, ...]] = {
 }
 
 
-def requirement_table(overrides: Mapping[str, Iterable[str]] | None) -> dict[Stage, tuple[Requirement, ...]]:
+_DEFAULTS: RequirementTable = MappingProxyType(DEFAULT_REQUIREMENTS)
+
+
+def requirement_table(overrides: Mapping[str, Iterable[str]] | None) -> RequirementTable:
     """The default table with a target's per-stage overrides applied (stage → list of specs)."""
+    if not overrides:
+        return _DEFAULTS  # read-only: nothing to build for a target without overrides
     table = dict(DEFAULT_REQUIREMENTS)
     for stage_code, specs in (overrides or {}).items():
         table[parse_stage(stage_code)] = tuple(parse_requirement(s) for s in specs)
