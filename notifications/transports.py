@@ -27,6 +27,7 @@ class MaildirTransport:
 
     def send(self, message: EmailMessage) -> None:
         """Add the message to the Maildir's `new` folder."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)  # mailbox creates only the last folder
         box = mailbox.Maildir(self.path, create=True)
         box.add(message)
 

@@ -54,6 +54,19 @@ def test_maildir_is_the_default_transport(tmp_path) -> None:
     assert isinstance(transport_for(None, tmp_path), MaildirTransport)
 
 
+def test_the_maildir_is_created_with_its_missing_parent_folders(tmp_path) -> None:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "测试"
+    message.set_content("正文")
+    box = tmp_path / "data" / "not-yet" / "mail"
+    MaildirTransport(box).send(message)
+    delivered = list((box / "new").iterdir())
+    assert len(delivered) == 1
+    assert "测试" in email.message_from_bytes(delivered[0].read_bytes(), policy=policy.default)["Subject"]
+
+
 def test_subject_names_item_target_project_and_move() -> None:
     assert (
         render("stage_changed", PAYLOAD, "李四").subject
