@@ -13,7 +13,7 @@ from models.base import Base, Quantity, Timestamp, utcnow
 
 
 class HealthSnapshot(Base):
-    """One dated result of the nightly recomputation for a programme, item, target or late project."""
+    """One dated result of the nightly recomputation for a programme, an item or a target."""
 
     __tablename__ = "health_snapshots"
     __table_args__ = (UniqueConstraint("programme_id", "as_of", "scope", "ref"),)

@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from models import HealthSnapshot, Item, OutboxMessage, Programme
+from models import HealthSnapshot, Item, OutboxMessage, Programme, Project, StatusOverride
+from services.health_sql import first_late_per_item, late_projects
 from services.notify import recipients_by_item
-from states.health import Health
+from states.health import Health, late_reason
 
 WARNING = (Health.slow.name, Health.late.name)
 
 
-def queue_digests(session: Session, programme: Programme, as_of: date) -> int:
+def queue_digests(
+    session: Session, programme: Programme, as_of: date, overrides: dict[str, StatusOverride]
+) -> int:
     """One digest per recipient: items newly lagging, and per item the projects newly overdue; never twice a date."""
     previous = session.scalar(
         select(func.max(HealthSnapshot.as_of)).where(
@@ -23,7 +26,7 @@ def queue_digests(session: Session, programme: Programme, as_of: date) -> int:
         )
     )
     entries = _fresh_items(session, programme.id, as_of, previous) + _fresh_projects(
-        session, programme.id, as_of, previous
+        session, programme.id, as_of, previous, overrides
     )
     if not entries:
         return 0
@@ -70,35 +73,31 @@ def _fresh_items(
 
 
 def _fresh_projects(
-    session: Session, programme_id: int, as_of: date, previous: date | None
+    session: Session,
+    programme_id: int,
+    as_of: date,
+    previous: date | None,
+    overrides: dict[str, StatusOverride],
 ) -> list[dict[str, Any]]:
-    before = aliased(HealthSnapshot)
-    query = (
-        select(
-            HealthSnapshot.item_id,
-            func.count(),
-            func.min(HealthSnapshot.ref),
-            func.min(HealthSnapshot.reason),
-        )
-        .where(
-            HealthSnapshot.programme_id == programme_id,
-            HealthSnapshot.as_of == as_of,
-            HealthSnapshot.scope == "project",
-            HealthSnapshot.status.in_(WARNING),
-            *_not_lagging_before(before, previous),
-        )
-        .group_by(HealthSnapshot.item_id)
-    )
+    """Per item, the projects overdue on `as_of` that were not on `previous`, unless an override excuses them."""
+    query = late_projects(programme_id, as_of, previous)
+    excused = [
+        tuple(int(part) for part in ref.split("."))
+        for ref, o in overrides.items()
+        if "." in ref and o.status and o.status not in WARNING
+    ]
+    if excused:
+        query = query.where(tuple_(Item.number, Project.number).not_in(excused))
     out = []
-    for item_id, count, first_ref, reason in session.execute(query):
-        ref = first_ref.split(".")[0]
+    for r in session.execute(first_late_per_item(query, as_of)):
+        first = f"{r.item_number}.{r.project_number}"
         out.append(
             {
                 "scope": "projects",
-                "ref": ref,
-                "item_id": item_id,
+                "ref": str(r.item_number),
+                "item_id": r.item_id,
                 "status": Health.late.label,
-                "reason": f"{count} 个子项目新近逾期（如 {first_ref}：{reason}）",
+                "reason": f"{r.count} 个子项目新近逾期（如 {first}：{late_reason(r.stage, r.planned)}）",
             }
         )
     return out

@@ -9,27 +9,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from models import HealthSnapshot, Programme, StatusOverride
 from models.base import utcnow
 from services.digest import queue_digests
-from services.health_sql import late_projects, rows_from_json, target_rows
+from services.health_sql import rows_from_json, target_rows
+from services.overrides import latest_overrides
 from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
-
-LATE_COLUMNS = (
-    "programme_id",
-    "as_of",
-    "scope",
-    "ref",
-    "item_id",
-    "target_id",
-    "project_id",
-    "status",
-    "computed_status",
-    "reason",
-)
 
 
 @dataclass
@@ -45,7 +33,11 @@ class HealthSummary:
 
 
 def recompute(session: Session, programme: Programme, as_of: date) -> HealthSummary:
-    """Replace the programme's snapshots for `as_of`; a fixed number of statements, committed once."""
+    """Replace the programme's snapshots for `as_of`; a fixed number of statements, committed once.
+
+    Overdue projects are counted per target, not copied: which project is overdue on a date follows from
+    its row (stage and planned dates), so reports and digests read them with `health_sql.late_projects`.
+    """
     share = time_share(programme.year, as_of)
     overrides = latest_overrides(session, programme.id)
     session.execute(
@@ -67,18 +59,11 @@ def recompute(session: Session, programme: Programme, as_of: date) -> HealthSumm
     ]
     summary.items = {row["ref"]: row["status"] for row in item_rows}
     rows += item_rows
-    rows.append(_programme_row(item_rows, programme.id, as_of, share, overrides))
+    summary.late_projects = sum(row["detail"]["late"] for row in rows if row["scope"] == "target")
+    rows.append(_programme_row(item_rows, programme.id, as_of, share, overrides, summary.late_projects))
     summary.status = rows[-1]["status"]
     _insert_rows(session, [_complete(row) for row in rows])
-    late = session.execute(
-        insert(HealthSnapshot)
-        .from_select(LATE_COLUMNS, late_projects(programme.id, as_of))
-        .execution_options(preserve_rowcount=True)  # psycopg closes the cursor, and its count, otherwise
-    )
-    summary.late_projects = late.rowcount or 0
-    _apply_project_overrides(session, programme.id, as_of, overrides)
-    session.flush()
-    summary.digests = queue_digests(session, programme, as_of)
+    summary.digests = queue_digests(session, programme, as_of, overrides)
     session.commit()
     return summary
 
@@ -106,7 +91,7 @@ def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(rows_from_json(), {"rows": json.dumps(rows, default=_json_value)})
     else:
-        session.execute(insert(HealthSnapshot.__table__), rows)
+        session.connection().execute(insert(HealthSnapshot.__table__), rows)  # Core: no ORM bulk layer
 
 
 def _json_value(value: Any) -> str:
@@ -209,6 +194,7 @@ def _programme_row(
     as_of: date,
     share: float,
     overrides: dict[str, StatusOverride],
+    late_projects: int,
 ) -> dict[str, Any]:
     statuses = [Health[r["status"]] for r in item_rows]
     progresses = [float(r["progress"]) for r in item_rows if r["progress"] is not None]
@@ -221,7 +207,11 @@ def _programme_row(
         "expected": _dec(share),
         "computed_status": rollup(statuses).name,
         "reason": None,
-        "detail": {"items": dict(Counter(s.name for s in statuses)), "item_count": len(item_rows)},
+        "detail": {
+            "items": dict(Counter(s.name for s in statuses)),
+            "item_count": len(item_rows),
+            "late_projects": late_projects,
+        },
         "computed_at": utcnow(),
     }
     return _with_override(row, overrides)
@@ -232,33 +222,3 @@ def _with_override(row: dict[str, Any], overrides: dict[str, StatusOverride]) ->
     row["status"] = override.status if override and override.status else row["computed_status"]
     row["override_reason"] = override.reason if override and override.status else None
     return row
-
-
-def _apply_project_overrides(
-    session: Session, programme_id: int, as_of: date, overrides: dict[str, StatusOverride]
-) -> None:
-    changes = [
-        {"r": ref, "s": o.status, "why": o.reason} for ref, o in overrides.items() if "." in ref and o.status
-    ]
-    if not changes:
-        return
-    session.execute(
-        update(HealthSnapshot)
-        .where(
-            HealthSnapshot.programme_id == programme_id,
-            HealthSnapshot.as_of == as_of,
-            HealthSnapshot.scope == "project",
-            HealthSnapshot.ref == bindparam("r"),
-        )
-        .values(status=bindparam("s"), override_reason=bindparam("why")),
-        changes,
-        execution_options={"synchronize_session": False},
-    )
-
-
-def latest_overrides(session: Session, programme_id: int) -> dict[str, StatusOverride]:
-    """The newest override row per ref (a row without status clears the override)."""
-    rows = session.scalars(
-        select(StatusOverride).where(StatusOverride.programme_id == programme_id).order_by(StatusOverride.id)
-    )
-    return {o.ref: o for o in rows}

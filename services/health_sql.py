@@ -48,16 +48,6 @@ def overdue(as_of: date) -> ColumnElement[bool]:
     return or_(*(stage_late(s, as_of) for s in MAIN_LINE[1:]))
 
 
-def overdue_reason(as_of: date) -> ColumnElement[str]:
-    """Chinese text naming the first stage that is overdue, e.g. 逾期未到达“完工”（计划 2020-09-30）."""
-    whens = []
-    for s in MAIN_LINE[1:]:
-        planned = getattr(Project, f"planned_{s.code}_on")
-        text = literal(f"逾期未到达“{s.label}”（计划 ") + cast(planned, String) + literal("）")
-        whens.append((stage_late(s, as_of), text))
-    return case(*whens, else_=literal(""))
-
-
 def target_rows(programme_id: int, as_of: date) -> Select:
     """One row per target of a programme with everything the status needs."""
     counted = stage_rank(Project.stage) >= stage_rank(Target.counting_stage)
@@ -146,24 +136,58 @@ def target_rows(programme_id: int, as_of: date) -> Select:
     )
 
 
-def late_projects(programme_id: int, as_of: date) -> Select:
-    """Every overdue project of a programme, as snapshot columns (for INSERT … SELECT)."""
-    ref = cast(Item.number, String) + literal(".") + cast(Project.number, String)
-    return (
+def first_late(as_of: date) -> tuple[ColumnElement[str], ColumnElement[date]]:
+    """The first stage whose planned date has passed unreached: its code and that planned date."""
+    late = [(stage_late(s, as_of), s) for s in MAIN_LINE[1:]]
+    code = case(*((when, literal(s.code)) for when, s in late), else_=literal(""))
+    day = case(*((when, getattr(Project, f"planned_{s.code}_on")) for when, s in late), else_=None)
+    return code, day
+
+
+def late_projects(programme_id: int, as_of: date, previous: date | None = None) -> Select:
+    """The programme's overdue projects on a date (only those not yet overdue on `previous`, if given)."""
+    code, day = first_late(as_of)
+    query = (
         select(
-            literal(programme_id).label("programme_id"),
-            literal(as_of).label("as_of"),
-            literal("project").label("scope"),
-            ref.label("ref"),
             Item.id.label("item_id"),
-            Project.target_id.label("target_id"),
-            Project.id.label("project_id"),
-            literal("late").label("status"),
-            literal("late").label("computed_status"),
-            overdue_reason(as_of).label("reason"),
+            Item.number.label("item_number"),
+            Project.number.label("project_number"),
+            Project.name,
+            code.label("stage"),
+            day.label("planned"),
         )
         .join(Item, Project.item_id == Item.id)
         .where(Item.programme_id == programme_id, overdue(as_of))
+    )
+    if previous is not None:
+        query = query.where(overdue(previous).is_not(True))  # NOT would drop rows where it is NULL
+    return query
+
+
+def first_late_per_item(query: Select, as_of: date) -> Select:
+    """One row per item of a `late_projects` query: the item's count and its lowest-numbered project."""
+    grouped = (
+        query.with_only_columns(
+            Item.id.label("item_id"),
+            Item.number.label("item_number"),
+            func.count().label("count"),
+            func.min(Project.number).label("first"),
+        )
+        .group_by(Item.id, Item.number)
+        .subquery()
+    )
+    code, day = first_late(as_of)
+    return (
+        select(
+            grouped.c.item_id,
+            grouped.c.item_number,
+            grouped.c.count,
+            Project.number.label("project_number"),
+            code.label("stage"),
+            day.label("planned"),
+        )
+        .join(Project, and_(Project.item_id == grouped.c.item_id, Project.number == grouped.c.first))
+        .order_by(grouped.c.item_number)
     )
 
 

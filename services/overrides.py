@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import StatusOverride
@@ -44,3 +45,11 @@ def set_override(
     session.add(row)
     session.commit()
     return row
+
+
+def latest_overrides(session: Session, programme_id: int) -> dict[str, StatusOverride]:
+    """The newest override row per ref (a row without status clears the override)."""
+    rows = session.scalars(
+        select(StatusOverride).where(StatusOverride.programme_id == programme_id).order_by(StatusOverride.id)
+    )
+    return {o.ref: o for o in rows}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import HealthSnapshot, Item, Programme, Project, Target, Transition
 from services.errors import BadInput
-from services.health import latest_overrides
+from services.overrides import latest_overrides
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
 from services.views import (
     achieved,
@@ -206,13 +206,13 @@ def current_stage(session: Session, ref_text: str, programme_code: str | None) -
 
 
 def latest_health(session: Session, programme_id: int, ref: str, as_of: date) -> dict[str, Any] | None:
-    """The newest schedule-health snapshot of a ref on or before a date, with any pending override."""
+    """The newest schedule-health snapshot of an item on or before a date, with any pending override."""
     snap = session.scalars(
         select(HealthSnapshot)
         .where(
             HealthSnapshot.programme_id == programme_id,
             HealthSnapshot.ref == ref,
-            HealthSnapshot.scope.in_(("item", "project")),
+            HealthSnapshot.scope == "item",
             HealthSnapshot.as_of <= as_of,
         )
         .order_by(HealthSnapshot.as_of.desc())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import HealthSnapshot, Item, Programme
 from services.health import recompute
+from services.health_sql import late_projects
+from services.overrides import latest_overrides
 from services.refs import resolve_programme
 from services.views import achieved, qty, stage_summary
-from states.health import Health
+from states.health import Health, late_reason
 from states.periods import period_end
 from states.stages import Stage
 
@@ -156,6 +158,44 @@ def _row(item: Item, snaps: dict, last: dict) -> dict[str, Any]:
 def _lagging(
     session: Session, programme_id: int, end: date, items: list[Item], snaps: dict
 ) -> list[dict[str, Any]]:
+    """Lagging items (from their snapshots), then overdue projects (from their rows), in number order."""
+    by_number = {i.number: i for i in items}
+
+    def entry(
+        item_number: int, scope: str, ref: str, status: str, since: date, reason: str
+    ) -> dict[str, Any]:
+        item = by_number[item_number]
+        return {
+            "scope": scope,
+            "ref": ref,
+            "title": item.title,
+            "lead": "、".join(item.department_names("lead")),
+            "status": Health[status].label,
+            "since": since.isoformat(),
+            "reason": reason,
+        }
+
+    since = _lagging_since(session, programme_id, end)
+    lagging = sorted(
+        (int(ref), snap) for (scope, ref), snap in snaps.items() if scope == "item" and snap.status in LAGGING
+    )
+    out = [
+        entry(n, "item", str(n), s.status, since.get(str(n), s.as_of), s.override_reason or s.reason or "")
+        for n, s in lagging
+    ]
+    overrides = latest_overrides(session, programme_id)
+    for r in session.execute(late_projects(programme_id, end).order_by("item_number", "project_number")):
+        ref = f"{r.item_number}.{r.project_number}"
+        override = overrides.get(ref)
+        status = override.status if override and override.status else Health.late.name
+        if status in LAGGING:
+            why = override.reason if override and override.status else late_reason(r.stage, r.planned)
+            out.append(entry(r.item_number, "project", ref, status, r.planned + timedelta(days=1), why))
+    return out
+
+
+def _lagging_since(session: Session, programme_id: int, end: date) -> dict[str, date]:
+    """Per item ref, the first snapshot date of its current run of lagging statuses up to `end`."""
     history = session.execute(
         select(HealthSnapshot.ref, HealthSnapshot.as_of, HealthSnapshot.status)
         .where(
@@ -171,29 +211,7 @@ def _lagging(
             since.setdefault(ref, day)
         else:
             since.pop(ref, None)
-    by_number = {i.number: i for i in items}
-    out = []
-
-    def order(key: tuple[str, str]) -> tuple:
-        return (key[0] != "item", *(int(part) for part in key[1].split(".")))
-
-    lagging = {k: v for k, v in snaps.items() if k[0] in ("item", "project") and v.status in LAGGING}
-    for (scope, ref), snap in sorted(lagging.items(), key=lambda kv: order(kv[0])):
-        item = by_number[int(ref.split(".")[0])]
-        out.append(
-            {
-                "scope": scope,
-                "ref": ref,
-                "title": item.title,
-                "lead": "、".join(item.department_names("lead")),
-                "status": Health[snap.status].label,
-                "since": since.get(ref, snap.as_of).isoformat()
-                if scope == "item"
-                else snap.as_of.isoformat(),
-                "reason": snap.override_reason or snap.reason or "",
-            }
-        )
-    return out
+    return since
 
 
 def _summary(data: dict[str, Any], end: date) -> str:

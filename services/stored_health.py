@@ -6,21 +6,27 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import HealthSnapshot, OutboxMessage, Programme
 
 
 def stored_summaries(session: Session, codes: Sequence[str], as_of: date) -> list[dict[str, Any]]:
-    """One summary per programme, shaped like `recompute`'s, from the snapshots; three statements."""
+    """One summary per programme, shaped like `recompute`'s, from the snapshots; two statements."""
     # `digests` counts every digest queued for that date, not only those queued by the latest run
     out: dict[str, dict[str, Any]] = {
         code: {"programme": code, "as_of": as_of, "items": {}, "late_projects": 0, "status": "", "digests": 0}
         for code in codes
     }
     rows = session.execute(
-        select(Programme.code, HealthSnapshot.scope, HealthSnapshot.ref, HealthSnapshot.status)
+        select(
+            Programme.code,
+            HealthSnapshot.scope,
+            HealthSnapshot.ref,
+            HealthSnapshot.status,
+            HealthSnapshot.detail,
+        )
         .join(Programme, Programme.id == HealthSnapshot.programme_id)
         .where(
             Programme.code.in_(codes),
@@ -29,22 +35,14 @@ def stored_summaries(session: Session, codes: Sequence[str], as_of: date) -> lis
         )
     )
     items: dict[str, list[tuple[int, str]]] = {code: [] for code in codes}
-    for code, scope, ref, status in rows:
+    for code, scope, ref, status, detail in rows:
         if scope == "programme":
             out[code]["status"] = status
+            out[code]["late_projects"] = detail.get("late_projects", 0)
         else:
             items[code].append((int(ref), status))
     for code, found in items.items():
         out[code]["items"] = {str(number): status for number, status in sorted(found)}
-    late = session.execute(
-        select(Programme.code, func.count())
-        .select_from(HealthSnapshot)
-        .join(Programme, Programme.id == HealthSnapshot.programme_id)
-        .where(Programme.code.in_(codes), HealthSnapshot.as_of == as_of, HealthSnapshot.scope == "project")
-        .group_by(Programme.code)
-    )
-    for code, count in late:
-        out[code]["late_projects"] = count
     keys = session.scalars(
         select(OutboxMessage.dedupe_key).where(
             OutboxMessage.kind == "digest", OutboxMessage.dedupe_key.like(f"digest:%:{as_of}:%")

@@ -59,6 +59,11 @@ def project_health(
     return Health.not_started if stage is Stage.approved else Health.on_track
 
 
+def late_reason(stage_code: str, planned: date) -> str:
+    """逾期未到达“完工”（计划 2020-09-15）: the first stage not reached by its planned date."""
+    return f"逾期未到达“{Stage[stage_code].label}”（计划 {planned.isoformat()}）"
+
+
 SEVERITY: tuple[Health, ...] = (
     Health.late,
     Health.slow,

@@ -12,6 +12,7 @@ from models.db import Database
 from services.errors import BadInput, NotFound
 from services.health import recompute
 from services.loading import load_programme
+from services.overrides import set_override
 from services.programme_file import read_programme_file
 from services.refs import resolve_programme
 from services.subscriptions import subscribe
@@ -81,3 +82,34 @@ def test_subscribing_by_item_adds_the_person_to_that_items_emails(loaded: Databa
 def test_bad_subscriptions_are_refused(loaded: Database, kwargs: dict, error: type) -> None:
     with loaded.write() as session, pytest.raises(error):
         subscribe(session, "王科长", email="wang@changning.example", **kwargs)
+
+
+def _project_entries(db: Database, day: date) -> list[dict]:
+    with db.read() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "digest")).all()
+        return [
+            e
+            for r in rows
+            if r.payload["as_of"] == day.isoformat()
+            for e in r.payload["entries"]
+            if e["scope"] == "projects"
+        ]
+
+
+def test_projects_newly_overdue_are_counted_per_item_from_their_planned_dates(loaded: Database) -> None:
+    _night(loaded, date(2020, 10, 14))
+    assert not [e for e in _project_entries(loaded, date(2020, 10, 14)) if e["ref"] == "4"]
+    _night(loaded, date(2020, 10, 31))  # 4.6–4.10 were to be finished on 15 October and are still 开工
+    entries = {e["reason"] for e in _project_entries(loaded, date(2020, 10, 31)) if e["ref"] == "4"}
+    assert entries == {"5 个子项目新近逾期（如 4.6：逾期未到达“完工”（计划 2020-10-15））"}
+    _night(loaded, date(2020, 11, 1))  # still overdue the next night: nothing new to say
+    assert not [e for e in _project_entries(loaded, date(2020, 11, 1)) if e["ref"] == "4"]
+
+
+def test_an_override_excuses_an_overdue_project_from_the_digest(loaded: Database) -> None:
+    _night(loaded, date(2020, 10, 14))
+    with loaded.write() as session:
+        set_override(session, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+    _night(loaded, date(2020, 10, 31))
+    entries = {e["reason"] for e in _project_entries(loaded, date(2020, 10, 31)) if e["ref"] == "4"}
+    assert entries == {"4 个子项目新近逾期（如 4.7：逾期未到达“完工”（计划 2020-10-15））"}

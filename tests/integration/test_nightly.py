@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from models import HealthSnapshot, Programme
 from models.db import Database
 from services.health import recompute
+from services.health_sql import late_projects
 from services.loading import load_programme
 from services.overrides import set_override
 from services.programme_file import read_programme_file
@@ -106,11 +107,15 @@ def test_a_passed_planned_date_makes_the_project_and_its_target_late(db: Databas
     with db.write() as session:
         summary = recompute(session, resolve_programme(session, None), AS_OF)
     snaps = _snapshots(db)
-    late = [s for (scope, _), s in snaps.items() if scope == "project"]
-    assert late and all(s.item_id is not None for s in late)
-    assert summary.late_projects == len(late)  # the count survives the driver (psycopg) too
-    assert all(s.reason == "逾期未到达“完工”（计划 2020-09-15）" for s in late)
     assert snaps[("item", "4")].status == "late"
+    with db.read() as session:
+        late = session.execute(late_projects(resolve_programme(session, None).id, AS_OF)).all()
+    assert late and {(r.stage, r.planned) for r in late} == {("completed", date(2020, 9, 15))}
+    assert summary.late_projects == len(late)
+    assert snaps[("programme", "")].detail["late_projects"] == len(late)
+    late_targets = [s for (scope, _), s in snaps.items() if scope == "target" and s.status == "late"]
+    assert sum(s.detail["late"] for s in late_targets) == len(late)
+    assert not [key for key in snaps if key[0] not in ("programme", "item", "target")]  # counted, not copied
 
 
 def test_the_recomputation_is_a_fixed_number_of_statements(db: Database, tmp_path: Path) -> None:

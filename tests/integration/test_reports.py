@@ -11,10 +11,11 @@ from docx import Document
 from openpyxl import load_workbook
 
 from models.db import Database
-from reports.narrative import blocks, markdown
+from reports.narrative import blocks, markdown, table_markdown
 from reports.service import generate
 from services.lifecycle import EvidenceInput, StageChange, change_stage
 from services.loading import load_programme
+from services.overrides import set_override
 from services.programme_file import read_programme_file
 from services.report_data import gather
 from tests.conftest import EXAMPLE, ROOT
@@ -115,3 +116,23 @@ def test_every_generated_file_is_recorded_with_its_checksum(loaded: Database, tm
     assert {f["path"] for f in listed} == {f["path"] for f in files}
     for f in listed:
         assert hashlib.sha256(Path(f["path"]).read_bytes()).hexdigest() == f["checksum"]
+
+
+def test_the_lagging_list_names_each_overdue_project_from_its_planned_date(
+    db: Database, tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "planned: {完工: 2020-10-15}", "planned: {完工: 2020-09-15}"
+    )
+    path = tmp_path / "late.yaml"
+    path.write_text(text, encoding="utf-8")
+    with db.write() as session:
+        load_programme(session, read_programme_file(path, TODAY), "测试", TODAY)
+        set_override(session, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+        data = gather(session, None, "2020-09")
+        session.commit()
+    projects = [(e["ref"], e["since"], e["reason"]) for e in data["lagging"] if e["scope"] == "project"]
+    assert projects == [
+        (f"4.{n}", "2020-09-16", "逾期未到达“完工”（计划 2020-09-15）") for n in (7, 8, 9, 10)
+    ]  # 4.6 is excused by its override
+    assert "- 子项目 4.7 " in table_markdown(data)
