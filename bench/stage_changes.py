@@ -172,8 +172,8 @@ def advance(db: Database, n: int) -> None:
         expected_stage=Stage.construction,
         programme=CODE,
     )
-    with db.write() as session:
-        change_stage(session, request, TODAY)
+    with db.write_connection() as conn:
+        change_stage(conn, request, TODAY)
 
 
 def side_by_side(plain: Callable[[int], None], app: Callable[[int], None], count: int) -> tuple[float, float]:
@@ -228,9 +228,9 @@ def statements(db: Database) -> int:
     listener = lambda *args: seen.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        with db.write() as session:
+        with db.write_connection() as conn:
             change_stage(
-                session,
+                conn,
                 StageChange(ref="1.1", event="suspend", actor="bench", reason="计数", at=TODAY),
                 TODAY,
             )

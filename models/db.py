@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_S = 15
@@ -23,12 +23,10 @@ class Database:
             _ensure_sqlite_dir(url)
             engine_kw.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
         self.engine: Engine = create_engine(url, **engine_kw)
-        if self.is_sqlite:
-            _configure_sqlite(self.engine)
         self._reads = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self._writes = sessionmaker(
-            bind=self.engine.execution_options(shishi_write=True), expire_on_commit=False
-        )
+        self._writes = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if self.is_sqlite:
+            _configure_sqlite(self.engine, self._reads, self._writes)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -41,6 +39,15 @@ class Database:
         """A session for one use case; on SQLite its transaction begins IMMEDIATE."""
         with self._writes() as session:
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection in one write transaction (IMMEDIATE on SQLite); what is not committed is rolled back."""
+        with self.engine.connect() as conn:
+            if self.is_sqlite:
+                _begin_on_driver(conn, immediate=True)
+            conn.begin()
+            yield conn
 
     def is_initialised(self) -> bool:
         """True when `shishi init` has created the schema."""
@@ -57,7 +64,13 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, reads: sessionmaker[Session], writes: sessionmaker[Session]) -> None:
+    """WAL and the app's PRAGMAs on every connection; BEGIN (IMMEDIATE for writes) emitted by us.
+
+    The BEGIN is sent from the session's `after_begin` and from `Database.transaction`, not from an
+    engine `begin` listener: any engine-level listener makes every statement dispatch its execute events.
+    """
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
@@ -68,8 +81,15 @@ def _configure_sqlite(engine: Engine) -> None:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        immediate = conn.get_execution_options().get("shishi_write", False)
-        # straight to the driver: BEGIN needs no statement machinery, and every transaction pays it
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    @event.listens_for(reads, "after_begin")
+    def _on_read(_session: Session, _transaction: Any, conn: Connection) -> None:
+        _begin_on_driver(conn, immediate=False)
+
+    @event.listens_for(writes, "after_begin")
+    def _on_write(_session: Session, _transaction: Any, conn: Connection) -> None:
+        _begin_on_driver(conn, immediate=True)
+
+
+def _begin_on_driver(conn: Connection, immediate: bool) -> None:
+    """BEGIN straight to the driver: it needs no statement machinery, and every transaction pays it."""
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -26,9 +26,10 @@ def upgrade(db: Database) -> tuple[str | None, str]:
     """Upgrade the database to the newest revision; return (before, after)."""
     cfg = alembic_config(db)
     before = current_revision(db)
-    with db.engine.begin() as conn:
+    with db.write_connection() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        conn.commit()
     return before, head_revision(db)
 
 

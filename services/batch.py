@@ -23,8 +23,8 @@ def apply_one(db: Database, request: StageChange, today: date) -> dict[str, Any]
         if request.expected_stage is None and request.expected_version is None:
             with db.read() as session:
                 request = _with_expected_stage(session, request)
-        with db.write() as session:
-            done = change_stage(session, request, today)
+        with db.write_connection() as conn:
+            done = change_stage(conn, request, today)
     except ServiceError as exc:
         summary = getattr(exc, "summary", str(exc))
         return {

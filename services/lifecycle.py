@@ -73,16 +73,19 @@ class StageChanged:
     evidence: list[dict[str, str]] = field(default_factory=list)
 
 
-def change_stage(session: Session, request: StageChange, today: date) -> StageChanged:
-    """Check and apply one stage change in one transaction; refuse with every reason, writing nothing."""
+def change_stage(conn: Connection, request: StageChange, today: date) -> StageChanged:
+    """Check and apply one stage change in one transaction; refuse with every reason, writing nothing.
+
+    It runs on a Core connection (`Database.write_connection`), not a Session: five statements whose
+    cost is the statement machinery, and a Session's begin and commit would add a fifth of it again.
+    """
     _check_request(request)
-    conn = session.connection()
     ref = parse_ref(request.ref)
     project = _locked(conn, request, ref)
     if _is_replay(conn, request, project):
-        return _replay(session, request)
+        return _replay(conn, request)
     if project is None:
-        raise _not_found(session, request.programme, ref)
+        raise _not_found(Session(bind=conn), request.programme, ref)
     _check_expectations(conn, project, request, ref)
     at = request.at or today
     before = StageToken(project.stage_enum, project.suspended_from_enum)
@@ -94,7 +97,7 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
     added = _new_evidence(project, request)
     used = _check_prerequisites(project, request, ref, before, after, at, today)
     if not write_change(conn, project, _changes(request, before, after, at), added):
-        session.rollback()
+        conn.rollback()
         raise Conflict(f"子项目 {ref} 已被他人同时修改，本次操作未执行；请刷新后重试")
     transition = {
         "project_id": project.id,
@@ -110,7 +113,7 @@ def change_stage(session: Session, request: StageChange, today: date) -> StageCh
     }
     transition["id"] = write_transition(conn, transition)
     queue_stage_change(conn, project, transition, request.base_url)
-    session.commit()
+    conn.commit()
     return StageChanged(
         str(ref),
         project.name,
@@ -167,11 +170,14 @@ def _check_expectations(conn: Connection, project: LockedProject, request: Stage
         )
 
 
-def _replay(session: Session, request: StageChange) -> StageChanged:
-    """The result of a request already applied (a retried task)."""
-    t = session.scalars(select(Transition).where(Transition.request_id == request.request_id)).one()
-    session.rollback()
-    return StageChanged(
+def _replay(conn: Connection, request: StageChange) -> StageChanged:
+    """The result of a request already applied (a retried task); nothing is written."""
+    t = (
+        Session(bind=conn)
+        .scalars(select(Transition).where(Transition.request_id == request.request_id))
+        .one()
+    )
+    done = StageChanged(
         request.ref,
         t.project.name,
         t.event,
@@ -183,6 +189,8 @@ def _replay(session: Session, request: StageChange) -> StageChanged:
         t.project.version,
         t.evidence,
     )
+    conn.rollback()
+    return done
 
 
 def _check_target(request: StageChange, ref: object, before: StageToken, after: StageToken) -> None:

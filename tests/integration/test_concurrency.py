@@ -43,8 +43,8 @@ def _race(db_url: str, ref: str, actors: list[str]) -> list[object]:
                 evidence=(ACCEPTANCE,),
                 at=TODAY,
             )
-            with own.write() as session:
-                results[index] = change_stage(session, request, TODAY)
+            with own.write_connection() as conn:
+                results[index] = change_stage(conn, request, TODAY)
         except Conflict as exc:
             results[index] = exc
         finally:
@@ -78,9 +78,9 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(db: Database) -> None:
     request = StageChange(
         ref="2.9", event="suspend", actor="王五", reason="整改", expected_version=99, at=TODAY
     )
-    with db.write() as session:
+    with db.write_connection() as conn:
         try:
-            change_stage(session, request, TODAY)
+            change_stage(conn, request, TODAY)
         except Conflict as exc:
             assert "刷新" in str(exc)
         else:

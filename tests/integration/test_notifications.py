@@ -66,8 +66,8 @@ def loaded(db: Database) -> Database:
 
 
 def _advance(db: Database, ref: str, **kw: object) -> None:
-    with db.write() as session:
-        change_stage(session, StageChange(ref=ref, event="advance", actor="张三", at=TODAY, **kw), TODAY)  # type: ignore[arg-type]
+    with db.write_connection() as conn:
+        change_stage(conn, StageChange(ref=ref, event="advance", actor="张三", at=TODAY, **kw), TODAY)  # type: ignore[arg-type]
 
 
 def _smtp(controller: Controller) -> SmtpTransport:

@@ -66,9 +66,9 @@ def test_the_narrative_names_every_item_title_and_department(loaded: Database) -
 def test_stage_counts_come_from_project_records(loaded: Database) -> None:
     before = _markdown(loaded)
     assert "2 个点位已完成装修；3 个点位正在装修" in before
-    with loaded.write() as session:
+    with loaded.write_connection() as conn:
         change_stage(
-            session,
+            conn,
             StageChange(
                 ref="2.8",
                 event="advance",
