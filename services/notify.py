@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from models import Item, Person, Programme, Subscription
 from models.base import utcnow
-from services.stage_sql import LockedProject, audience_rows, write_outbox
+from services.stage_sql import LockedProject, audience_rows
+from services.stage_writes import write_outbox
 from services.views import qty
 from states.stages import Stage
 

@@ -12,17 +12,14 @@ from sqlalchemy import (
     Connection,
     Integer,
     Table,
-    TypeDecorator,
     bindparam,
     case,
     func,
-    insert,
     literal_column,
     null,
     select,
     type_coerce,
     union_all,
-    update,
 )
 
 from models import (
@@ -249,48 +246,3 @@ def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
     """The item's departments, the programme's subscriptions and the leader's addresses, in one query."""
     params = {"item_id": project.item_id, "programme_id": project.programme_id, "leader": project.leader}
     return sorted(conn.execute(AUDIENCE, params).all(), key=_SOURCE_POSITION)
-
-
-class EncodedJSON(TypeDecorator[str]):
-    """A JSON column's value already encoded by the caller: the text is sent as it is."""
-
-    impl = JSON
-    cache_ok = True
-
-    def bind_processor(self, dialect: Any) -> None:
-        """No processing: the value is JSON text already."""
-        return None
-
-
-CHANGE = update(PROJECTS).where(
-    PROJECTS.c.id == bindparam("project_id"), PROJECTS.c.version == bindparam("old_version")
-)
-ADD_EVIDENCE, ADD_TRANSITION = insert(EVIDENCE), insert(TRANSITIONS)
-# one payload for every recipient of a change, encoded once by the caller and sent as "payload_json"
-ADD_OUTBOX = insert(OUTBOX).values(payload=bindparam("payload_json", type_=EncodedJSON()))
-
-
-def write_change(
-    conn: Connection, project: LockedProject, values: dict[str, Any], new_evidence: list[dict[str, Any]]
-) -> bool:
-    """The project's new stage and dates, and any new evidence; False when the row changed meanwhile."""
-    if new_evidence:
-        conn.execute(ADD_EVIDENCE, [{"project_id": project.id, **e} for e in new_evidence])
-    params = {
-        **values,
-        "version": project.version + 1,
-        "project_id": project.id,
-        "old_version": project.version,
-    }
-    return conn.execute(CHANGE, params).rowcount == 1
-
-
-def write_transition(conn: Connection, values: dict[str, Any]) -> int:
-    """Append the audit row; its id."""
-    return conn.execute(ADD_TRANSITION, values).inserted_primary_key[0]
-
-
-def write_outbox(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """The outbox rows of one change, in one statement; each row's payload is JSON text in "payload_json"."""
-    if rows:
-        conn.execute(ADD_OUTBOX, rows)

@@ -1,0 +1,106 @@
+"""Prepared writes store exactly what `Connection.execute` stores, and refuse a statement missing a column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Insert,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+
+from models.db import Database
+from models.prepared import PreparedWrite
+
+METADATA = MetaData()
+SAMPLES = Table(
+    "prepared_samples",
+    METADATA,
+    Column("id", Integer, primary_key=True),
+    Column("label", String(20)),
+    Column("day", Date),
+    Column("at", DateTime(timezone=True)),
+    Column("amount", Numeric(18, 4)),
+    Column("doc", JSON),
+    Column("status", String(10), default="pending"),
+)
+ROW = {
+    "label": "第 1 行",
+    "day": date(2020, 9, 30),
+    "at": datetime(2020, 10, 1, 8, 30, 0, 0, tzinfo=UTC),  # no microseconds: formats differ there first
+    "amount": Decimal("12.5000"),
+    "doc": [{"文号": "长民验〔2020〕3号"}],
+    "status": "sent",
+}
+
+
+def _insert(keys: frozenset[str]) -> Insert:
+    return insert(SAMPLES).values({k: bindparam(k) for k in keys}).returning(SAMPLES.c.id)
+
+
+@pytest.fixture
+def samples(db: Database) -> Iterator[Database]:
+    METADATA.create_all(db.engine)
+    yield db
+    METADATA.drop_all(db.engine)
+
+
+def _stored(db: Database, row_id: int) -> tuple:
+    columns = [c for c in SAMPLES.c if c.name != "id"]
+    with db.engine.connect() as conn:
+        return tuple(conn.execute(select(*columns).where(SAMPLES.c.id == row_id)).one())
+
+
+def test_a_prepared_insert_stores_what_execute_stores(samples: Database) -> None:
+    with samples.write_connection() as conn:
+        by_execute = conn.execute(insert(SAMPLES).returning(SAMPLES.c.id), ROW).scalar_one()
+        prepared = PreparedWrite(_insert).run(conn, ROW).scalar_one()
+        conn.commit()
+    assert _stored(samples, prepared) == _stored(samples, by_execute)
+    label, day, _at, amount, doc, status = _stored(samples, prepared)
+    assert (label, day, amount, doc, status) == ("第 1 行", ROW["day"], ROW["amount"], ROW["doc"], "sent")
+
+
+def test_a_prepared_update_reports_its_row_count_and_many_rows_go_in_one_call(samples: Database) -> None:
+    change = PreparedWrite(
+        lambda keys: (
+            update(SAMPLES)
+            .where(SAMPLES.c.label == bindparam("old"))
+            .values({k: bindparam(k) for k in keys if k != "old"})
+        )
+    )
+    with samples.write_connection() as conn:
+        PreparedWrite(lambda keys: insert(SAMPLES).values({k: bindparam(k) for k in keys})).run(
+            conn, [ROW, {**ROW, "label": "第 2 行"}]
+        )
+        assert change.run(conn, {"old": "第 2 行", "amount": Decimal("3.25")}).rowcount == 1
+        assert change.run(conn, {"old": "没有这一行", "amount": Decimal("1")}).rowcount == 0
+        conn.commit()
+    with samples.engine.connect() as conn:
+        amounts = dict(conn.execute(select(SAMPLES.c.label, SAMPLES.c.amount)).all())
+    assert amounts == {"第 1 行": Decimal("12.5000"), "第 2 行": Decimal("3.2500")}
+
+
+def test_a_prepared_insert_missing_a_defaulted_column_is_refused_before_anything_is_sent(
+    samples: Database,
+) -> None:
+    without_status = {k: v for k, v in ROW.items() if k != "status"}
+    with samples.write_connection() as conn, pytest.raises(ValueError, match="status"):
+        PreparedWrite(_insert).run(conn, without_status)
+    with samples.engine.connect() as conn:
+        assert conn.execute(select(SAMPLES.c.id)).first() is None
