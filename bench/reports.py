@@ -35,7 +35,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="shishi-reports-"))
     db = Database(f"sqlite:///{folder}/bench.db")
     upgrade(db)
-    projects = generate_programme(db, items * 5 * 2, items=items)
+    projects = generate_programme(db, items * 5 * 2, items=items, targets=5)
     with db.write() as session:
         recompute(session, resolve_programme(session, "synthetic-2020"), AS_OF)
     start = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import exists, func, select, tuple_
+from sqlalchemy import Select, exists, func, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
 from models import HealthSnapshot, Item, OutboxMessage, Programme, Project, StatusOverride
@@ -16,24 +16,37 @@ from states.health import Health, late_reason
 WARNING = (Health.slow.name, Health.late.name)
 
 
+def previous_night(session: Session, programme_id: int, as_of: date) -> date | None:
+    """The latest date before `as_of` the programme's health was computed for."""
+    return session.scalar(
+        select(func.max(HealthSnapshot.as_of)).where(
+            HealthSnapshot.programme_id == programme_id, HealthSnapshot.as_of < as_of
+        )
+    )
+
+
+def excused_projects(overrides: dict[str, StatusOverride]) -> list[tuple[int, int]]:
+    """Projects (N, M) an administrator has judged not lagging: no warning about them."""
+    return [
+        (int(ref.split(".")[0]), int(ref.split(".")[1]))
+        for ref, o in overrides.items()
+        if "." in ref and o.status and o.status not in WARNING
+    ]
+
+
 def queue_digests(
     session: Session, programme: Programme, as_of: date, overrides: dict[str, StatusOverride]
 ) -> int:
     """One digest per recipient: items newly lagging, and per item the projects newly overdue; never twice a date."""
-    previous = session.scalar(
-        select(func.max(HealthSnapshot.as_of)).where(
-            HealthSnapshot.programme_id == programme.id, HealthSnapshot.as_of < as_of
-        )
-    )
+    previous = previous_night(session, programme.id, as_of)
     entries = _fresh_items(session, programme.id, as_of, previous) + _fresh_projects(
-        session, programme.id, as_of, previous, overrides
+        session, programme.id, as_of, previous, excused_projects(overrides)
     )
     if not entries:
         return 0
-    items = {i.id: i for i in session.scalars(select(Item).where(Item.programme_id == programme.id))}
-    people = recipients_by_item(
-        session, programme, [items[i] for i in sorted({e["item_id"] for e in entries})], "warning"
-    )
+    ids = sorted({e["item_id"] for e in entries})
+    items = {i.id: i for i in session.execute(_items(ids))}
+    people = recipients_by_item(session, programme, list(items.values()), "warning")
     per_person: dict[str, tuple[str, list[dict[str, Any]]]] = {}
     for entry in sorted(entries, key=lambda e: (items[e["item_id"]].number, e["scope"] != "item")):
         item = items[entry["item_id"]]
@@ -41,6 +54,11 @@ def queue_digests(
         for email, name in people[item.id].items():
             per_person.setdefault(email, (name, []))[1].append(shown)
     return _queue(session, programme, as_of, per_person)
+
+
+def _items(ids: list[int]) -> Select:
+    """The items with something to say: id, number, title, leader."""
+    return select(Item.id, Item.number, Item.title, Item.leader).where(Item.id.in_(ids))
 
 
 def _fresh_items(
@@ -73,19 +91,14 @@ def _fresh_items(
 
 
 def _fresh_projects(
-    session: Session,
-    programme_id: int,
-    as_of: date,
-    previous: date | None,
-    overrides: dict[str, StatusOverride],
+    session: Session, programme_id: int, as_of: date, previous: date | None, excused: list[tuple[int, int]]
 ) -> list[dict[str, Any]]:
-    """Per item, the projects overdue on `as_of` that were not on `previous`, unless an override excuses them."""
+    """Per item, the projects overdue on `as_of` that were not on `previous`: how many, and the first of them.
+
+    A query of its own rather than two more sums in the nightly aggregate: filtered in WHERE, the overdue
+    test runs once a project, where inside the aggregate it ran per sum (measured: 1.5× the aggregate).
+    """
     query = late_projects(programme_id, as_of, previous)
-    excused = [
-        tuple(int(part) for part in ref.split("."))
-        for ref, o in overrides.items()
-        if "." in ref and o.status and o.status not in WARNING
-    ]
     if excused:
         query = query.where(tuple_(Item.number, Project.number).not_in(excused))
     out = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,8 @@ def recompute(session: Session, programme: Programme, as_of: date) -> HealthSumm
     summary.late_projects = sum(row["detail"]["late"] for row in rows if row["scope"] == "target")
     rows.append(_programme_row(item_rows, programme.id, as_of, share, overrides, summary.late_projects))
     summary.status = rows[-1]["status"]
-    _insert_rows(session, [_complete(row) for row in rows])
+    now = utcnow()
+    _insert_rows(session, [_complete(row, now) for row in rows])
     summary.digests = queue_digests(session, programme, as_of, overrides)
     session.commit()
     return summary
@@ -81,15 +82,18 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _complete(row: dict[str, Any]) -> dict[str, Any]:
-    """Give every row the same keys, so the insert is one batched statement."""
-    return {**dict.fromkeys(SNAPSHOT_FIELDS), **row}
+def _complete(row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Give every row the same keys, so the insert is one batched statement, and the run's time."""
+    return {**dict.fromkeys(SNAPSHOT_FIELDS), **row, "computed_at": now}
 
 
 def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     """One statement: a JSON array on PostgreSQL (one round trip), a batched executemany elsewhere."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(rows_from_json(), {"rows": json.dumps(rows, default=_json_value)})
+        # the date and time every row shares, in ISO 8601 as PostgreSQL's input functions read them
+        same = {"as_of": rows[0]["as_of"].isoformat(), "computed_at": rows[0]["computed_at"].isoformat()}
+        text = json.dumps([{**row, **same} for row in rows], default=_json_value)
+        session.execute(rows_from_json(), {"rows": text})
     else:
         session.connection().execute(insert(HealthSnapshot.__table__), rows)  # Core: no ORM bulk layer
 
@@ -150,13 +154,13 @@ def _target_row(
             "suspended": r["suspended"],
             "approximate": bool(r["approximate"]) and not r["measured"],
         },
-        "computed_at": utcnow(),
     }
     return row, health, progress, expected
 
 
-def _dec(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value, 4)))
+def _dec(value: float | None) -> float | None:
+    """Rounded to the 4 decimals the columns keep; a float, which both drivers and JSON take as it is."""
+    return None if value is None else round(value, 4)
 
 
 def _item_row(
@@ -183,7 +187,6 @@ def _item_row(
         "computed_status": computed.name,
         "reason": "；".join(reasons) or None,
         "detail": {"targets": dict(Counter(s.name for s in statuses))},
-        "computed_at": utcnow(),
     }
     return _with_override(row, overrides)
 
@@ -212,7 +215,6 @@ def _programme_row(
             "item_count": len(item_rows),
             "late_projects": late_projects,
         },
-        "computed_at": utcnow(),
     }
     return _with_override(row, overrides)
 

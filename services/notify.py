@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Select, func, select
 from sqlalchemy.orm import Session
 
-from models import Item, Person, Programme, Subscription
+from models import Department, ItemDepartment, Person, Programme, Subscription
 from models.base import utcnow
 from services.stage_sql import LockedProject, audience_rows
 from services.stage_writes import write_outbox
@@ -18,9 +19,12 @@ from states.stages import Stage
 
 
 def recipients_by_item(
-    session: Session, programme: Programme, items: list[Item], event: str
+    session: Session, programme: Programme, items: Sequence[Any], event: str
 ) -> dict[int, dict[str, str]]:
-    """Per item, email → name: lead departments, leader, district office, subscribers. Two queries in all."""
+    """Per item (rows with id, number, leader), email → name: lead departments, leader, office, subscribers.
+
+    Three queries in all, whatever the number of items.
+    """
     subscriptions = session.execute(
         select(
             Person.email,
@@ -39,20 +43,36 @@ def recipients_by_item(
         query = select(Person.email, Person.name).where(Person.name.in_(names)).order_by(Person.id)
         for email, name in session.execute(query):
             leaders.setdefault(name, []).append((email, name))
-    out: dict[int, dict[str, str]] = {}
-    for item in items:
-        lead = [
-            (link.department.email, link.department.head or link.department.name)
-            for link in item.departments
-            if link.role == "lead" and link.department.email
-        ]
-        departments = {link.department_id for link in item.departments}
-        out[item.id] = audience(
-            Audience(item.number, lead, departments, subscriptions, leaders.get(item.leader or "", [])),
+    lead: dict[int, list[tuple[str, str]]] = {i.id: [] for i in items}
+    departments: dict[int, set[int]] = {i.id: set() for i in items}
+    for item_id, role, department_id, email, name in session.execute(_links([i.id for i in items])):
+        departments[item_id].add(department_id)
+        if role == "lead" and email:
+            lead[item_id].append((email, name))
+    return {
+        i.id: audience(
+            Audience(i.number, lead[i.id], departments[i.id], subscriptions, leaders.get(i.leader or "", [])),
             event,
             programme.office_email,
         )
-    return out
+        for i in items
+    }
+
+
+def _links(item_ids: list[int]) -> Select:
+    """The departments of these items, in each item's order: item, role, department, email, name to greet."""
+    return (
+        select(
+            ItemDepartment.item_id,
+            ItemDepartment.role,
+            ItemDepartment.department_id,
+            Department.email,
+            func.coalesce(Department.head, Department.name),
+        )
+        .join(Department, ItemDepartment.department_id == Department.id)
+        .where(ItemDepartment.item_id.in_(item_ids))
+        .order_by(ItemDepartment.item_id, ItemDepartment.position, ItemDepartment.id)
+    )
 
 
 @dataclass(frozen=True)
