@@ -39,7 +39,7 @@ from services.refs import resolve_programme
 ITEMS, TARGETS = 320, 3
 AS_OF = date(2020, 9, 30)
 CODE = "synthetic-2020"
-NIGHTS = 5  # timed nights after the first; the figures are their medians
+NIGHTS = 7  # timed nights after the first; the figures are their medians
 SERIES = "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < :count) "
 # stage from the hash's top bits: 10 % 立项, 15 % 前期, 30 % 开工, 25 % 完工, 15 % 运营, 3 % 暂停, 2 % 终止
 PROJECTS_SQL = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select, tuple_
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import Session
 
 from models import HealthSnapshot, Item, OutboxMessage, Programme, Project, StatusOverride
 from services.health_sql import first_late_per_item, late_projects
@@ -64,20 +64,9 @@ def _items(ids: list[int]) -> Select:
 def _fresh_items(
     session: Session, programme_id: int, as_of: date, previous: date | None
 ) -> list[dict[str, Any]]:
-    before = aliased(HealthSnapshot)
-    query = select(
-        HealthSnapshot.ref,
-        HealthSnapshot.item_id,
-        HealthSnapshot.status,
-        HealthSnapshot.reason,
-        HealthSnapshot.override_reason,
-    ).where(
-        HealthSnapshot.programme_id == programme_id,
-        HealthSnapshot.as_of == as_of,
-        HealthSnapshot.scope == "item",
-        HealthSnapshot.status.in_(WARNING),
-        *_not_lagging_before(before, previous),
-    )
+    """Items lagging on `as_of` that were not lagging on `previous` (two index range reads, compared here)."""
+    now = session.execute(_lagging_items(programme_id, as_of)).all()
+    before = {r.ref for r in session.execute(_lagging_items(programme_id, previous))} if previous else set()
     return [
         {
             "scope": "item",
@@ -86,8 +75,25 @@ def _fresh_items(
             "status": Health[r.status].label,
             "reason": r.override_reason or r.reason or "",
         }
-        for r in session.execute(query)
+        for r in now
+        if r.ref not in before
     ]
+
+
+def _lagging_items(programme_id: int, day: date) -> Select:
+    """The item snapshots of a date whose status is 慢序时 or 滞后."""
+    return select(
+        HealthSnapshot.ref,
+        HealthSnapshot.item_id,
+        HealthSnapshot.status,
+        HealthSnapshot.reason,
+        HealthSnapshot.override_reason,
+    ).where(
+        HealthSnapshot.programme_id == programme_id,
+        HealthSnapshot.as_of == day,
+        HealthSnapshot.scope == "item",
+        HealthSnapshot.status.in_(WARNING),
+    )
 
 
 def _fresh_projects(
@@ -114,22 +120,6 @@ def _fresh_projects(
             }
         )
     return out
-
-
-def _not_lagging_before(before: Any, previous: date | None) -> list[Any]:
-    """Conditions: the same ref was not already lagging on the previous snapshot date."""
-    if previous is None:
-        return []
-    now = HealthSnapshot
-    return [
-        ~exists().where(
-            before.programme_id == now.programme_id,
-            before.as_of == previous,
-            before.scope == now.scope,
-            before.ref == now.ref,
-            before.status.in_(WARNING),
-        )
-    ]
 
 
 def _queue(

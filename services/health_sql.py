@@ -160,8 +160,14 @@ def late_projects(programme_id: int, as_of: date, previous: date | None = None) 
         .where(Item.programme_id == programme_id, overdue(as_of))
     )
     if previous is not None:
-        query = query.where(overdue(previous).is_not(True))  # NOT would drop rows where it is NULL
+        # newly overdue implies a planned date in [previous, as_of): a cheap test that rules out most rows
+        due_since = or_(*(and_(_planned(s) >= previous, _planned(s) < as_of) for s in MAIN_LINE[1:]))
+        query = query.where(due_since, overdue(previous).is_not(True))  # NOT would drop NULL rows
     return query
+
+
+def _planned(stage: Stage) -> ColumnElement[date]:
+    return getattr(Project, f"planned_{stage.code}_on")
 
 
 def first_late_per_item(query: Select, as_of: date) -> Select:
