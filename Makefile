@@ -56,6 +56,7 @@ bench: dev
 		set -e; export SHISHI_BENCH_PG_URL=$(BENCH_PG_URL); \
 		$(BIN)/python bench/stage_changes.py --db postgres; \
 		$(BIN)/python bench/nightly.py --db postgres; \
+		$(BIN)/python bench/nightly.py --db postgres --items 1000 --targets 5; \
 		$(BIN)/python bench/nightly.py --db postgres --projects 1000000; \
 	else \
 		echo "PostgreSQL benchmarks skipped: no server answers at $(BENCH_PG_URL) (set BENCH_PG_URL=...)"; \
