@@ -204,8 +204,8 @@ def main() -> None:
     print(f"statements and has no earlier snapshots); {late[-1]} overdue projects counted, not copied")
     python = nights[-1] - spent["read"] - spent["write"]
     print(
-        f"last night: {spent['read']:.3f} s in reading statements, {spent['write']:.3f} s in writing ones"
-        f" (snapshots, digests), {python:.3f} s in Python"
+        f"last night: {spent['read']:.3f} s in reading statements, {spent['write']:.3f} s in writing ones,"
+        f" {python:.3f} s in the rest (Python; on PostgreSQL also the COPY of the snapshot rows)"
     )
     if args.statements:
         for seconds, statement in each:

@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import HealthSnapshot, Programme, StatusOverride
 from models.base import utcnow
 from services.digest import queue_digests
-from services.health_sql import rows_from_json, target_rows
+from services.health_sql import target_rows
 from services.overrides import latest_overrides
 from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
 
@@ -88,23 +87,16 @@ def _complete(row: dict[str, Any], now: datetime) -> dict[str, Any]:
 
 
 def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One statement: a JSON array on PostgreSQL (one round trip), a batched executemany elsewhere."""
-    if session.get_bind().dialect.name == "postgresql":
-        # the date and time every row shares, in ISO 8601 as PostgreSQL's input functions read them
-        same = {"as_of": rows[0]["as_of"].isoformat(), "computed_at": rows[0]["computed_at"].isoformat()}
-        text = json.dumps([{**row, **same} for row in rows], default=_json_value)
-        session.execute(rows_from_json(), {"rows": text})
-    else:
-        session.connection().execute(insert(HealthSnapshot.__table__), rows)  # Core: no ORM bulk layer
-
-
-def _json_value(value: Any) -> str:
-    """Decimals as their exact text, dates and times in ISO 8601: what PostgreSQL's input functions read."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"not JSON: {value!r}")
+    """One batch: COPY on PostgreSQL (the server's bulk path, one round trip), executemany elsewhere."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(HealthSnapshot.__table__), rows)  # Core: no ORM bulk layer
+        return
+    names = [c.name for c in HealthSnapshot.__table__.columns if c.name != "id"]
+    copy_sql = f"COPY health_snapshots ({', '.join(names)}) FROM STDIN"
+    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[n]) if n == "detail" else row[n] for n in names])
 
 
 def _num(value: Any) -> float | None:

@@ -5,24 +5,17 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import (
-    JSON,
     ColumnElement,
-    Insert,
     Select,
-    String,
     and_,
-    bindparam,
     case,
-    cast,
-    column,
     func,
-    insert,
     literal,
     or_,
     select,
 )
 
-from models import HealthSnapshot, Item, Milestone, ProgressReport, Project, Target
+from models import Item, Milestone, ProgressReport, Project, Target
 from states.stages import MAIN_LINE, Stage
 
 RANK = {s.code: s.rank for s in MAIN_LINE}
@@ -195,15 +188,3 @@ def first_late_per_item(query: Select, as_of: date) -> Select:
         .join(Project, and_(Project.item_id == grouped.c.item_id, Project.number == grouped.c.first))
         .order_by(grouped.c.item_number)
     )
-
-
-def rows_from_json() -> Insert:
-    """PostgreSQL: insert every snapshot row of the JSON array bound as `rows`, in one statement."""
-    table = HealthSnapshot.__table__
-    columns = [c for c in table.columns if c.name != "id"]
-    rows = (
-        func.json_to_recordset(cast(bindparam("rows", type_=String), JSON))
-        .table_valued(*(column(c.name, c.type) for c in columns))
-        .render_derived(name="r", with_types=True)
-    )
-    return insert(table).from_select([c.name for c in columns], select(*(rows.c[c.name] for c in columns)))
