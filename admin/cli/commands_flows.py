@@ -91,13 +91,13 @@ def status(
     clear: Annotated[bool, typer.Option("--clear", help="取消人工认定，恢复计算结果")] = False,
     programme: Programme = None,
 ) -> None:
-    """人工认定状态（附原因），自下一次夜间计算起生效；--clear 取消。"""
+    """人工认定状态（附原因）：项目自下一次夜间计算起生效，子项目即刻用于报告的滞后清单；--clear 取消。"""
     if (value is None) != clear:
         fail("请给出状态，或使用 --clear（二者选一）")
     with database().write() as session:
         row = set_override(session, ref, None if clear else value, reason, by, programme)
         shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
-    typer.echo(f"{ref} {shown}（{reason}）；自下一次夜间计算起生效")
+    typer.echo(f"{ref} {shown}（{reason}）；{_takes_effect(ref)}")
 
 
 @handles_errors
@@ -151,3 +151,10 @@ def subscribe_command(
             events=wanted,
         )
     typer.echo(f"{person} 已订阅（{'、'.join(wanted)}）" if changed else f"{person} 已有此订阅，无变化")
+
+
+def _takes_effect(ref: str) -> str:
+    """When a judgement shows: an item's from the next nightly run; a project's in reports at once."""
+    if "." in ref:
+        return "报告的滞后清单即刻采用，预警邮件自下一次夜间计算起"
+    return "自下一次夜间计算起生效"

@@ -108,3 +108,11 @@ def test_commands_before_init_ask_for_init(
     result = cli("list")
     assert result.exit_code == 2
     assert "shishi init" in result.output
+
+
+def test_a_judgement_on_a_project_says_the_report_applies_it_at_once(loaded: dict[str, str]) -> None:
+    project = cli("status", "4.6", "按序时推进", "--reason", "场地移交推迟", "--by", "王科长")
+    assert project.exit_code == 0
+    assert "4.6 认定为“按序时推进”" in project.output and "报告的滞后清单即刻采用" in project.output
+    item = cli("status", "6", "按序时推进", "--reason", "入户改造集中在四季度")
+    assert item.exit_code == 0 and "自下一次夜间计算起生效" in item.output
