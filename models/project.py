@@ -10,13 +10,13 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Quantity, Timestamp, utcnow
-from states.stages import MAIN_LINE, Stage
+from states.stages import MAIN_LINE, Stage, StageCodes
 
 if TYPE_CHECKING:
     from models.programme import Item, Target
 
 
-class Project(Base):
+class Project(StageCodes, Base):
     """工程/点位/批次: one unit of work that moves through the stages."""
 
     __tablename__ = "projects"
@@ -58,16 +58,6 @@ class Project(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-
-    @property
-    def stage_enum(self) -> Stage:
-        """The stage as an enum member."""
-        return Stage[self.stage]
-
-    @property
-    def suspended_from_enum(self) -> Stage | None:
-        """The stage left when suspended, if suspended."""
-        return Stage[self.suspended_from] if self.suspended_from else None
 
     def actual_on(self, stage: Stage) -> date | None:
         """The date the project actually reached a main-line stage."""

@@ -134,9 +134,9 @@ def _target_row(
         "item_id": r["item_id"],
         "target_id": r["target_id"],
         "planned": r["planned"],
-        "achieved": _dec(achieved),
-        "progress": _dec(progress),
-        "expected": _dec(expected),
+        "achieved": _rounded(achieved),
+        "progress": _rounded(progress),
+        "expected": _rounded(expected),
         "status": health.name,
         "computed_status": health.name,
         "reason": reason,
@@ -150,7 +150,7 @@ def _target_row(
     return row, health, progress, expected
 
 
-def _dec(value: float | None) -> float | None:
+def _rounded(value: float | None) -> float | None:
     """Rounded to the 4 decimals the columns keep; a float, which both drivers and JSON take as it is."""
     return None if value is None else round(value, 4)
 
@@ -174,8 +174,8 @@ def _item_row(
         "scope": "item",
         "ref": str(number),
         "item_id": item_id,
-        "progress": _dec(sum(progresses) / len(progresses)) if progresses else None,
-        "expected": _dec(sum(expected) / len(expected)) if expected else None,
+        "progress": _rounded(sum(progresses) / len(progresses)) if progresses else None,
+        "expected": _rounded(sum(expected) / len(expected)) if expected else None,
         "computed_status": computed.name,
         "reason": "；".join(reasons) or None,
         "detail": {"targets": dict(Counter(s.name for s in statuses))},
@@ -198,8 +198,8 @@ def _programme_row(
         "as_of": as_of,
         "scope": "programme",
         "ref": "",
-        "progress": _dec(sum(progresses) / len(progresses)) if progresses else None,
-        "expected": _dec(share),
+        "progress": _rounded(sum(progresses) / len(progresses)) if progresses else None,
+        "expected": _rounded(share),
         "computed_status": rollup(statuses).name,
         "reason": None,
         "detail": {

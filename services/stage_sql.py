@@ -36,7 +36,7 @@ from models import (
     Transition,
 )
 from states.prerequisites import EvidenceFact
-from states.stages import MAIN_LINE, Stage
+from states.stages import MAIN_LINE, Stage, StageCodes
 
 
 def _t(model: Any) -> Table:
@@ -124,7 +124,7 @@ def _locked_query(by_code: bool) -> Any:
 LOCKED = {True: _locked_query(True), False: _locked_query(False)}
 
 
-class LockedProject:
+class LockedProject(StageCodes):
     """A project row locked for one change, with the item, programme, target and evidence its checks need."""
 
     id: int
@@ -155,16 +155,6 @@ class LockedProject:
     def __init__(self, row: Any, evidence: list[EvidenceFact]) -> None:
         self.__dict__.update(row._mapping)
         self.evidence = evidence
-
-    @property
-    def stage_enum(self) -> Stage:
-        """The stage as an enum member."""
-        return Stage[self.stage]
-
-    @property
-    def suspended_from_enum(self) -> Stage | None:
-        """The stage left when suspended, if suspended."""
-        return Stage[self.suspended_from] if self.suspended_from else None
 
     def achieved_with(self, stage: Stage) -> Decimal:
         """The target's counted quantity once this project is at `stage`."""

@@ -90,3 +90,18 @@ def parse_stage(text: str) -> Stage:
     if stage is None:
         raise UnknownStage(key)
     return stage
+
+
+class StageCodes:
+    """For anything holding a project's stored `stage` and `suspended_from` codes: read them as Stage members."""
+
+    @property
+    def stage_enum(self) -> Stage:
+        """The stage as an enum member."""
+        return Stage[self.stage]  # type: ignore[attr-defined]
+
+    @property
+    def suspended_from_enum(self) -> Stage | None:
+        """The stage left when suspended, if suspended."""
+        suspended_from = self.suspended_from  # type: ignore[attr-defined]
+        return Stage[suspended_from] if suspended_from else None
