@@ -24,7 +24,7 @@ TODAY = date(2020, 10, 20)
 
 
 def _requests(n: int) -> list:
-    from services.lifecycle import StageChange
+    from services.stage_change.use_case import StageChange
 
     event = "suspend" if n % 2 else "resume"
     return [
@@ -57,9 +57,9 @@ def child(mode: str, runs: int) -> None:
         os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     from flows.stage import advance_stage
     from models.migrate import upgrade
-    from services.batch import apply_requests
-    from services.loading import load_programme
-    from services.programme_file import read_programme_file
+    from services.loading.apply import load_programme
+    from services.loading.reader import read_programme_file
+    from services.stage_change.outcomes import apply_requests
 
     db = runtime.database()
     upgrade(db)

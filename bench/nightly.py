@@ -3,7 +3,7 @@
 Generates, set-based in SQL and reproducibly (a fixed integer hash of each project's position, no random
 state), by default the issue's city shape, 320 items (16 districts × 20) × 3 targets, with PROJECTS / 960
 projects per target; `--items 1000 --targets 5` gives the wide shape whose per-target work is 5× as much.
-On SQLite or PostgreSQL (then ANALYZE there, as autovacuum would). Times `services.health.recompute` beside the baseline: one
+On SQLite or PostgreSQL (then ANALYZE there, as autovacuum would). Times `services.health.recompute.recompute` beside the baseline: one
 hand-written GROUP BY computing the same per-target facts over the same rows (projects, measured,
 counted quantity, suspended, cancelled, overdue against each planned date, started). Peak memory is
 the Python allocation peak (tracemalloc), measured in a second run of each so it does not slow the timed one.
@@ -32,7 +32,7 @@ from sqlalchemy import event, insert, text
 
 from models import Programme
 from models.db import Database
-from services.health import recompute
+from services.health.recompute import recompute
 from services.refs import resolve_programme
 
 # the city: 16 districts × ~20 items; 3 targets an item, as the seed's items have 1 to 5
@@ -197,7 +197,7 @@ def main() -> None:
     print(f"(generated in {generated:.1f} s)")
     print(f"{'':44}{'seconds':>9}{'peak MiB':>10}")
     print(f"{'one hand-written GROUP BY (baseline)':44}{b_s:9.3f}{b_mem:10.1f}")
-    print(f"{'services.health.recompute, a night':44}{n_s:9.3f}{n_mem:10.1f}")
+    print(f"{'services.health.recompute.recompute, a night':44}{n_s:9.3f}{n_mem:10.1f}")
     print(f"(medians of {NIGHTS} nights, each beside a baseline run)")
     print(f"{'  the first night of a fresh process':44}{first_s:9.3f}")
     print(f"ratio {n_s / b_s:.2f}× the baseline ({first_s / b_s:.2f}× the first night, which compiles the")

@@ -22,9 +22,9 @@ from models.db import Database
 from models.migrate import upgrade
 from reports.narrative import markdown
 from reports.service import FORMATS, generate
-from services.health import recompute
+from services.health.recompute import recompute
 from services.refs import resolve_programme
-from services.report_data import gather
+from services.reporting.data import gather
 
 AS_OF = date(2020, 9, 30)
 

@@ -38,7 +38,7 @@ from models import (
     Target,
 )
 from models.db import Database
-from services.lifecycle import StageChange, change_stage
+from services.stage_change.use_case import StageChange, change_stage
 from states.machine import StageToken, _fire_on_machine, _transitions, fire
 from states.stages import Stage
 
@@ -264,7 +264,7 @@ def main() -> None:
     print(f"{'':60}{'seconds':>9}{'per advance ms':>16}")
     rows = [
         (f"plain {driver} loop, same reads and writes (baseline)", base),
-        ("use case (services.lifecycle.change_stage)", uc),
+        ("use case (services.stage_change.use_case.change_stage)", uc),
     ]
     for label, seconds in rows:
         print(f"{label:60}{seconds:9.3f}{seconds / count * 1000:16.3f}")

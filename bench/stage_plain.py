@@ -2,7 +2,7 @@
 
 Same transaction, same reads (the project locked with its evidence, target and the target's progress;
 the recipients) and the same writes (stage and date, audit row, one outbox row per recipient) as
-`services.lifecycle.change_stage`, with the checks this benchmark's data needs.
+`services.stage_change.use_case.change_stage`, with the checks this benchmark's data needs.
 """
 
 from __future__ import annotations

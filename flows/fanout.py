@@ -13,7 +13,7 @@ from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 
 from flows.runtime import database
-from services.stored_health import stored_summaries
+from services.health.stored import stored_summaries
 
 POLL_SECONDS = 2.0
 

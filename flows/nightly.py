@@ -15,7 +15,7 @@ from flows.reports import regenerate
 from flows.runtime import database
 from models import Programme
 from models.settings import get_settings
-from services.health import recompute
+from services.health.recompute import recompute
 from services.refs import resolve_programme
 
 WAIT_SECONDS = 6 * 3600

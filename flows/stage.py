@@ -12,8 +12,8 @@ from flows.delivery import deliver_outbox
 from flows.reports import regenerate
 from flows.runtime import database
 from models.settings import get_settings
-from services.batch import apply_requests
-from services.lifecycle import StageChange
+from services.stage_change.outcomes import apply_requests
+from services.stage_change.use_case import StageChange
 
 
 @task(

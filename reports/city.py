@@ -9,7 +9,7 @@ from typing import Any
 
 from models.db import Database
 from reports.html import environment
-from services.city import city_rollup, snapshot_dates
+from services.reporting.city import city_rollup, snapshot_dates
 from states.periods import period_end
 
 CITY_FORMATS = ("md", "html")

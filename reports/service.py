@@ -11,8 +11,8 @@ from reports.docx import write_docx
 from reports.html import render_html
 from reports.narrative import markdown, table_markdown
 from reports.xlsx import write_xlsx
-from services.report_data import gather
-from services.report_files import record_files
+from services.reporting.data import gather
+from services.reporting.files import record_files
 
 FORMATS = ("md", "html", "docx", "xlsx")
 

@@ -10,7 +10,7 @@ import typer
 from admin import orchestrate
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors, settings
-from services.overrides import set_override
+from services.health.judgements import set_override
 from states.health import Health
 
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
@@ -134,7 +134,7 @@ def subscribe_command(
     programme: Programme = None,
 ) -> None:
     """订阅邮件通知：阶段变更与慢序时/滞后提醒（--item、--department 或 --programme P 三选一）。"""
-    from services.subscriptions import subscribe
+    from services.people.subscriptions import subscribe
 
     wanted = tuple(e.strip() for e in events.split(",") if e.strip())
     # `--programme P` alone (no --item, no --department) follows the whole programme P

@@ -9,7 +9,7 @@ import typer
 from admin.cli import render, render_city
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors, today
-from services import queries
+from services.views import programme as queries
 
 Programme = Annotated[
     str | None, typer.Option("--programme", "-p", help="计划代码（默认：唯一或最新的计划）")
@@ -53,7 +53,7 @@ def list_(
 
 
 def _city(city: str, year: int | None, as_of: str | None, json: bool, other: str | None) -> None:
-    from services.city import city_rollup
+    from services.reporting.city import city_rollup
 
     if other:
         fail("--city 不能与 --programme、--stage、--status 同用")

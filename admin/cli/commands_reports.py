@@ -34,7 +34,7 @@ def report(
     """生成进展报告（文字报告、序时进度表、滞后项目情况），打印文件路径；--city 生成城市汇总。"""
     from reports.service import FORMATS, generate
     from services.refs import resolve_programme
-    from services.report_files import list_files
+    from services.reporting.files import list_files
 
     if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         fail(f"报告期格式应为 YYYY-MM：{period}")
@@ -80,7 +80,7 @@ def _city(
     db: Database, city: str, period: str | None, formats: str | None, out: Path | None, json: bool
 ) -> None:
     from reports.city import CITY_FORMATS, generate_city
-    from services.city import city_year
+    from services.reporting.city import city_year
 
     wanted = _formats(formats, CITY_FORMATS)
     with db.read() as session:

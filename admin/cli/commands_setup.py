@@ -39,8 +39,8 @@ def load(
     by: Annotated[str, typer.Option("--by", help="操作人")] = "计划导入",
 ) -> None:
     """导入或更新一个年度实事项目计划；同一文件再次导入不产生变化。"""
-    from services.loading import load_programme
-    from services.programme_file import read_programme_file
+    from services.loading.apply import load_programme
+    from services.loading.reader import read_programme_file
 
     day = today()
     checked = read_programme_file(file, day)

@@ -11,8 +11,8 @@ from admin import orchestrate
 from admin.cli import render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
 from admin.cli.runtime import database, fail, handles_errors, today
-from services.lifecycle import EvidenceInput, StageChange, describe_evidence, record_evidence
-from services.progress import ProgressInput, record_progress
+from services.progress.record import ProgressInput, record_progress
+from services.stage_change.use_case import EvidenceInput, StageChange, describe_evidence, record_evidence
 
 Ref = Annotated[str, typer.Argument(help="子项目编号 N.M（如 2.3）")]
 By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）")]

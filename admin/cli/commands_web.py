@@ -9,7 +9,7 @@ import typer
 
 from admin import orchestrate
 from admin.cli.runtime import database, handles_errors, settings
-from services.users import UserInput, add_user
+from services.people.users import UserInput, add_user
 
 users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
 

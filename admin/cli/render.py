@@ -8,7 +8,7 @@ from states.machine import EVENT_LABELS
 from states.stages import Stage
 
 if TYPE_CHECKING:
-    from services.loading import LoadSummary
+    from services.loading.apply import LoadSummary
 
 KIND_ZH = {
     "programmes": "计划",

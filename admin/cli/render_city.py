@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from services.city import snapshot_dates
+from services.reporting.city import snapshot_dates
 
 HEADERS = ("区", "计划", "项目", "已完成", "滞后/慢序时", "未重算", "快照日期")
 

@@ -13,7 +13,7 @@ import typer
 from models.db import Database
 from models.settings import Settings, get_settings
 from services.errors import NotInitialised, ServiceError
-from services.programme_file.errors import ProgrammeFileError
+from services.loading.errors import ProgrammeFileError
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -11,12 +11,12 @@ from admin import orchestrate
 from admin.web.deps import request_id
 from models.base import as_quantity
 from models.db import Database
-from services.access import require_write
 from services.errors import BadInput
-from services.lifecycle import EvidenceInput, StageChange, record_evidence
-from services.progress import ProgressInput, record_progress
+from services.people.access import require_write
+from services.people.users import UserView
+from services.progress.record import ProgressInput, record_progress
 from services.refs import parse_ref, resolve_programme, resolve_project
-from services.users import UserView
+from services.stage_change.use_case import EvidenceInput, StageChange, record_evidence
 from states.machine import Event
 from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind
 from states.stages import Stage, UnknownStage, parse_stage

@@ -13,12 +13,12 @@ from pydantic import BaseModel, Field
 from admin.web import actions
 from admin.web.deps import ApiUser, ReadSession, database, today
 from admin.web.pages_read import as_of_for
-from services.access import require_read
-from services.dashboard import dashboard
-from services.lifecycle import EvidenceInput
-from services.queries import history, show_item, show_project
+from services.people.access import require_read
 from services.refs import parse_ref, resolve_programme
-from services.report_files import list_files
+from services.reporting.files import list_files
+from services.stage_change.use_case import EvidenceInput
+from services.views.dashboard import dashboard
+from services.views.programme import history, show_item, show_project
 
 
 class Problem(BaseModel):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from admin.web.security import csrf_ok
 from models.db import Database
 from models.settings import get_settings
-from services.users import UserView, authenticate, load_user
+from services.people.users import UserView, authenticate, load_user
 
 BASIC_CACHE_SECONDS = 300
 BASIC_CACHE_SIZE = 1000

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 
 from admin.web.deps import PageUser, ReadSession, today
 from admin.web.render import page
-from services.access import require_read
-from services.dashboard import dashboard
-from services.queries import history, show_item, show_project
+from services.people.access import require_read
+from services.people.users import UserView
 from services.refs import parse_ref, resolve_programme
-from services.report_files import list_files, report_file
-from services.users import UserView
+from services.reporting.files import list_files, report_file
+from services.views.dashboard import dashboard
+from services.views.programme import history, show_item, show_project
 from states.machine import EVENT_LABELS
 from states.prerequisites import EVIDENCE_KINDS
 

@@ -13,8 +13,8 @@ from admin.web.pages_read import project_context
 from admin.web.render import flash, page
 from admin.web.throttle import LoginThrottle
 from services.errors import BadInput
-from services.lifecycle import EvidenceInput, describe_evidence
-from services.users import authenticate
+from services.people.users import authenticate
+from services.stage_change.use_case import EvidenceInput, describe_evidence
 from states.machine import EVENT_LABELS
 from states.stages import parse_stage
 

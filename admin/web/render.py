@@ -11,7 +11,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from admin.web.security import csrf_token
-from services.users import UserView
+from services.people.users import UserView
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(

@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from models import HealthSnapshot, Programme
 from models.db import Database
 from models.settings import get_settings
-from services.loading import load_programme
-from services.programme_file import read_programme_file
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
 from tests.conftest import PG_URL
 from tests.e2e.loopback import BIN, Loopback
 from tests.helpers import cli, programme_copy, wait_for

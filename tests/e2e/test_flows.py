@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from models import HealthSnapshot, Transition
 from models.db import Database
-from services.lifecycle import EvidenceInput, StageChange
-from services.loading import load_programme
-from services.programme_file import read_programme_file
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.stage_change.use_case import EvidenceInput, StageChange
 from tests.conftest import EXAMPLE
 from tests.helpers import wait_for
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from models.db import Database
 from reports.service import generate
-from services.loading import load_programme
-from services.programme_file import read_programme_file
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
 from tests.browser import ARGS, chromium
 from tests.conftest import EXAMPLE
 

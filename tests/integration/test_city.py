@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import event
 
 from models.db import Database
-from services.city import city_rollup
 from services.errors import NotFound
-from services.health import recompute
-from services.loading import load_programme
-from services.overrides import set_override
-from services.programme_file import read_programme_file
+from services.health.judgements import set_override
+from services.health.recompute import recompute
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
+from services.reporting.city import city_rollup
 from tests.helpers import cli, programme_copy
 
 TODAY = date(2020, 10, 1)

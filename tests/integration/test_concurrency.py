@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 from models import Transition
 from models.db import Database
 from services.errors import Conflict
-from services.lifecycle import EvidenceInput, StageChange, change_stage
-from services.loading import load_programme
-from services.programme_file import read_programme_file
-from services.queries import current_stage
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.stage_change.use_case import EvidenceInput, StageChange, change_stage
+from services.views.programme import current_stage
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 10, 20)

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from models import OutboxMessage
 from models.db import Database
 from services.errors import BadInput, NotFound
-from services.health import recompute
-from services.loading import load_programme
-from services.overrides import set_override
-from services.programme_file import read_programme_file
+from services.health.judgements import set_override
+from services.health.recompute import recompute
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.people.subscriptions import subscribe
 from services.refs import resolve_programme
-from services.subscriptions import subscribe
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 10, 20)

@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, func, select
 
 from models import Project, Transition
 from models.db import Database
-from services.programme_file import read_programme_file
+from services.loading.reader import read_programme_file
 from tests.conftest import EXAMPLE
 from tests.helpers import cli, snapshot
 

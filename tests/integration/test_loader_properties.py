@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.db import Database
-from services.loading import load_programme
-from services.programme_file import ProgrammeFileError, read_programme_file
+from services.loading.apply import load_programme
+from services.loading.errors import ProgrammeFileError
+from services.loading.reader import read_programme_file
 from tests.helpers import cli, snapshot
 
 TODAY = date.today()

@@ -11,13 +11,13 @@ from sqlalchemy import event, select
 
 from models import HealthSnapshot, Programme
 from models.db import Database
-from services.health import recompute
-from services.health_sql import late_projects
-from services.loading import load_programme
-from services.overrides import set_override
-from services.programme_file import read_programme_file
+from services.health.judgements import set_override
+from services.health.recompute import recompute
+from services.health.sql import late_projects
+from services.health.stored import stored_summaries
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
-from services.stored_health import stored_summaries
 from tests.conftest import EXAMPLE
 
 AS_OF = date(2020, 9, 30)

@@ -20,9 +20,9 @@ from models.db import Database
 from notifications.delivery import deliver_pending, retry_failed
 from notifications.transports import MaildirTransport, SmtpTransport
 from services.errors import Refused
-from services.lifecycle import EvidenceInput, StageChange, change_stage
-from services.loading import load_programme
-from services.programme_file import read_programme_file
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.stage_change.use_case import EvidenceInput, StageChange, change_stage
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 10, 20)

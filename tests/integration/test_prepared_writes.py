@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 
 from models.db import Database
-from models.prepared import PreparedWrite
+from services.stage_change._prepared import PreparedWrite
 
 METADATA = MetaData()
 SAMPLES = Table(

@@ -13,11 +13,11 @@ from openpyxl import load_workbook
 from models.db import Database
 from reports.narrative import blocks, markdown, table_markdown
 from reports.service import generate
-from services.lifecycle import EvidenceInput, StageChange, change_stage
-from services.loading import load_programme
-from services.overrides import set_override
-from services.programme_file import read_programme_file
-from services.report_data import gather
+from services.health.judgements import set_override
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.reporting.data import gather
+from services.stage_change.use_case import EvidenceInput, StageChange, change_stage
 from tests.conftest import EXAMPLE, ROOT
 
 TODAY = date(2020, 10, 20)
@@ -107,7 +107,7 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
 def test_every_generated_file_is_recorded_with_its_checksum(loaded: Database, tmp_path: Path) -> None:
     import hashlib
 
-    from services.report_files import list_files
+    from services.reporting.files import list_files
 
     files = generate(loaded, None, "2020-09", ("md", "html", "docx", "xlsx"), tmp_path)
     assert len(files) == 5

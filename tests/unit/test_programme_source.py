@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.programme_file.errors import ProgrammeFileError
-from services.programme_file.source import parse_yaml
+from services.loading.errors import ProgrammeFileError
+from services.loading.source import parse_yaml
 
 BOMB = "a: &x [1, 2, 3, 4, 5, 6, 7, 8]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 8)}]\n"

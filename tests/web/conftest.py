@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from admin.web.app import create_app
 from models.db import Database
-from services.health import recompute
-from services.loading import load_programme
-from services.programme_file import read_programme_file
+from services.health.recompute import recompute
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.people.users import UserInput, add_user
 from services.refs import resolve_programme
-from services.users import UserInput, add_user
 from tests.conftest import EXAMPLE
 
 CODE = "changning-2020"

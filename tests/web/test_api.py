@@ -18,7 +18,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from services.users import UserInput
+from services.people.users import UserInput
 from tests.helpers import snapshot
 from tests.web.conftest import CODE, USERS, Site, login
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from services.users import UserInput
+from services.people.users import UserInput
 from tests.browser import ARGS, chromium
 from tests.web.conftest import CODE, USERS
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from models import ProgressReport, Transition
 from reports.service import generate
-from services.queries import current_stage
+from services.views.programme import current_stage
 from states.stages import Stage
 from tests.helpers import snapshot
 from tests.web.conftest import CODE, USERS, Site, csrf_of, login

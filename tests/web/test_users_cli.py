@@ -12,9 +12,9 @@ from admin.cli.app import app
 from models import User
 from models.db import Database
 from models.settings import get_settings
-from services.loading import load_programme
-from services.programme_file import read_programme_file
-from services.users import authenticate
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.people.users import authenticate
 from tests.conftest import EXAMPLE
 from tests.helpers import cli, snapshot
 

@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Iterator
 from datetime import date
 
-from services.programme_file.schema import ItemSpec, ProgrammeSpec, ProjectSpec, TargetSpec
+from services.loading.schema import ItemSpec, ProgrammeSpec, ProjectSpec, TargetSpec
 from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind, parse_requirement
 from states.stages import MAIN_LINE, Stage, UnknownStage, parse_stage
 

@@ -1,6 +1,6 @@
 """The writes of one stage change: the project's new stage, any new evidence, the audit row, the outbox.
 
-They are the hot path of every change, so they run as prepared writes (`models.prepared`): compiled
+They are the hot path of every change, so they run as prepared writes (`services.stage_change._prepared`): compiled
 once, sent with the driver's parameters. Every column is given, defaults included.
 """
 
@@ -12,8 +12,8 @@ from sqlalchemy import JSON, Connection, Executable, TypeDecorator, bindparam, i
 
 from models import Evidence, OutboxMessage, Project, Transition
 from models.base import utcnow
-from models.prepared import PreparedWrite
-from services.stage_sql import LockedProject
+from services.stage_change._prepared import PreparedWrite
+from services.stage_change.facts import LockedProject
 
 PROJECTS, EVIDENCE = Project.__table__, Evidence.__table__
 TRANSITIONS, OUTBOX = Transition.__table__, OutboxMessage.__table__

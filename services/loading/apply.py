@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Department, Item, ItemDepartment, Programme, Project, Target
 from services.errors import require_name
-from services.load_parts import apply_item_reports, apply_project, apply_target_fields
-from services.load_people import apply_people
-from services.programme_file.checks import project_numbers
-from services.programme_file.reader import ProgrammeFile
-from services.programme_file.schema import DepartmentSpec, ItemSpec
+from services.loading.checks import project_numbers
+from services.loading.parts import apply_item_reports, apply_project, apply_target_fields
+from services.loading.people import apply_people
+from services.loading.reader import ProgrammeFile
+from services.loading.schema import DepartmentSpec, ItemSpec
 
 
 @dataclass

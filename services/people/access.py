@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import Item, ItemDepartment, Programme
 from services.errors import Forbidden
-from services.users import UserView
+from services.people.users import UserView
 
 
 def visible_items(session: Session, user: UserView, programme: Programme) -> set[int] | None:

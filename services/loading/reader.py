@@ -9,10 +9,10 @@ from pathlib import Path as FsPath
 
 from pydantic import ValidationError
 
-from services.programme_file.checks import check_meaning
-from services.programme_file.errors import FileProblem, ProgrammeFileError
-from services.programme_file.schema import ProgrammeSpec
-from services.programme_file.source import line_of, parse_yaml, render_path
+from services.loading.checks import check_meaning
+from services.loading.errors import FileProblem, ProgrammeFileError
+from services.loading.schema import ProgrammeSpec
+from services.loading.source import line_of, parse_yaml, render_path
 
 _PYDANTIC_ZH = {
     "missing": "缺少必填字段",

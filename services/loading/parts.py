@@ -9,18 +9,18 @@ from sqlalchemy.orm import Session
 
 from models import Evidence, Item, Milestone, ProgressReport, Project, Target, Transition
 from models.base import as_quantity
-from services.programme_file.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
+from services.loading.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
 from states.periods import period_end
 from states.prerequisites import parse_evidence_kind, parse_requirement
 from states.stages import MAIN_LINE, Stage, parse_stage
 
 if TYPE_CHECKING:
-    from services.loading import LoadSummary
+    from services.loading.apply import LoadSummary
 
 
 def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
     """Bring a target's fields and milestones in line with the file; True when anything changed."""
-    from services.loading import assign
+    from services.loading.apply import assign
 
     requires = None
     if spec.requires is not None:
@@ -43,7 +43,7 @@ def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
 
 
 def _milestones(target: Target, specs: list[MilestoneSpec]) -> bool:
-    from services.loading import assign
+    from services.loading.apply import assign
 
     current = {m.period: m for m in target.milestones}
     wanted = {m.period: m for m in specs}
@@ -75,7 +75,7 @@ def apply_project(
     today: date,
 ) -> None:
     """Create a project at its stage (with a 导入 transition) or update what the file may change."""
-    from services.loading import assign
+    from services.loading.apply import assign
 
     stage = parse_stage(spec.stage)
     project = projects.get(number)
@@ -157,7 +157,7 @@ def apply_item_reports(
     item: Item, target: Target | None, specs: list[ReportSpec], summary: LoadSummary
 ) -> None:
     """Create or update the progress reports of an item (target None) or of one of its targets."""
-    from services.loading import assign
+    from services.loading.apply import assign
 
     scope = target.id if target is not None else None
     current = {r.as_of: r for r in item.reports if r.target_id == scope}

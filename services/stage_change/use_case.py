@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from models import Evidence, Transition
 from services.errors import BadInput, Conflict, NotFound, Refused, require_name
-from services.notify import queue_stage_change
+from services.people.audience import queue_stage_change
 from services.refs import Ref, parse_ref, resolve_programme, resolve_project
-from services.stage_sql import LockedProject, is_replay, last_change, lock_project
-from services.stage_writes import write_change, write_transition
+from services.stage_change.facts import LockedProject, is_replay, last_change, lock_project
+from services.stage_change.store import write_change, write_transition
 from states.machine import EVENT_LABELS, Event, IllegalTransition, StageToken, fire
 from states.prerequisites import EvidenceFact, StageRequest, kind_label, requirement_table, unmet
 from states.stages import Stage

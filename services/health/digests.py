@@ -9,8 +9,8 @@ from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from models import HealthSnapshot, Item, OutboxMessage, Programme, Project, StatusOverride
-from services.health_sql import first_late_per_item, late_projects
-from services.notify import recipients_by_item
+from services.health.sql import first_late_per_item, late_projects
+from services.people.audience import recipients_by_item
 from states.health import Health, late_reason
 
 WARNING = (Health.slow.name, Health.late.name)

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import HealthSnapshot, Item, Programme, Project, Target, Transition
 from services.errors import BadInput
-from services.overrides import latest_overrides
+from services.health.judgements import latest_overrides
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
-from services.views import (
+from services.views.contract import (
     achieved,
     evidence_view,
     item_head,

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from models import HealthSnapshot, Programme, StatusOverride
 from models.base import utcnow
-from services.digest import queue_digests
-from services.health_sql import target_rows
-from services.overrides import latest_overrides
+from services.health.digests import queue_digests
+from services.health.judgements import latest_overrides
+from services.health.sql import target_rows
 from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
 
 

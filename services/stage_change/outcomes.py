@@ -8,8 +8,8 @@ from typing import Any
 
 from models.db import Database
 from services.errors import ServiceError
-from services.lifecycle import StageChange, change_stage
-from services.queries import current_stage
+from services.stage_change.use_case import StageChange, change_stage
+from services.views.programme import current_stage
 
 
 def apply_requests(db: Database, requests: list[StageChange], today: date) -> list[dict[str, Any]]:

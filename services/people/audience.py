@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from models import Department, ItemDepartment, Person, Programme, Subscription
 from models.base import utcnow
-from services.stage_sql import LockedProject, audience_rows
-from services.stage_writes import write_outbox
-from services.views import qty
+from services.stage_change.facts import LockedProject, audience_rows
+from services.stage_change.store import write_outbox
+from services.views.contract import qty
 from states.stages import Stage
 
 

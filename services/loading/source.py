@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from services.programme_file.errors import FileProblem, ProgrammeFileError
+from services.loading.errors import FileProblem, ProgrammeFileError
 
 Path = tuple[str | int, ...]
 

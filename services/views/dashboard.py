@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from models import Department, HealthSnapshot, Item, ItemDepartment, Programme
 from models.settings import get_settings
-from services.access import visible_items
 from services.errors import BadInput
-from services.queries import programme_head
+from services.people.access import visible_items
+from services.people.users import UserView
 from services.refs import resolve_programme
-from services.users import UserView
-from services.views import item_head, qty
+from services.views.contract import item_head, qty
+from services.views.programme import programme_head
 from states.health import Health, parse_health
 
 

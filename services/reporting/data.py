@@ -9,11 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import HealthSnapshot, Item, Programme
-from services.health import recompute
-from services.health_sql import late_projects
-from services.overrides import latest_overrides
+from services.health.judgements import latest_overrides
+from services.health.recompute import recompute
+from services.health.sql import late_projects
 from services.refs import resolve_programme
-from services.views import achieved, qty, stage_summary
+from services.views.contract import achieved, qty, stage_summary
 from states.health import Health, late_reason
 from states.periods import period_end
 from states.stages import Stage

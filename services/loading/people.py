@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Department, Person, Programme, Subscription
-from services.programme_file.schema import PersonSpec
+from services.loading.schema import PersonSpec
 
 
 def apply_people(

@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 from models import Department, User
 from models.user import ROLES
 from services.errors import BadInput, NotFound, require_name
-from services.passwords import MAX_LENGTH, MIN_LENGTH, burn_time, hash_password, needs_rehash, verify_password
+from services.people.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    burn_time,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s.]{1,30}$")
 ROLE_LABELS = {"admin": "管理员（区实事项目办）", "department": "部门", "viewer": "只读"}
