@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from typing import Any
 
-from services.stage_change.use_case import StageChange
+from services.stage_change.request import StageChange
 
 
 def _prepare(announce: bool = True) -> Any:

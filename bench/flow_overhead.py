@@ -19,12 +19,14 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from services.unit_of_work import UnitOfWork
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2020, 10, 20)
 
 
 def _requests(n: int) -> list:
-    from services.stage_change.use_case import StageChange
+    from services.stage_change.request import StageChange
 
     event = "suspend" if n % 2 else "resume"
     return [
@@ -63,9 +65,9 @@ def child(mode: str, runs: int) -> None:
 
     db = runtime.database()
     upgrade(db)
-    with db.write() as session:
+    with UnitOfWork(db) as uow:
         load_programme(
-            session, read_programme_file(ROOT / "examples/changning-2020.yaml", TODAY), "bench", TODAY
+            uow.session, read_programme_file(ROOT / "examples/changning-2020.yaml", TODAY), "bench", TODAY
         )
     advance_stage(_requests(1), TODAY)  # start the local server, warm up
     plain = _times(lambda reqs, day: apply_requests(db, reqs, day), runs, 2)

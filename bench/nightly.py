@@ -34,6 +34,7 @@ from models import Programme
 from models.db import Database
 from services.health.recompute import recompute
 from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 
 # the city: 16 districts × ~20 items; 3 targets an item, as the seed's items have 1 to 5
 ITEMS, TARGETS = 320, 3
@@ -176,8 +177,8 @@ def main() -> None:
                 conn.execute(text(BASELINE), {"as_of": AS_OF, "pid": pid}).all()
 
         def nightly(day: date = AS_OF) -> None:
-            with db.write() as session:
-                late.append(recompute(session, resolve_programme(session, CODE), day).late_projects)
+            with UnitOfWork(db) as uow:
+                late.append(recompute(uow, resolve_programme(uow.session, CODE), day).late_projects)
 
         baseline()  # warm the caches for both
         first_s = timed(lambda: nightly(AS_OF - timedelta(days=NIGHTS)))  # a fresh process, no earlier night

@@ -25,6 +25,7 @@ from reports.service import FORMATS, generate
 from services.health.recompute import recompute
 from services.refs import resolve_programme
 from services.reporting.data import gather
+from services.unit_of_work import UnitOfWork
 
 AS_OF = date(2020, 9, 30)
 
@@ -36,13 +37,13 @@ def main() -> None:
     db = Database(f"sqlite:///{folder}/bench.db")
     upgrade(db)
     projects = generate_programme(db, items * 5 * 2, items=items, targets=5)
-    with db.write() as session:
-        recompute(session, resolve_programme(session, "synthetic-2020"), AS_OF)
+    with UnitOfWork(db) as uow:
+        recompute(uow, resolve_programme(uow.session, "synthetic-2020"), AS_OF)
     start = time.perf_counter()
     files = generate(db, "synthetic-2020", "2020-09", FORMATS, folder / "out")
     full = time.perf_counter() - start
-    with db.write() as session:
-        text = markdown(gather(session, "synthetic-2020", "2020-09"))
+    with UnitOfWork(db) as uow:
+        text = markdown(gather(uow.session, "synthetic-2020", "2020-09"))
     start = time.perf_counter()
     for n in range(len(files)):
         (folder / f"plain-{n}.md").write_text(text, encoding="utf-8")

@@ -38,7 +38,9 @@ from models import (
     Target,
 )
 from models.db import Database
-from services.stage_change.use_case import StageChange, change_stage
+from services.stage_change.request import StageChange
+from services.stage_change.use_case import change_stage
+from services.unit_of_work import UnitOfWork
 from states.machine import StageToken, _fire_on_machine, _transitions, fire
 from states.stages import Stage
 
@@ -172,8 +174,8 @@ def advance(db: Database, n: int) -> None:
         expected_stage=Stage.construction,
         programme=CODE,
     )
-    with db.write_connection() as conn:
-        change_stage(conn, request, TODAY)
+    with UnitOfWork(db) as uow:
+        change_stage(uow, request, TODAY)
 
 
 def side_by_side(plain: Callable[[int], None], app: Callable[[int], None], count: int) -> tuple[float, float]:
@@ -228,9 +230,9 @@ def statements(db: Database) -> int:
     listener = lambda *args: seen.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        with db.write_connection() as conn:
+        with UnitOfWork(db) as uow:
             change_stage(
-                conn,
+                uow.connection,
                 StageChange(ref="1.1", event="suspend", actor="bench", reason="计数", at=TODAY),
                 TODAY,
             )

@@ -17,6 +17,7 @@ from models import Programme
 from models.settings import get_settings
 from services.health.recompute import recompute
 from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 
 WAIT_SECONDS = 6 * 3600
 
@@ -42,8 +43,8 @@ def active_programmes(as_of: date, code: str | None = None) -> list[str]:
 )
 def recompute_programme(code: str, as_of: date) -> dict[str, Any]:
     """One programme, set-based, one transaction."""
-    with database().write() as session:
-        return asdict(recompute(session, resolve_programme(session, code), as_of))
+    with UnitOfWork(database()) as uow:
+        return asdict(recompute(uow, resolve_programme(uow.session, code), as_of))
 
 
 @flow(name="nightly-programme", flow_run_name="{code} {as_of}")

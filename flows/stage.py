@@ -13,7 +13,7 @@ from flows.reports import regenerate
 from flows.runtime import database
 from models.settings import get_settings
 from services.stage_change.outcomes import apply_requests
-from services.stage_change.use_case import StageChange
+from services.stage_change.request import StageChange
 
 
 @task(

@@ -12,6 +12,7 @@ from models.db import Database
 from notifications.message import build, message_id_for
 from notifications.render import render
 from notifications.transports import Transport
+from services.unit_of_work import UnitOfWork
 
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)
 
@@ -58,8 +59,9 @@ def _deliver_one(
     now: datetime,
     report: DeliveryReport,
 ) -> None:
-    with db.write() as session:
-        row = session.get(OutboxMessage, row_id)
+    """Claim one row (one unit of work), send it, then record the outcome (a second unit of work)."""
+    with UnitOfWork(db) as uow:
+        row = uow.session.get(OutboxMessage, row_id)
         if row is None or row.status != "pending":
             return
         rendered = render(row.kind, row.payload, row.recipient_name)
@@ -67,22 +69,28 @@ def _deliver_one(
             row.message_id = message_id_for(row.id, row.dedupe_key, sender)
         row.subject = rendered.subject
         row.attempts += 1
-        session.commit()
-        message = build(rendered, sender, row.recipient, row.recipient_name, row.message_id)
-        try:
-            transport.send(message)
-        except Exception as exc:
-            _failed(session, row, exc, max_attempts, now, report)
-            return
-        row.status, row.sent_at, row.last_error = "sent", datetime.now(UTC), None
-        session.commit()
-        report.sent += 1
+        uow.commit()
+    message = build(rendered, sender, row.recipient, row.recipient_name, row.message_id)
+    try:
+        transport.send(message)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        with UnitOfWork(db) as uow:
+            _failed(uow, row_id, error, max_attempts, now, report)
+        return
+    with UnitOfWork(db) as uow:
+        sent = uow.session.get_one(OutboxMessage, row_id)
+        sent.status, sent.sent_at, sent.last_error = "sent", datetime.now(UTC), None
+        uow.commit()
+    report.sent += 1
 
 
 def _failed(
-    session, row: OutboxMessage, exc: Exception, max_attempts: int, now: datetime, report: DeliveryReport
+    uow: UnitOfWork, row_id: int, error: str, max_attempts: int, now: datetime, report: DeliveryReport
 ) -> None:
-    row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+    """Record a failed attempt: retry after a back-off, or give up after the last attempt."""
+    row = uow.session.get_one(OutboxMessage, row_id)
+    row.last_error = error
     if row.attempts >= max_attempts:
         row.status = "failed"
         report.failed += 1
@@ -91,16 +99,16 @@ def _failed(
         row.next_attempt_at = now + timedelta(seconds=delay)
         report.retrying += 1
     report.errors.append(f"{row.recipient}: {row.last_error}")
-    session.commit()
+    uow.commit()
 
 
 def retry_failed(db: Database) -> int:
     """Put every failed row back in the queue, due now; returns how many."""
-    with db.write() as session:
-        result = session.execute(
+    with UnitOfWork(db) as uow:
+        result = uow.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.status == "failed")
             .values(status="pending", attempts=0, next_attempt_at=datetime.now(UTC))
         )
-        session.commit()
+        uow.commit()
         return result.rowcount or 0

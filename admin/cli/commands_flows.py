@@ -11,6 +11,7 @@ from admin import orchestrate
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors, settings
 from services.health.judgements import set_override
+from services.unit_of_work import UnitOfWork
 from states.health import Health
 
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
@@ -94,8 +95,8 @@ def status(
     """人工认定状态（附原因）：项目自下一次夜间计算起生效，子项目即刻用于报告的滞后清单；--clear 取消。"""
     if (value is None) != clear:
         fail("请给出状态，或使用 --clear（二者选一）")
-    with database().write() as session:
-        row = set_override(session, ref, None if clear else value, reason, by, programme)
+    with UnitOfWork(database()) as uow:
+        row = set_override(uow, ref, None if clear else value, reason, by, programme)
         shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
     typer.echo(f"{ref} {shown}（{reason}）；{_takes_effect(ref)}")
 
@@ -139,9 +140,9 @@ def subscribe_command(
     wanted = tuple(e.strip() for e in events.split(",") if e.strip())
     # `--programme P` alone (no --item, no --department) follows the whole programme P
     programme_wide = programme_wide or (item is None and department is None and programme is not None)
-    with database().write() as session:
+    with UnitOfWork(database()) as uow:
         _, changed = subscribe(
-            session,
+            uow.session,
             person,
             email=email,
             item=item,

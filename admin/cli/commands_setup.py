@@ -9,6 +9,7 @@ import typer
 
 from admin.cli import render
 from admin.cli.runtime import database, handles_errors, today
+from services.unit_of_work import UnitOfWork
 
 
 def register(app: typer.Typer) -> None:
@@ -45,8 +46,8 @@ def load(
     day = today()
     checked = read_programme_file(file, day)
     db = database()
-    with db.write() as session:
-        summary = load_programme(session, checked, by, day, dry_run=dry_run)
+    with UnitOfWork(db) as uow:
+        summary = load_programme(uow, checked, by, day, dry_run=dry_run)
     typer.echo(render.load_summary(summary, str(file)))
 
 

@@ -12,7 +12,9 @@ from admin.cli import render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
 from admin.cli.runtime import database, fail, handles_errors, today
 from services.progress.record import ProgressInput, record_progress
-from services.stage_change.use_case import EvidenceInput, StageChange, describe_evidence, record_evidence
+from services.stage_change.evidence import describe_evidence, record_evidence
+from services.stage_change.request import EvidenceInput, StageChange
+from services.unit_of_work import UnitOfWork
 
 Ref = Annotated[str, typer.Argument(help="子项目编号 N.M（如 2.3）")]
 By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）")]
@@ -104,8 +106,8 @@ def evidence(
 ) -> None:
     """登记一份要件（批复、许可、验收等）。"""
     item = EvidenceInput(evidence_kind(kind), doc_no.strip(), parse_date(date, "要件日期"))  # type: ignore[arg-type]
-    with database().write() as session:
-        added = record_evidence(session, ref, item, by, today(), programme)
+    with UnitOfWork(database()) as uow:
+        added = record_evidence(uow, ref, item, by, today(), programme)
     typer.echo(f"{ref} 已登记要件：{describe_evidence(item)}" if added else f"{ref} 已有此要件，无变化")
 
 
@@ -136,7 +138,7 @@ def progress(
         approximate=approximate,
         programme=programme,
     )
-    with database().write() as session:
-        report, created = record_progress(session, data, day)
+    with UnitOfWork(database()) as uow:
+        report, created = record_progress(uow, data, day)
         when = report.as_of
     typer.echo(f"第{ref}项 {when} 进展已{'报送' if created else '更新'}")

@@ -10,6 +10,7 @@ import typer
 from admin import orchestrate
 from admin.cli.runtime import database, handles_errors, settings
 from services.people.users import UserInput, add_user
+from services.unit_of_work import UnitOfWork
 
 users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
 
@@ -60,7 +61,7 @@ def user_add(
     if password is None:
         password = typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
     data = UserInput(name=name, email=email, role=role, department=department, password=password)
-    with db.write() as session:
-        user = add_user(session, data)
+    with UnitOfWork(db) as uow:
+        user = add_user(uow, data)
     where = f"，部门：{user.department}" if user.department else ""
     typer.echo(f"已新增用户 {user.name}（{user.role_label}{where}）")

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from services.errors import BadInput
-from services.stage_change.use_case import EvidenceInput
+from services.stage_change.request import EvidenceInput
 from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind
 from states.stages import Stage, UnknownStage, parse_stage
 

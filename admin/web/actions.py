@@ -16,7 +16,9 @@ from services.people.access import require_write
 from services.people.users import UserView
 from services.progress.record import ProgressInput, record_progress
 from services.refs import parse_ref, resolve_programme, resolve_project
-from services.stage_change.use_case import EvidenceInput, StageChange, record_evidence
+from services.stage_change.evidence import record_evidence
+from services.stage_change.request import EvidenceInput, StageChange
+from services.unit_of_work import UnitOfWork
 from states.machine import Event
 from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind
 from states.stages import Stage, UnknownStage, parse_stage
@@ -67,10 +69,10 @@ def stage_action(
 
 def add_evidence(db: Database, user: UserView, code: str, ref: str, item: EvidenceInput, today: date) -> bool:
     """Record one document on a project; False when it was already there."""
-    with db.write() as session:
-        programme = resolve_programme(session, code)
-        require_write(session, user, programme, parse_ref(ref).item)
-        return record_evidence(session, ref, item, user.name, today, programme.code)
+    with UnitOfWork(db) as uow:
+        programme = resolve_programme(uow.session, code)
+        require_write(uow.session, user, programme, parse_ref(ref).item)
+        return record_evidence(uow, ref, item, user.name, today, programme.code)
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,10 @@ def report_progress(
         problems=text(_blank(progress.problems), "存在问题"),
         next_steps=text(_blank(progress.next_steps), "下一步打算"),
     )
-    with db.write() as session:
-        programme = resolve_programme(session, code)
-        require_write(session, user, programme, progress.number)
-        _, created = record_progress(session, data, today)
+    with UnitOfWork(db) as uow:
+        programme = resolve_programme(uow.session, code)
+        require_write(uow.session, user, programme, progress.number)
+        _, created = record_progress(uow, data, today)
         return created, data.as_of
 
 

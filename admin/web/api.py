@@ -16,7 +16,7 @@ from admin.web.pages_read import as_of_for
 from services.people.access import require_read
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
-from services.stage_change.use_case import EvidenceInput
+from services.stage_change.request import EvidenceInput
 from services.views.dashboard import dashboard
 from services.views.programme import history, show_item, show_project
 

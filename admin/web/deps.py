@@ -19,6 +19,7 @@ from admin.web.security import csrf_ok
 from models.db import Database
 from models.settings import get_settings
 from services.people.users import UserView, authenticate, load_user
+from services.unit_of_work import UnitOfWork
 
 BASIC_CACHE_SECONDS = 300
 BASIC_CACHE_SIZE = 1000
@@ -109,7 +110,8 @@ def _basic_user(request: Request, session: Session, credentials: HTTPBasicCreden
         throttle = request.app.state.throttle
         if throttle.blocked(credentials.username):
             raise LoginRequired()
-        user = authenticate(session, credentials.username, credentials.password)
+        with UnitOfWork(database(request)) as uow:
+            user = authenticate(uow, credentials.username, credentials.password)
         if user is None:
             throttle.failed(credentials.username)
             raise LoginRequired()

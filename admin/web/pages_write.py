@@ -14,7 +14,9 @@ from admin.web.render import flash, page
 from admin.web.throttle import LoginThrottle
 from services.errors import BadInput
 from services.people.users import authenticate
-from services.stage_change.use_case import EvidenceInput, describe_evidence
+from services.stage_change.evidence import describe_evidence
+from services.stage_change.request import EvidenceInput
+from services.unit_of_work import UnitOfWork
 from states.machine import EVENT_LABELS
 from states.stages import parse_stage
 
@@ -44,8 +46,8 @@ def login(
     if throttle.blocked(login):
         context["error"] = "密码错误次数过多，请 15 分钟后再试或联系管理员"
         return page(request, "login.html", context, status=429)
-    with database(request).write() as session:
-        user = authenticate(session, login, password)
+    with UnitOfWork(database(request)) as uow:
+        user = authenticate(uow, login, password)
     if user is None:
         throttle.failed(login)
         return page(request, "login.html", {**context, "error": "用户名或密码错误"}, status=401)

@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 from models import StatusOverride
 from services.errors import BadInput, require_name
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
+from services.unit_of_work import UnitOfWork
 from states.health import Health, parse_health
 
 
 def set_override(
-    session: Session,
+    uow: UnitOfWork,
     ref_text: str,
     status: str | None,
     reason: str,
@@ -20,6 +21,7 @@ def set_override(
     programme_code: str | None = None,
 ) -> StatusOverride:
     """Record an override for item `N` or project `N.M`; `status=None` clears it. Shown from the next recompute."""
+    session = uow.session
     if not reason.strip() or len(reason) > 2000:
         raise BadInput("请写明原因（--reason，不超过 2000 字）")
     require_name(actor)
@@ -43,7 +45,7 @@ def set_override(
         actor=actor.strip(),
     )
     session.add(row)
-    session.commit()
+    uow.commit()
     return row
 
 

@@ -16,6 +16,7 @@ from models.base import utcnow
 from services.health.digests import queue_digests
 from services.health.judgements import latest_overrides
 from services.health.sql import target_rows
+from services.unit_of_work import UnitOfWork
 from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
 
 
@@ -31,12 +32,13 @@ class HealthSummary:
     digests: int = 0
 
 
-def recompute(session: Session, programme: Programme, as_of: date) -> HealthSummary:
+def recompute(uow: UnitOfWork, programme: Programme, as_of: date) -> HealthSummary:
     """Replace the programme's snapshots for `as_of`; a fixed number of statements, committed once.
 
     Overdue projects are counted per target, not copied: which project is overdue on a date follows from
     its row (stage and planned dates), so reports and digests read them with `health_sql.late_projects`.
     """
+    session = uow.session
     share = time_share(programme.year, as_of)
     overrides = latest_overrides(session, programme.id)
     session.execute(
@@ -64,7 +66,7 @@ def recompute(session: Session, programme: Programme, as_of: date) -> HealthSumm
     now = utcnow()
     _insert_rows(session, [_complete(row, now) for row in rows])
     summary.digests = queue_digests(session, programme, as_of, overrides)
-    session.commit()
+    uow.commit()
     return summary
 
 

@@ -16,6 +16,7 @@ from services.loading.parts import apply_item_reports, apply_project, apply_targ
 from services.loading.people import apply_people
 from services.loading.reader import ProgrammeFile
 from services.loading.schema import DepartmentSpec, ItemSpec
+from services.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -40,9 +41,10 @@ class LoadSummary:
 
 
 def load_programme(
-    session: Session, file: ProgrammeFile, actor: str, today: date, dry_run: bool = False
+    uow: UnitOfWork, file: ProgrammeFile, actor: str, today: date, dry_run: bool = False
 ) -> LoadSummary:
     """Create or update the programme of a file; commit once, or roll back on a dry run."""
+    session = uow.session
     require_name(actor)
     spec = file.spec
     summary = LoadSummary(spec.programme.code, dry_run=dry_run)
@@ -66,10 +68,8 @@ def load_programme(
         summary.warnings.append(f"第{number}项不在文件中，已保留（不会删除已有记录）")
     if summary.changed and file.checksum:
         programme.source_checksum = file.checksum
-    if dry_run:
-        session.rollback()
-    else:
-        session.commit()
+    if not dry_run:
+        uow.commit()  # a dry run is rolled back when the unit of work closes
     return summary
 
 

@@ -10,13 +10,14 @@ from sqlalchemy.orm import Session
 from models import Department, Person, Subscription
 from services.errors import BadInput, NotFound, require_name
 from services.refs import resolve_item, resolve_programme
+from services.unit_of_work import UnitOfWork
 
 EVENTS = ("stage", "warning")
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+$")
 
 
 def subscribe(
-    session: Session,
+    uow: UnitOfWork,
     person: str,
     *,
     email: str | None = None,
@@ -27,6 +28,7 @@ def subscribe(
     events: tuple[str, ...] = EVENTS,
 ) -> tuple[Subscription, bool]:
     """Add a subscription (creating the person when an email is given); False when it already existed."""
+    session = uow.session
     if sum((item is not None, department is not None, whole_programme)) != 1:
         raise BadInput("请指定且只指定一项：--item N、--department 部门 或 --programme-wide")
     unknown = [e for e in events if e not in EVENTS]
@@ -61,7 +63,7 @@ def subscribe(
         )
         session.add(existing)
     existing.events = sorted(set(events))
-    session.commit()
+    uow.commit()
     return existing, True
 
 

@@ -19,6 +19,7 @@ from services.people.passwords import (
     needs_rehash,
     verify_password,
 )
+from services.unit_of_work import UnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s.]{1,30}$")
 ROLE_LABELS = {"admin": "管理员（区实事项目办）", "department": "部门", "viewer": "只读"}
@@ -70,8 +71,9 @@ def view(user: User) -> UserView:
     )
 
 
-def add_user(session: Session, data: UserInput) -> UserView:
+def add_user(uow: UnitOfWork, data: UserInput) -> UserView:
     """Create a login after checking every field; one commit, nothing written on a refusal."""
+    session = uow.session
     name = require_name(data.name, "用户名")
     email = data.email.strip().lower()
     if not EMAIL.match(email) or len(email) > 200:
@@ -93,7 +95,7 @@ def add_user(session: Session, data: UserInput) -> UserView:
         active=True,
     )
     session.add(user)
-    session.commit()
+    uow.commit()
     return view(user)
 
 
@@ -114,8 +116,9 @@ def _department(session: Session, data: UserInput) -> Department | None:
     return dept
 
 
-def authenticate(session: Session, login: str, password: str) -> UserView | None:
+def authenticate(uow: UnitOfWork, login: str, password: str) -> UserView | None:
     """The active user whose name or email and password match, else None (same cost either way)."""
+    session = uow.session
     login = login.strip()
     user = session.scalars(
         select(User).where(or_(User.name == login, User.email == login.lower()), User.active.is_(True))
@@ -127,7 +130,7 @@ def authenticate(session: Session, login: str, password: str) -> UserView | None
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-        session.commit()
+        uow.commit()
     return view(user)
 
 

@@ -13,6 +13,7 @@ from models import ProgressReport, Target
 from models.base import as_quantity
 from services.errors import BadInput, require_name
 from services.refs import parse_ref, resolve_item, resolve_programme
+from services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,9 @@ class ProgressInput:
     programme: str | None = None
 
 
-def record_progress(session: Session, data: ProgressInput, today: date) -> tuple[ProgressReport, bool]:
+def record_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> tuple[ProgressReport, bool]:
     """Create or update the report for (item, target, date); return it and whether it was new."""
+    session = uow.session
     require_name(data.reported_by, "报送人（--by）")
     if data.as_of > today:
         raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
@@ -66,7 +68,7 @@ def record_progress(session: Session, data: ProgressInput, today: date) -> tuple
     for name, value in (("note", data.note), ("problems", data.problems), ("next_steps", data.next_steps)):
         if value is not None:
             setattr(report, name, value)
-    session.commit()
+    uow.commit()
     return report, created
 
 

@@ -8,7 +8,9 @@ from typing import Any
 
 from models.db import Database
 from services.errors import ServiceError
-from services.stage_change.use_case import StageChange, change_stage
+from services.stage_change.request import StageChange
+from services.stage_change.use_case import change_stage
+from services.unit_of_work import UnitOfWork
 from services.views.programme import current_stage
 
 
@@ -23,8 +25,8 @@ def apply_one(db: Database, request: StageChange, today: date) -> dict[str, Any]
         if request.expected_stage is None and request.expected_version is None:
             with db.read() as session:
                 request = _with_expected_stage(session, request)
-        with db.write_connection() as conn:
-            done = change_stage(conn, request, today)
+        with UnitOfWork(db) as uow:
+            done = change_stage(uow, request, today)
     except ServiceError as exc:
         summary = getattr(exc, "summary", str(exc))
         return {

@@ -19,6 +19,7 @@ from models.db import Database
 from models.settings import get_settings
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.unit_of_work import UnitOfWork
 from tests.conftest import PG_URL
 from tests.e2e.loopback import BIN, Loopback
 from tests.helpers import cli, programme_copy, wait_for
@@ -64,9 +65,9 @@ def app_dbs(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pat
 
 def _load_city(db: Database, folder: Path) -> None:
     for code, district in PROGRAMMES:
-        with db.write() as session:
+        with UnitOfWork(db) as uow:
             load_programme(
-                session, read_programme_file(programme_copy(folder, code, district), TODAY), "测试", TODAY
+                uow.session, read_programme_file(programme_copy(folder, code, district), TODAY), "测试", TODAY
             )
 
 

@@ -14,7 +14,8 @@ from models import HealthSnapshot, Transition
 from models.db import Database
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
-from services.stage_change.use_case import EvidenceInput, StageChange
+from services.stage_change.request import EvidenceInput, StageChange
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 from tests.helpers import wait_for
 
@@ -23,8 +24,8 @@ TODAY = date(2020, 10, 20)
 
 @pytest.fixture
 def loaded(env: dict[str, str], db: Database) -> Database:
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
     return db
 
 

@@ -9,6 +9,7 @@ from models.db import Database
 from reports.service import generate
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.unit_of_work import UnitOfWork
 from tests.browser import ARGS, chromium
 from tests.conftest import EXAMPLE
 
@@ -18,8 +19,8 @@ def test_the_html_report_renders_with_its_chart_in_chromium(db: Database, tmp_pa
     from playwright.sync_api import sync_playwright
 
     today = date(2020, 10, 20)
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, today), "测试", today)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, today), "测试", today)
     files = generate(db, None, "2020-09", ("html",), tmp_path)
     page_path = Path(files[0]["path"])
     with sync_playwright() as p:

@@ -20,6 +20,7 @@ from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
 from services.reporting.city import city_rollup
+from services.unit_of_work import UnitOfWork
 from tests.helpers import cli, programme_copy
 
 TODAY = date(2020, 10, 1)
@@ -29,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _recompute(db: Database, code: str, day: date) -> None:
-    with db.write() as session:
-        recompute(session, resolve_programme(session, code), day)
+    with UnitOfWork(db) as uow:
+        recompute(uow, resolve_programme(uow.session, code), day)
 
 
 def build_city(db: Database, folder: Path) -> None:
@@ -42,15 +43,15 @@ def build_city(db: Database, folder: Path) -> None:
         ("xuhui-b-2020", "徐汇区", "上海市"),
         ("xihu-2020", "西湖区", "杭州市"),
     ):
-        with db.write() as session:
+        with UnitOfWork(db) as uow:
             file = read_programme_file(programme_copy(folder, code, district, city), TODAY)
-            load_programme(session, file, "测试", TODAY)
+            load_programme(uow, file, "测试", TODAY)
     # the example on 2020-09-30: 12 items, 3 done or exceeded (8, 9, 11), 7 slow; on 2020-12-31: 8 lagging
     _recompute(db, "changning-2020", SEPTEMBER)
     _recompute(db, "changning-b-2020", SEPTEMBER)
     _recompute(db, "changning-b-2020", DECEMBER)
-    with db.write() as session:  # an administrator's judgement counts: item 1 becomes done
-        set_override(session, "1", "已完成", "已全部交付", "管理员", "xuhui-2020")
+    with UnitOfWork(db) as uow:  # an administrator's judgement counts: item 1 becomes done
+        set_override(uow, "1", "已完成", "已全部交付", "管理员", "xuhui-2020")
     _recompute(db, "xuhui-2020", SEPTEMBER)
     _recompute(db, "xihu-2020", SEPTEMBER)
 

@@ -12,7 +12,9 @@ from models.db import Database
 from services.errors import Conflict
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
-from services.stage_change.use_case import EvidenceInput, StageChange, change_stage
+from services.stage_change.request import EvidenceInput, StageChange
+from services.stage_change.use_case import change_stage
+from services.unit_of_work import UnitOfWork
 from services.views.programme import current_stage
 from tests.conftest import EXAMPLE
 
@@ -21,8 +23,8 @@ ACCEPTANCE = EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 1
 
 
 def _load(db: Database) -> None:
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
 
 
 def _race(db_url: str, ref: str, actors: list[str]) -> list[object]:
@@ -43,8 +45,8 @@ def _race(db_url: str, ref: str, actors: list[str]) -> list[object]:
                 evidence=(ACCEPTANCE,),
                 at=TODAY,
             )
-            with own.write_connection() as conn:
-                results[index] = change_stage(conn, request, TODAY)
+            with UnitOfWork(own) as uow:
+                results[index] = change_stage(uow, request, TODAY)
         except Conflict as exc:
             results[index] = exc
         finally:
@@ -78,9 +80,9 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(db: Database) -> None:
     request = StageChange(
         ref="2.9", event="suspend", actor="王五", reason="整改", expected_version=99, at=TODAY
     )
-    with db.write_connection() as conn:
+    with UnitOfWork(db) as uow:
         try:
-            change_stage(conn, request, TODAY)
+            change_stage(uow, request, TODAY)
         except Conflict as exc:
             assert "刷新" in str(exc)
         else:

@@ -16,6 +16,7 @@ from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.people.subscriptions import subscribe
 from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 10, 20)
@@ -23,14 +24,14 @@ TODAY = date(2020, 10, 20)
 
 @pytest.fixture
 def loaded(db: Database) -> Database:
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
     return db
 
 
 def _night(db: Database, day: date) -> int:
-    with db.write() as session:
-        return recompute(session, resolve_programme(session, None), day).digests
+    with UnitOfWork(db) as uow:
+        return recompute(uow, resolve_programme(uow.session, None), day).digests
 
 
 def _digests(db: Database) -> dict[str, list[str]]:
@@ -59,11 +60,11 @@ def test_no_digest_when_nothing_changed(loaded: Database) -> None:
 
 
 def test_subscribing_by_item_adds_the_person_to_that_items_emails(loaded: Database) -> None:
-    with loaded.write() as session:
-        _, added = subscribe(session, "王科长", email="wang@changning.example", item=6)
+    with UnitOfWork(loaded) as uow:
+        _, added = subscribe(uow, "王科长", email="wang@changning.example", item=6)
     assert added
-    with loaded.write() as session:
-        _, again = subscribe(session, "王科长", item=6)
+    with UnitOfWork(loaded) as uow:
+        _, again = subscribe(uow, "王科长", item=6)
     assert not again
     _night(loaded, date(2020, 9, 30))
     assert any(k.startswith("wang@changning.example@") for k in _digests(loaded))
@@ -80,8 +81,8 @@ def test_subscribing_by_item_adds_the_person_to_that_items_emails(loaded: Databa
     ],
 )
 def test_bad_subscriptions_are_refused(loaded: Database, kwargs: dict, error: type) -> None:
-    with loaded.write() as session, pytest.raises(error):
-        subscribe(session, "王科长", email="wang@changning.example", **kwargs)
+    with UnitOfWork(loaded) as uow, pytest.raises(error):
+        subscribe(uow, "王科长", email="wang@changning.example", **kwargs)
 
 
 def _project_entries(db: Database, day: date) -> list[dict]:
@@ -108,8 +109,8 @@ def test_projects_newly_overdue_are_counted_per_item_from_their_planned_dates(lo
 
 def test_an_override_excuses_an_overdue_project_from_the_digest(loaded: Database) -> None:
     _night(loaded, date(2020, 10, 14))
-    with loaded.write() as session:
-        set_override(session, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+    with UnitOfWork(loaded) as uow:
+        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
     _night(loaded, date(2020, 10, 31))
     entries = {e["reason"] for e in _project_entries(loaded, date(2020, 10, 31)) if e["ref"] == "4"}
     assert entries == {"4 个子项目新近逾期（如 4.7：逾期未到达“完工”（计划 2020-10-15））"}

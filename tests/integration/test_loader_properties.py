@@ -18,6 +18,7 @@ from models.db import Database
 from services.loading.apply import load_programme
 from services.loading.errors import ProgrammeFileError
 from services.loading.reader import read_programme_file
+from services.unit_of_work import UnitOfWork
 from tests.helpers import cli, snapshot
 
 TODAY = date.today()
@@ -310,10 +311,10 @@ def load_twice(db: Database, path: Path, raw: bytes) -> None:
     except ProgrammeFileError as exc:
         check_refusal(exc, path, raw)
         return
-    with db.write() as session:
-        load_programme(session, checked, "属性测试", TODAY)
-    with db.write() as session:
-        again = load_programme(session, checked, "属性测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, checked, "属性测试", TODAY)
+    with UnitOfWork(db) as uow:
+        again = load_programme(uow, checked, "属性测试", TODAY)
     assert not again.changed, (again.created, again.updated)
 
 

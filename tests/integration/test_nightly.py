@@ -18,6 +18,7 @@ from services.health.stored import stored_summaries
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 
 AS_OF = date(2020, 9, 30)
@@ -25,13 +26,13 @@ TODAY = date(2020, 10, 1)
 
 
 def _load(db: Database, path: Path = EXAMPLE) -> None:
-    with db.write() as session:
-        load_programme(session, read_programme_file(path, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
 
 
 def _recompute(db: Database, as_of: date = AS_OF, code: str | None = None) -> None:
-    with db.write() as session:
-        recompute(session, resolve_programme(session, code), as_of)
+    with UnitOfWork(db) as uow:
+        recompute(uow, resolve_programme(uow.session, code), as_of)
 
 
 def _snapshots(db: Database, as_of: date = AS_OF) -> dict[tuple[str, str], HealthSnapshot]:
@@ -88,8 +89,8 @@ def test_snapshots_are_kept_per_date_so_last_month_stays_beside_this_month(examp
 
 
 def test_an_override_replaces_the_status_and_keeps_the_computed_one(example: Database) -> None:
-    with example.write() as session:
-        set_override(session, "6", "按序时推进", "入户改造集中在四季度", "王科长")
+    with UnitOfWork(example) as uow:
+        set_override(uow, "6", "按序时推进", "入户改造集中在四季度", "王科长")
     _recompute(example)
     snap = _snapshots(example)[("item", "6")]
     assert (snap.status, snap.computed_status) == ("on_track", "slow")
@@ -104,8 +105,8 @@ def test_a_passed_planned_date_makes_the_project_and_its_target_late(db: Databas
     path = tmp_path / "late.yaml"
     path.write_text(text, encoding="utf-8")
     _load(db, path)
-    with db.write() as session:
-        summary = recompute(session, resolve_programme(session, None), AS_OF)
+    with UnitOfWork(db) as uow:
+        summary = recompute(uow, resolve_programme(uow.session, None), AS_OF)
     snaps = _snapshots(db)
     assert snaps[("item", "4")].status == "late"
     with db.read() as session:
@@ -145,8 +146,8 @@ def test_the_recomputation_is_a_fixed_number_of_statements(db: Database, tmp_pat
 @pytest.mark.parametrize("as_of", [AS_OF, date(2020, 12, 31)])
 def test_the_stored_summary_reads_back_what_the_recomputation_returned(db: Database, as_of: date) -> None:
     _load(db)
-    with db.write() as session:
-        summary = asdict(recompute(session, resolve_programme(session, None), as_of))
+    with UnitOfWork(db) as uow:
+        summary = asdict(recompute(uow, resolve_programme(uow.session, None), as_of))
     assert summary["late_projects"] == (6 if as_of.month == 12 else 0)  # on PostgreSQL too
     with db.read() as session:
         assert stored_summaries(session, ["changning-2020"], as_of) == [summary]

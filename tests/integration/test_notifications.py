@@ -22,7 +22,9 @@ from notifications.transports import MaildirTransport, SmtpTransport
 from services.errors import Refused
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
-from services.stage_change.use_case import EvidenceInput, StageChange, change_stage
+from services.stage_change.request import EvidenceInput, StageChange
+from services.stage_change.use_case import change_stage
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 10, 20)
@@ -60,14 +62,14 @@ def smtp() -> Iterator[tuple[Inbox, Controller]]:
 
 @pytest.fixture
 def loaded(db: Database) -> Database:
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
     return db
 
 
 def _advance(db: Database, ref: str, **kw: object) -> None:
-    with db.write_connection() as conn:
-        change_stage(conn, StageChange(ref=ref, event="advance", actor="张三", at=TODAY, **kw), TODAY)  # type: ignore[arg-type]
+    with UnitOfWork(db) as uow:
+        change_stage(uow, StageChange(ref=ref, event="advance", actor="张三", at=TODAY, **kw), TODAY)  # type: ignore[arg-type]
 
 
 def _smtp(controller: Controller) -> SmtpTransport:
@@ -169,8 +171,8 @@ def test_html_escapes_a_project_name_with_a_script_tag(db: Database, tmp_path: P
     )
     path = tmp_path / "xss.yaml"
     path.write_text(text, encoding="utf-8")
-    with db.write() as session:
-        load_programme(session, read_programme_file(path, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
     _advance(db, "2.8", evidence=ACCEPTANCE)
     box = tmp_path / "mail"
     assert deliver_pending(db, MaildirTransport(box), SENDER, 5).sent == 3

@@ -26,6 +26,7 @@ from sqlalchemy import (
 
 from models.db import Database
 from services.stage_change._prepared import PreparedWrite
+from services.unit_of_work import UnitOfWork
 
 METADATA = MetaData()
 SAMPLES = Table(
@@ -67,10 +68,10 @@ def _stored(db: Database, row_id: int) -> tuple:
 
 
 def test_a_prepared_insert_stores_what_execute_stores(samples: Database) -> None:
-    with samples.write_connection() as conn:
-        by_execute = conn.execute(insert(SAMPLES).returning(SAMPLES.c.id), ROW).scalar_one()
-        prepared = PreparedWrite(_insert).run(conn, ROW).scalar_one()
-        conn.commit()
+    with UnitOfWork(samples) as uow:
+        by_execute = uow.connection.execute(insert(SAMPLES).returning(SAMPLES.c.id), ROW).scalar_one()
+        prepared = PreparedWrite(_insert).run(uow.connection, ROW).scalar_one()
+        uow.commit()
     assert _stored(samples, prepared) == _stored(samples, by_execute)
     label, day, _at, amount, doc, status = _stored(samples, prepared)
     assert (label, day, amount, doc, status) == ("第 1 行", ROW["day"], ROW["amount"], ROW["doc"], "sent")
@@ -84,13 +85,13 @@ def test_a_prepared_update_reports_its_row_count_and_many_rows_go_in_one_call(sa
             .values({k: bindparam(k) for k in keys if k != "old"})
         )
     )
-    with samples.write_connection() as conn:
+    with UnitOfWork(samples) as uow:
         PreparedWrite(lambda keys: insert(SAMPLES).values({k: bindparam(k) for k in keys})).run(
-            conn, [ROW, {**ROW, "label": "第 2 行"}]
+            uow.connection, [ROW, {**ROW, "label": "第 2 行"}]
         )
-        assert change.run(conn, {"old": "第 2 行", "amount": Decimal("3.25")}).rowcount == 1
-        assert change.run(conn, {"old": "没有这一行", "amount": Decimal("1")}).rowcount == 0
-        conn.commit()
+        assert change.run(uow.connection, {"old": "第 2 行", "amount": Decimal("3.25")}).rowcount == 1
+        assert change.run(uow.connection, {"old": "没有这一行", "amount": Decimal("1")}).rowcount == 0
+        uow.commit()
     with samples.engine.connect() as conn:
         amounts = dict(conn.execute(select(SAMPLES.c.label, SAMPLES.c.amount)).all())
     assert amounts == {"第 1 行": Decimal("12.5000"), "第 2 行": Decimal("3.2500")}

@@ -17,7 +17,9 @@ from services.health.judgements import set_override
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.reporting.data import gather
-from services.stage_change.use_case import EvidenceInput, StageChange, change_stage
+from services.stage_change.request import EvidenceInput, StageChange
+from services.stage_change.use_case import change_stage
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE, ROOT
 
 TODAY = date(2020, 10, 20)
@@ -26,15 +28,15 @@ SEED = ROOT.parent / "shared" / "seed" / "changning-2020-09-progress.txt"
 
 @pytest.fixture
 def loaded(db: Database) -> Database:
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
     return db
 
 
 def _markdown(db: Database, period: str = "2020-09") -> str:
-    with db.write() as session:
-        data = gather(session, None, period)
-        session.commit()
+    with UnitOfWork(db) as uow:
+        data = gather(uow.session, None, period)
+        uow.commit()
     return markdown(data)
 
 
@@ -66,9 +68,9 @@ def test_the_narrative_names_every_item_title_and_department(loaded: Database) -
 def test_stage_counts_come_from_project_records(loaded: Database) -> None:
     before = _markdown(loaded)
     assert "2 个点位已完成装修；3 个点位正在装修" in before
-    with loaded.write_connection() as conn:
+    with UnitOfWork(loaded) as uow:
         change_stage(
-            conn,
+            uow.connection,
             StageChange(
                 ref="2.8",
                 event="advance",
@@ -87,8 +89,8 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     paths = {(f["kind"], f["format"]): Path(f["path"]) for f in files}
     document = Document(str(paths[("narrative", "docx")]))
     docx_text = [p.text for p in document.paragraphs]
-    with loaded.write() as session:
-        data = gather(session, None, "2020-09")
+    with UnitOfWork(loaded) as uow:
+        data = gather(uow.session, None, "2020-09")
     assert docx_text == [b.text for b in blocks(data) if b.text]
     md_lines = [
         line.lstrip("# ") for line in paths[("narrative", "md")].read_text(encoding="utf-8").split("\n\n")
@@ -126,11 +128,11 @@ def test_the_lagging_list_names_each_overdue_project_from_its_planned_date(
     )
     path = tmp_path / "late.yaml"
     path.write_text(text, encoding="utf-8")
-    with db.write() as session:
-        load_programme(session, read_programme_file(path, TODAY), "测试", TODAY)
-        set_override(session, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
-        data = gather(session, None, "2020-09")
-        session.commit()
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
+        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+        data = gather(uow.session, None, "2020-09")
+        uow.commit()
     projects = [(e["ref"], e["since"], e["reason"]) for e in data["lagging"] if e["scope"] == "project"]
     assert projects == [
         (f"4.{n}", "2020-09-16", "逾期未到达“完工”（计划 2020-09-15）") for n in (7, 8, 9, 10)

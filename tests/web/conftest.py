@@ -19,6 +19,7 @@ from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.people.users import UserInput, add_user
 from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 
 CODE = "changning-2020"
@@ -44,13 +45,13 @@ def site(env: dict[str, str], db_url: str) -> Iterator[Site]:
     """The example programme, its 2020-09-30 schedule health, and one login per role."""
     db = Database(db_url)
     today = date(2020, 10, 20)
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, today), "测试", today)
-    with db.write() as session:
-        recompute(session, resolve_programme(session, CODE), AS_OF)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, today), "测试", today)
+    with UnitOfWork(db) as uow:
+        recompute(uow, resolve_programme(uow.session, CODE), AS_OF)
     for data in USERS.values():
-        with db.write() as session:
-            add_user(session, data)
+        with UnitOfWork(db) as uow:
+            add_user(uow, data)
     yield Site(db, USERS)
     db.dispose()
 

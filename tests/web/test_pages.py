@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 
 from models import ProgressReport, Transition
 from reports.service import generate
+from services.unit_of_work import UnitOfWork
 from services.views.programme import current_stage
 from states.stages import Stage
 from tests.helpers import snapshot
@@ -230,9 +231,9 @@ def test_bad_form_input_is_a_4xx_with_a_chinese_message_and_writes_nothing(
 
 def test_an_internal_error_shows_a_plain_message_and_no_traceback(client: TestClient, site: Site) -> None:
     login(client, USERS["admin"])
-    with site.db.write() as session:
-        session.execute(text("DROP TABLE report_files"))
-        session.commit()
+    with UnitOfWork(site.db) as uow:
+        uow.session.execute(text("DROP TABLE report_files"))
+        uow.commit()
     client_no_raise = TestClient(client.app, raise_server_exceptions=False, cookies=client.cookies)
     response = client_no_raise.get(f"/p/{CODE}/reports")
     assert response.status_code == 500

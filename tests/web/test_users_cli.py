@@ -15,6 +15,7 @@ from models.settings import get_settings
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.people.users import authenticate
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 from tests.helpers import cli, snapshot
 
@@ -22,8 +23,8 @@ from tests.helpers import cli, snapshot
 @pytest.fixture
 def loaded(env: dict[str, str], db: Database) -> Database:
     today = date(2020, 10, 20)
-    with db.write() as session:
-        load_programme(session, read_programme_file(EXAMPLE, today), "测试", today)
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, today), "测试", today)
     return db
 
 
@@ -46,12 +47,12 @@ def test_a_user_added_at_the_prompt_can_log_in_and_the_password_is_not_stored(lo
     )
     assert result.exit_code == 0, result.output
     assert "已新增用户 王芳（部门，部门：区民政局）" in result.output
-    with loaded.write() as session:
-        row = session.scalars(select(User)).one()
+    with UnitOfWork(loaded) as uow:
+        row = uow.session.scalars(select(User)).one()
         assert (row.email, row.role) == ("wf@cn.example", "department")
         assert "long-secret-1" not in row.password_hash and row.password_hash.startswith("$argon2id$")
-        assert authenticate(session, "wf@cn.example", "long-secret-1") is not None
-        assert authenticate(session, "王芳", "long-secret-2") is None
+        assert authenticate(uow, "wf@cn.example", "long-secret-1") is not None
+        assert authenticate(uow, "王芳", "long-secret-2") is None
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,63 @@
+"""A stage-change request as an entry point sends it, what a change did, and the request's own checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from services.errors import BadInput, require_name
+from states.prerequisites import EvidenceFact
+from states.stages import Stage
+
+MAX_DOC_NO = 200
+
+EvidenceInput = EvidenceFact  # a document named by a user is the fact the rules check
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """A request to fire one event on one project, with the stage and version the person saw."""
+
+    ref: str
+    event: str
+    actor: str
+    to: Stage | None = None
+    reason: str | None = None
+    evidence: tuple[EvidenceInput, ...] = ()
+    at: date | None = None
+    expected_stage: Stage | None = None
+    expected_version: int | None = None
+    actor_is_admin: bool = True
+    source: str = "cli"
+    programme: str | None = None
+    request_id: str | None = None
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class StageChanged:
+    """What a successful change did."""
+
+    ref: str
+    name: str
+    event: str
+    from_stage: Stage
+    to_stage: Stage
+    at: date
+    actor: str
+    transition_id: int
+    version: int
+    evidence: list[dict[str, str]] = field(default_factory=list)
+
+
+def check_evidence_text(ev: EvidenceFact) -> None:
+    """Refuse an empty or over-long 文号 before anything is written."""
+    if not ev.doc_no.strip() or len(ev.doc_no) > MAX_DOC_NO:
+        raise BadInput(f"请写明文号（--ref，不超过 {MAX_DOC_NO} 字）")
+
+
+def check_request_text(request: StageChange) -> None:
+    """The request's free text: a person's name and each document's 文号."""
+    require_name(request.actor)
+    for ev in request.evidence:
+        check_evidence_text(ev)
