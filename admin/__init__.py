@@ -1,1 +1,1 @@
-"""Entry points: the `shishi` command line (and, later, the web admin)."""
+"""Entry points: the `shishi` command line (`admin.cli`) and the web admin (`admin.web`)."""

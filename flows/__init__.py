@@ -1,1 +1,3 @@
-"""Prefect flows: thin orchestration of the use cases in `services/`."""
+"""Prefect flows and their deployments: thin orchestration of the use cases in `services/`, delivery and
+reports; no business rules.
+"""

@@ -67,7 +67,7 @@ def _ensure_sqlite_dir(url: str) -> None:
 def _configure_sqlite(engine: Engine, reads: sessionmaker[Session], writes: sessionmaker[Session]) -> None:
     """WAL and the app's PRAGMAs on every connection; BEGIN (IMMEDIATE for writes) emitted by us.
 
-    The BEGIN is sent from the session's `after_begin` and from `Database.transaction`, not from an
+    The BEGIN is sent from the session's `after_begin` and from `Database.write_connection`, not from an
     engine `begin` listener: any engine-level listener makes every statement dispatch its execute events.
     """
 

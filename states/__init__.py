@@ -1,1 +1,3 @@
-"""Pure domain of Shishi: stages, the stage machine, prerequisites. No database, no I/O."""
+"""Pure domain of Shishi: stages, the stage machine, prerequisites, schedule-health arithmetic and
+reporting periods. No database, no I/O.
+"""

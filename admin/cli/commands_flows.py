@@ -1,4 +1,5 @@
-"""Orchestration: `nightly`, `serve`, and the status override `status`."""
+"""Orchestration and its neighbours: `nightly`, `serve`, `deploy`, the status override `status`,
+`notify` and `subscribe`."""
 
 from __future__ import annotations
 
