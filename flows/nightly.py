@@ -7,16 +7,14 @@ from datetime import date
 from typing import Any
 
 from prefect import flow, task
-from sqlalchemy import select
 
 from flows.delivery import deliver_outbox
 from flows.fanout import NightlyFailed, run_on_pool
 from flows.reports import regenerate
 from flows.runtime import database
-from models import Programme
 from models.settings import get_settings
 from services.health.recompute import recompute
-from services.refs import resolve_programme
+from services.refs import programme_codes_of_year, resolve_programme
 from services.unit_of_work import UnitOfWork
 
 WAIT_SECONDS = 6 * 3600
@@ -25,13 +23,7 @@ WAIT_SECONDS = 6 * 3600
 def active_programmes(as_of: date, code: str | None = None) -> list[str]:
     """Codes of the programmes of the year of `as_of` (or just the one named)."""
     with database().read() as session:
-        if code:
-            return [resolve_programme(session, code).code]
-        return list(
-            session.scalars(
-                select(Programme.code).where(Programme.year == as_of.year).order_by(Programme.code)
-            )
-        )
+        return programme_codes_of_year(session, as_of.year, code)
 
 
 @task(

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from prefect import flow, get_run_logger, task
-from sqlalchemy import select
 
 from flows.runtime import database
-from models import Programme
 from models.settings import get_settings
 from reports.service import FORMATS, generate
+from services.refs import programme_codes_of_year
 
 
 @task(
@@ -25,7 +24,7 @@ def regenerate(reason: str, as_of: date | None = None) -> list[str]:
     settings = get_settings()
     day = as_of or settings.today()
     with database().read() as session:
-        codes = list(session.scalars(select(Programme.code).where(Programme.year == day.year)))
+        codes = programme_codes_of_year(session, day.year)
     paths: list[str] = []
     for code in codes:
         files = generate(

@@ -14,7 +14,7 @@ SQLITE_BUSY_TIMEOUT_S = 15
 
 
 class Database:
-    """One application database: an engine and its read and write sessions."""
+    """One application database: an engine, its read sessions and its write transactions."""
 
     def __init__(self, url: str, **engine_kw: Any) -> None:
         self.url = url
@@ -24,9 +24,8 @@ class Database:
             engine_kw.setdefault("connect_args", {"timeout": SQLITE_BUSY_TIMEOUT_S})
         self.engine: Engine = create_engine(url, **engine_kw)
         self._reads = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self._writes = sessionmaker(bind=self.engine, expire_on_commit=False)
         if self.is_sqlite:
-            _configure_sqlite(self.engine, self._reads, self._writes)
+            _configure_sqlite(self.engine, self._reads)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -35,14 +34,11 @@ class Database:
             yield session
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session for one use case; on SQLite its transaction begins IMMEDIATE."""
-        with self._writes() as session:
-            yield session
-
-    @contextmanager
     def write_connection(self) -> Iterator[Connection]:
-        """A Core connection in one write transaction (IMMEDIATE on SQLite); what is not committed is rolled back."""
+        """A Core connection in one write transaction (IMMEDIATE on SQLite); what is not committed is rolled back.
+
+        Use cases do not open it themselves: `services.unit_of_work.UnitOfWork` does, and commits once.
+        """
         with self.engine.connect() as conn:
             if self.is_sqlite:
                 _begin_on_driver(conn, immediate=True)
@@ -64,7 +60,7 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(engine: Engine, reads: sessionmaker[Session], writes: sessionmaker[Session]) -> None:
+def _configure_sqlite(engine: Engine, reads: sessionmaker[Session]) -> None:
     """WAL and the app's PRAGMAs on every connection; BEGIN (IMMEDIATE for writes) emitted by us.
 
     The BEGIN is sent from the session's `after_begin` and from `Database.write_connection`, not from an
@@ -84,10 +80,6 @@ def _configure_sqlite(engine: Engine, reads: sessionmaker[Session], writes: sess
     @event.listens_for(reads, "after_begin")
     def _on_read(_session: Session, _transaction: Any, conn: Connection) -> None:
         _begin_on_driver(conn, immediate=False)
-
-    @event.listens_for(writes, "after_begin")
-    def _on_write(_session: Session, _transaction: Any, conn: Connection) -> None:
-        _begin_on_driver(conn, immediate=True)
 
 
 def _begin_on_driver(conn: Connection, immediate: bool) -> None:

@@ -1,4 +1,4 @@
-"""Regenerate a programme's reports for a period: gather from the database, write files, record them."""
+"""Regenerate a programme's reports for a period: gather (read only) and write the files, then record them."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from reports.narrative import markdown, table_markdown
 from reports.xlsx import write_xlsx
 from services.reporting.data import gather
 from services.reporting.files import record_files
+from services.unit_of_work import UnitOfWork
 
 FORMATS = ("md", "html", "docx", "xlsx")
 
@@ -20,10 +21,19 @@ FORMATS = ("md", "html", "docx", "xlsx")
 def generate(
     db: Database, programme_code: str | None, period: str, formats: tuple[str, ...], out_dir: Path
 ) -> list[dict[str, str]]:
-    """Write the requested formats under out_dir and record them; returns the files written."""
-    with db.write() as session:
+    """Write the requested formats under out_dir, then record them (the one write); returns the files."""
+    code, files = write_files(db, programme_code, period, formats, out_dir)
+    with UnitOfWork(db) as uow:
+        record_files(uow, code, period, files)
+    return files
+
+
+def write_files(
+    db: Database, programme_code: str | None, period: str, formats: tuple[str, ...], out_dir: Path
+) -> tuple[str, list[dict[str, str]]]:
+    """Gather in a read session and render the files; writes nothing to the database."""
+    with db.read() as session:
         data = gather(session, programme_code, period)
-        session.commit()
     code = data["programme"]["code"]
     folder = out_dir / code / period
     folder.mkdir(parents=True, exist_ok=True)
@@ -31,9 +41,7 @@ def generate(
         _write(kind, fmt, folder / f"{code}-{period}-{name}.{fmt}", data, writer)
         for kind, fmt, name, writer in _plan(formats)
     ]
-    with db.write() as session:
-        record_files(session, code, period, files)
-    return files
+    return code, files
 
 
 def _plan(formats: tuple[str, ...]) -> list[tuple[str, str, str, Any]]:

@@ -49,6 +49,15 @@ def resolve_programme(session: Session, code: str | None) -> Programme:
     return programme
 
 
+def programme_codes_of_year(session: Session, year: int, code: str | None = None) -> list[str]:
+    """Codes of the programmes of a year, in code order; with `code`, just that programme (any year)."""
+    if code:
+        return [resolve_programme(session, code).code]
+    return list(
+        session.scalars(select(Programme.code).where(Programme.year == year).order_by(Programme.code))
+    )
+
+
 def resolve_item(session: Session, programme: Programme, number: int) -> Item:
     """Item N of a programme."""
     item = session.scalars(

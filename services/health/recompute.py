@@ -3,69 +3,32 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
-from models import HealthSnapshot, Programme, StatusOverride
+from models import HealthSnapshot, Programme
 from models.base import utcnow
+from services.health.compute import HealthSummary, compute_health
 from services.health.digests import queue_digests
-from services.health.judgements import latest_overrides
-from services.health.sql import target_rows
 from services.unit_of_work import UnitOfWork
-from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
-
-
-@dataclass
-class HealthSummary:
-    """What one recomputation produced for a programme."""
-
-    programme: str
-    as_of: date
-    items: dict[str, str] = field(default_factory=dict)
-    late_projects: int = 0
-    status: str = ""
-    digests: int = 0
 
 
 def recompute(uow: UnitOfWork, programme: Programme, as_of: date) -> HealthSummary:
-    """Replace the programme's snapshots for `as_of`; a fixed number of statements, committed once.
-
-    Overdue projects are counted per target, not copied: which project is overdue on a date follows from
-    its row (stage and planned dates), so reports and digests read them with `health_sql.late_projects`.
-    """
+    """Store `compute_health`'s rows as the snapshots of `as_of` and queue digests; fixed statements, one commit."""
     session = uow.session
-    share = time_share(programme.year, as_of)
-    overrides = latest_overrides(session, programme.id)
     session.execute(
         delete(HealthSnapshot).where(
             HealthSnapshot.programme_id == programme.id, HealthSnapshot.as_of == as_of
         )
     )
-    rows: list[dict[str, Any]] = []
-    items: dict[int, list[tuple[Health, float | None, float, str | None]]] = {}
-    item_numbers: dict[int, int] = {}
-    for r in session.execute(target_rows(programme.id, as_of)).mappings():
-        row, health, progress, expected = _target_row(r, programme.id, as_of, share)
-        rows.append(row)
-        items.setdefault(r["item_id"], []).append((health, progress, expected, row["reason"]))
-        item_numbers[r["item_id"]] = r["item_number"]
-    summary = HealthSummary(programme.code, as_of)
-    item_rows = [
-        _item_row(i, item_numbers[i], parts, programme.id, as_of, overrides) for i, parts in items.items()
-    ]
-    summary.items = {row["ref"]: row["status"] for row in item_rows}
-    rows += item_rows
-    summary.late_projects = sum(row["detail"]["late"] for row in rows if row["scope"] == "target")
-    rows.append(_programme_row(item_rows, programme.id, as_of, share, overrides, summary.late_projects))
-    summary.status = rows[-1]["status"]
+    computed = compute_health(session, programme, as_of)
     now = utcnow()
-    _insert_rows(session, [_complete(row, now) for row in rows])
-    summary.digests = queue_digests(session, programme, as_of, overrides)
+    _insert_rows(session, [_complete(row, now) for row in computed.rows])
+    summary = computed.summary
+    summary.digests = queue_digests(session, programme, as_of, computed.overrides)
     uow.commit()
     return summary
 
@@ -99,122 +62,3 @@ def _insert_rows(session: Session, rows: list[dict[str, Any]]) -> None:
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
         for row in rows:
             copy.write_row([json.dumps(row[n]) if n == "detail" else row[n] for n in names])
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _target_row(
-    r: Any, programme_id: int, as_of: date, share: float
-) -> tuple[dict[str, Any], Health, float | None, float]:
-    achieved = _num(r["counted"]) if r["measured"] else _num(r["reported"])
-    expected = _num(r["milestone_expected"]) or 0.0 if r["milestones"] else share
-    facts = TargetFacts(
-        planned=_num(r["planned"]),
-        achieved=achieved,
-        reported_ratio=_num(r["reported_ratio"]),
-        expected=expected,
-        projects=r["projects"],
-        suspended=r["suspended"],
-        cancelled=r["cancelled"],
-        late=r["late"],
-        started=r["started"],
-    )
-    health = target_health(facts)
-    progress = target_progress(facts)
-    reason = None
-    if health is Health.late:
-        reason = f"{r['target_name']}：{r['late']} 个子项目逾期未到达计划阶段"
-    elif health is Health.slow:
-        reason = f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
-    row = {
-        "programme_id": programme_id,
-        "as_of": as_of,
-        "scope": "target",
-        "ref": f"{r['item_number']}#{r['position']}",
-        "item_id": r["item_id"],
-        "target_id": r["target_id"],
-        "planned": r["planned"],
-        "achieved": _rounded(achieved),
-        "progress": _rounded(progress),
-        "expected": _rounded(expected),
-        "status": health.name,
-        "computed_status": health.name,
-        "reason": reason,
-        "detail": {
-            "projects": r["projects"],
-            "late": r["late"],
-            "suspended": r["suspended"],
-            "approximate": bool(r["approximate"]) and not r["measured"],
-        },
-    }
-    return row, health, progress, expected
-
-
-def _rounded(value: float | None) -> float | None:
-    """Rounded to the 4 decimals the columns keep; a float, which both drivers and JSON take as it is."""
-    return None if value is None else round(value, 4)
-
-
-def _item_row(
-    item_id: int,
-    number: int,
-    parts: list,
-    programme_id: int,
-    as_of: date,
-    overrides: dict[str, StatusOverride],
-) -> dict[str, Any]:
-    statuses = [p[0] for p in parts]
-    computed = rollup(statuses)
-    progresses = [min(p[1], 1.0) for p in parts if p[1] is not None]
-    expected = [p[2] for p in parts]
-    reasons = [p[3] for p in parts if p[3]]
-    row = {
-        "programme_id": programme_id,
-        "as_of": as_of,
-        "scope": "item",
-        "ref": str(number),
-        "item_id": item_id,
-        "progress": _rounded(sum(progresses) / len(progresses)) if progresses else None,
-        "expected": _rounded(sum(expected) / len(expected)) if expected else None,
-        "computed_status": computed.name,
-        "reason": "；".join(reasons) or None,
-        "detail": {"targets": dict(Counter(s.name for s in statuses))},
-    }
-    return _with_override(row, overrides)
-
-
-def _programme_row(
-    item_rows: list[dict[str, Any]],
-    programme_id: int,
-    as_of: date,
-    share: float,
-    overrides: dict[str, StatusOverride],
-    late_projects: int,
-) -> dict[str, Any]:
-    statuses = [Health[r["status"]] for r in item_rows]
-    progresses = [float(r["progress"]) for r in item_rows if r["progress"] is not None]
-    row = {
-        "programme_id": programme_id,
-        "as_of": as_of,
-        "scope": "programme",
-        "ref": "",
-        "progress": _rounded(sum(progresses) / len(progresses)) if progresses else None,
-        "expected": _rounded(share),
-        "computed_status": rollup(statuses).name,
-        "reason": None,
-        "detail": {
-            "items": dict(Counter(s.name for s in statuses)),
-            "item_count": len(item_rows),
-            "late_projects": late_projects,
-        },
-    }
-    return _with_override(row, overrides)
-
-
-def _with_override(row: dict[str, Any], overrides: dict[str, StatusOverride]) -> dict[str, Any]:
-    override = overrides.get(row["ref"])
-    row["status"] = override.status if override and override.status else row["computed_status"]
-    row["override_reason"] = override.reason if override and override.status else None
-    return row

@@ -1,4 +1,4 @@
-"""Use case: gather everything a progress report shows for a programme and period, from the database."""
+"""Use case: gather everything a progress report shows for a programme and period; reads only."""
 
 from __future__ import annotations
 
@@ -8,18 +8,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import HealthSnapshot, Item, Programme
+from models import Item, Programme
 from services.health.judgements import latest_overrides
-from services.health.recompute import recompute
 from services.health.sql import late_projects
 from services.refs import resolve_programme
+from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.views.contract import achieved, qty, stage_summary
 from states.health import Health, late_reason
 from states.periods import period_end
 from states.stages import Stage
 
 ON_SCHEDULE = {Health.done.name, Health.exceeded.name, Health.on_track.name}
-LAGGING = {Health.slow.name, Health.late.name}
 
 
 def period_title(programme: Programme, end: date) -> str:
@@ -35,14 +34,15 @@ def previous_period(period: str) -> str:
 
 
 def gather(session: Session, programme_code: str | None, period: str) -> dict[str, Any]:
-    """The report's data for a month: narrative per item, the table rows and the lagging list."""
+    """The report's data for a month: narrative per item, the table rows and the lagging list; writes nothing.
+
+    Statuses are the snapshots stored for the period's end or, when the nightly did not run for that day,
+    the same rows computed in memory; last month's column shows only what was stored.
+    """
     programme = resolve_programme(session, programme_code)
     end = period_end(period)
-    if not _has_snapshot(session, programme.id, end):
-        recompute(session, programme, end)
-    last_end = period_end(previous_period(period))
-    snaps = _snapshots(session, programme.id, end)
-    last = _snapshots(session, programme.id, last_end)
+    snaps = statuses_on(session, programme, end)
+    last = stored_statuses(session, programme.id, period_end(previous_period(period)))
     items = session.scalars(
         select(Item)
         .where(Item.programme_id == programme.id)
@@ -65,33 +65,13 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         "table": [_row(item, snaps, last) for item in items],
     }
     overall = snaps.get(("programme", ""))
-    data["expected"] = (
-        float(overall.expected) if overall is not None and overall.expected is not None else None
-    )
+    data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps)
     data["summary"] = _summary(data, end)
     return data
 
 
-def _has_snapshot(session: Session, programme_id: int, day: date) -> bool:
-    return (
-        session.scalar(
-            select(HealthSnapshot.id)
-            .where(HealthSnapshot.programme_id == programme_id, HealthSnapshot.as_of == day)
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _snapshots(session: Session, programme_id: int, day: date) -> dict[tuple[str, str], HealthSnapshot]:
-    rows = session.scalars(
-        select(HealthSnapshot).where(HealthSnapshot.programme_id == programme_id, HealthSnapshot.as_of == day)
-    )
-    return {(r.scope, r.ref): r for r in rows}
-
-
-def _item(item: Item, end: date, snaps: dict) -> dict[str, Any]:
+def _item(item: Item, end: date, snaps: Statuses) -> dict[str, Any]:
     reports = [r for r in item.reports if r.as_of <= end]
     targets = []
     for target in item.targets:
@@ -135,11 +115,11 @@ def _item(item: Item, end: date, snaps: dict) -> dict[str, Any]:
     }
 
 
-def _progress(snap: HealthSnapshot | None) -> float | None:
-    return None if snap is None or snap.progress is None else float(snap.progress)
+def _progress(snap: Status | None) -> float | None:
+    return None if snap is None else snap.progress
 
 
-def _row(item: Item, snaps: dict, last: dict) -> dict[str, Any]:
+def _row(item: Item, snaps: Statuses, last: Statuses) -> dict[str, Any]:
     snap = snaps.get(("item", str(item.number)))
     return {
         "number": item.number,
@@ -156,7 +136,7 @@ def _row(item: Item, snaps: dict, last: dict) -> dict[str, Any]:
 
 
 def _lagging(
-    session: Session, programme_id: int, end: date, items: list[Item], snaps: dict
+    session: Session, programme_id: int, end: date, items: list[Item], snaps: Statuses
 ) -> list[dict[str, Any]]:
     """Lagging items (from their snapshots), then overdue projects (from their rows), in number order."""
     by_number = {i.number: i for i in items}
@@ -175,7 +155,7 @@ def _lagging(
             "reason": reason,
         }
 
-    since = _lagging_since(session, programme_id, end)
+    since = lagging_since(session, programme_id, end, snaps)
     lagging = sorted(
         (int(ref), snap) for (scope, ref), snap in snaps.items() if scope == "item" and snap.status in LAGGING
     )
@@ -192,26 +172,6 @@ def _lagging(
             why = override.reason if override and override.status else late_reason(r.stage, r.planned)
             out.append(entry(r.item_number, "project", ref, status, r.planned + timedelta(days=1), why))
     return out
-
-
-def _lagging_since(session: Session, programme_id: int, end: date) -> dict[str, date]:
-    """Per item ref, the first snapshot date of its current run of lagging statuses up to `end`."""
-    history = session.execute(
-        select(HealthSnapshot.ref, HealthSnapshot.as_of, HealthSnapshot.status)
-        .where(
-            HealthSnapshot.programme_id == programme_id,
-            HealthSnapshot.scope == "item",
-            HealthSnapshot.as_of <= end,
-        )
-        .order_by(HealthSnapshot.as_of)
-    ).all()
-    since: dict[str, date] = {}
-    for ref, day, status in history:
-        if status in LAGGING:
-            since.setdefault(ref, day)
-        else:
-            since.pop(ref, None)
-    return since
 
 
 def _summary(data: dict[str, Any], end: date) -> str:

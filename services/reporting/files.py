@@ -11,10 +11,12 @@ from sqlalchemy.orm import Session
 from models import ReportFile
 from services.errors import NotFound
 from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 
 
-def record_files(session: Session, programme_code: str, period: str, files: list[dict[str, str]]) -> None:
+def record_files(uow: UnitOfWork, programme_code: str, period: str, files: list[dict[str, str]]) -> None:
     """Keep one row per generated file (each regeneration adds rows: the history of what was published)."""
+    session = uow.session
     programme = resolve_programme(session, programme_code)
     for f in files:
         session.add(
@@ -27,7 +29,7 @@ def record_files(session: Session, programme_code: str, period: str, files: list
                 checksum=f["checksum"],
             )
         )
-    session.commit()
+    uow.commit()
 
 
 def list_files(session: Session, programme_code: str | None) -> list[dict[str, Any]]:

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from sqlalchemy import event, func, select
 
+from models import HealthSnapshot, OutboxMessage, ReportFile
 from models.db import Database
 from reports.narrative import blocks, markdown, table_markdown
-from reports.service import generate
+from reports.service import generate, write_files
 from services.health.judgements import set_override
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
@@ -34,9 +36,8 @@ def loaded(db: Database) -> Database:
 
 
 def _markdown(db: Database, period: str = "2020-09") -> str:
-    with UnitOfWork(db) as uow:
-        data = gather(uow.session, None, period)
-        uow.commit()
+    with db.read() as session:
+        data = gather(session, None, period)
     return markdown(data)
 
 
@@ -89,8 +90,8 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     paths = {(f["kind"], f["format"]): Path(f["path"]) for f in files}
     document = Document(str(paths[("narrative", "docx")]))
     docx_text = [p.text for p in document.paragraphs]
-    with UnitOfWork(loaded) as uow:
-        data = gather(uow.session, None, "2020-09")
+    with loaded.read() as session:
+        data = gather(session, None, "2020-09")
     assert docx_text == [b.text for b in blocks(data) if b.text]
     md_lines = [
         line.lstrip("# ") for line in paths[("narrative", "md")].read_text(encoding="utf-8").split("\n\n")
@@ -138,3 +139,42 @@ def test_the_lagging_list_names_each_overdue_project_from_its_planned_date(
         (f"4.{n}", "2020-09-16", "逾期未到达“完工”（计划 2020-09-15）") for n in (7, 8, 9, 10)
     ]  # 4.6 is excused by its override
     assert "- 子项目 4.7 " in table_markdown(data)
+
+
+WRITES = ("insert", "update", "delete", "copy")
+
+
+def test_a_report_of_a_period_without_snapshots_stores_no_health(loaded: Database, tmp_path: Path) -> None:
+    files = generate(loaded, None, "2020-09", ("md",), tmp_path)
+    table = next(Path(f["path"]) for f in files if f["kind"] == "table")
+    assert "慢序时" in table.read_text(encoding="utf-8")  # the statuses were computed, in memory
+    with loaded.read() as session:
+        assert session.scalar(select(func.count()).select_from(HealthSnapshot)) == 0
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert session.scalar(select(func.count()).select_from(ReportFile)) == 2
+
+
+def test_gathering_and_rendering_a_report_neither_writes_nor_commits(
+    loaded: Database, tmp_path: Path
+) -> None:
+    commits: list[str] = []
+    writes: list[str] = []
+
+    def on_commit(_conn: object) -> None:
+        commits.append("commit")
+
+    def on_execute(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().lower().startswith(WRITES):
+            writes.append(statement)
+
+    event.listen(loaded.engine, "commit", on_commit)
+    event.listen(loaded.engine, "before_cursor_execute", on_execute)
+    try:
+        _, files = write_files(loaded, None, "2020-09", ("md", "html", "docx", "xlsx"), tmp_path)
+        assert len(files) == 5 and commits == [] and writes == []
+        generate(loaded, None, "2020-09", ("md",), tmp_path)
+    finally:
+        event.remove(loaded.engine, "commit", on_commit)
+        event.remove(loaded.engine, "before_cursor_execute", on_execute)
+    assert commits == ["commit"]  # recording the files is the one write
+    assert writes and {" ".join(w.split()[:3]) for w in writes} == {"INSERT INTO report_files"}
