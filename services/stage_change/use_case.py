@@ -25,7 +25,7 @@ MAX_DOC_NO = 200
 def check_evidence_text(ev: EvidenceFact) -> None:
     """Refuse an empty or over-long 文号 before anything is written."""
     if not ev.doc_no.strip() or len(ev.doc_no) > MAX_DOC_NO:
-        raise BadInput(f"请写明文号（--ref，不超过 {MAX_DOC_NO} 字）")
+        raise BadInput(f"请写明文号，不超过 {MAX_DOC_NO} 字", fields=("doc_no",))
 
 
 EvidenceInput = EvidenceFact  # a document named by a user is the fact the rules check
@@ -148,7 +148,7 @@ def _check_request(request: StageChange) -> None:
     for ev in request.evidence:
         check_evidence_text(ev)
     if request.event in NEEDS_REASON and not (request.reason or "").strip():
-        raise BadInput(f"{EVENT_LABELS[request.event]}须写明原因（--reason）")
+        raise BadInput(f"{EVENT_LABELS[request.event]}须写明原因", fields=("reason",))
     if request.event == Event.revert and not request.actor_is_admin:
         raise Refused("退回须由管理员操作", [f"{request.actor} 不是管理员"])
 
@@ -285,7 +285,7 @@ def record_evidence(
     if evidence.issued_on > today:
         raise BadInput(f"要件日期 {evidence.issued_on} 晚于今天 {today}")
     check_evidence_text(evidence)
-    require_name(actor, "登记人（--by）")
+    require_name(actor, "登记人")
     programme = resolve_programme(session, programme_code)
     project = resolve_project(session, programme, parse_ref(ref_text), lock=True)
     if any(e.kind == evidence.kind and e.doc_no == evidence.doc_no for e in project.evidence):
