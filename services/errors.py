@@ -1,4 +1,8 @@
-"""Errors a use case raises; entry points turn them into messages and exit codes."""
+"""Errors a use case raises; entry points turn them into messages and exit codes.
+
+A message names things in Chinese words, never in one door's terms; `fields` names the request fields
+concerned (by, reason, doc_no, target…) so each door can add its own: the CLI its flags, the API the names.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,10 @@ class ServiceError(Exception):
     """Base of every error a use case reports to a user."""
 
     exit_code = 2
+
+    def __init__(self, *args: object, fields: Sequence[str] = ()) -> None:
+        super().__init__(*args)
+        self.fields = tuple(fields)
 
 
 class BadInput(ServiceError):
@@ -33,11 +41,11 @@ class Refused(ServiceError):
 
     exit_code = 1
 
-    def __init__(self, summary: str, reasons: Sequence[str] = ()) -> None:
+    def __init__(self, summary: str, reasons: Sequence[str] = (), fields: Sequence[str] = ()) -> None:
         self.summary = summary
         self.reasons = list(reasons)
         lines = [summary, *(f"  - {r}" for r in self.reasons)]
-        super().__init__("\n".join(lines))
+        super().__init__("\n".join(lines), fields=fields)
 
 
 class Conflict(Refused):
@@ -51,8 +59,8 @@ class Forbidden(Refused):
 MAX_NAME = 100
 
 
-def require_name(value: str, what: str = "操作人（--by）") -> str:
+def require_name(value: str, what: str = "操作人", field: str = "by") -> str:
     """A person's or department's name: not empty, at most 100 characters (the column's size)."""
     if not value.strip() or len(value) > MAX_NAME:
-        raise BadInput(f"{what}不能为空且不超过 {MAX_NAME} 字")
+        raise BadInput(f"{what}不能为空且不超过 {MAX_NAME} 字", fields=(field,))
     return value.strip()

@@ -10,7 +10,7 @@ import typer
 from admin import orchestrate
 from admin.cli import render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
-from admin.cli.runtime import database, fail, handles_errors, today
+from admin.cli.runtime import FLAGS, database, fail, handles_errors, refusal, today
 from services.progress.record import ProgressInput, record_progress
 from services.stage_change.evidence import describe_evidence, record_evidence
 from services.stage_change.request import EvidenceInput, StageChange
@@ -21,6 +21,8 @@ By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）
 Reason = Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")]
 At = Annotated[str | None, typer.Option("--at", help="实际发生日期 YYYY-MM-DD（默认今天）")]
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
+# a stage change's documents come as --evidence 类型=文号@日期, not as `shishi evidence --ref`
+STAGE_FLAGS = {**FLAGS, "doc_no": "--evidence"}
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +46,8 @@ def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> 
     )  # type: ignore[arg-type]
     result = orchestrate.advance([request], today())[0]
     if not result["ok"]:
-        lines = [result["message"], *(f"  - {r}" for r in result["reasons"])]
-        fail("\n".join(lines), result["exit_code"])
+        text = refusal(result["message"], result["reasons"], result.get("fields", ()), STAGE_FLAGS)
+        fail(text, result["exit_code"])
     typer.echo(render.stage_changed(result))
 
 

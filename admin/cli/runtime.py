@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
@@ -21,6 +21,22 @@ R = TypeVar("R")
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+FLAGS: Mapping[str, str] = {
+    "by": "--by",
+    "reason": "--reason",
+    "doc_no": "--ref",
+    "target": "--target",
+    "role": "--role",
+    "department": "--department",
+    "city": "--city",
+    "email": "--email",
+    "item": "--item",
+    "whole_programme": "--programme-wide",
+    "done": "--done",
+    "note": "--note",
+    "problems": "--problems",
+    "next_steps": "--next",
+}
 
 
 def settings() -> Settings:
@@ -47,6 +63,19 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     raise typer.Exit(code)
 
 
+def with_flags(message: str, fields: Sequence[str], flags: Mapping[str, str] = FLAGS) -> str:
+    """A service's message followed by the flags of the fields it concerns: 请写明原因（--reason）."""
+    named = [flags[f] for f in fields if f in flags]
+    return f"{message}（{'、'.join(named)}）" if named else message
+
+
+def refusal(
+    message: str, reasons: Sequence[str], fields: Sequence[str], flags: Mapping[str, str] = FLAGS
+) -> str:
+    """The text of a refusal on the command line: the message with its flags, then one line per reason."""
+    return "\n".join([with_flags(message, fields, flags), *(f"  - {r}" for r in reasons)])
+
+
 def emit_json(data: Any) -> None:
     """Print JSON for scripts (UTF-8, not escaped)."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
@@ -64,7 +93,8 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         except ProgrammeFileError as exc:
             fail(f"文件被拒绝，未写入任何内容（{len(exc.problems)} 处问题）：\n{exc}", EXIT_BAD_INPUT)
         except ServiceError as exc:
-            fail(str(exc), exc.exit_code)
+            summary = getattr(exc, "summary", str(exc))
+            fail(refusal(summary, getattr(exc, "reasons", []), exc.fields), exc.exit_code)
         except Exception as exc:  # last resort: one line, never a traceback
             if settings().debug:
                 raise

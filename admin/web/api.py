@@ -26,6 +26,7 @@ class Problem(BaseModel):
 
     detail: str
     reasons: list[str] = []
+    fields: list[str] = Field(default_factory=list, description="请求中有问题的字段名（如 reason、done）")
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -128,7 +129,7 @@ def act(request: Request, code: Code, ref: ProjectRef, body: ActionBody, user: A
     result = actions.stage_action(database(request), user, code, ref, action, today())
     if result["ok"]:
         return result
-    problem = {"detail": result["message"], "reasons": result["reasons"]}
+    problem = {"detail": result["message"], "reasons": result["reasons"], "fields": result.get("fields", [])}
     return JSONResponse(problem, actions.status_of_result(result))
 
 

@@ -117,7 +117,11 @@ def _error_handlers(app: FastAPI) -> None:
     async def service_error(request: Request, exc: ServiceError) -> Response:
         status = status_of(exc)
         if _is_api(request):
-            body = {"detail": getattr(exc, "summary", str(exc)), "reasons": getattr(exc, "reasons", [])}
+            body = {
+                "detail": getattr(exc, "summary", str(exc)),
+                "reasons": getattr(exc, "reasons", []),
+                "fields": list(exc.fields),
+            }
             return JSONResponse(body, status)
         return render_error(request, status, getattr(exc, "summary", str(exc)), getattr(exc, "reasons", []))
 

@@ -23,7 +23,7 @@ def set_override(
     """Record an override for item `N` or project `N.M`; `status=None` clears it. Shown from the next recompute."""
     session = uow.session
     if not reason.strip() or len(reason) > 2000:
-        raise BadInput("请写明原因（--reason，不超过 2000 字）")
+        raise BadInput("请写明原因，不超过 2000 字", fields=("reason",))
     require_name(actor)
     health: Health | None = None
     if status is not None:

@@ -30,7 +30,9 @@ def subscribe(
     """Add a subscription (creating the person when an email is given); False when it already existed."""
     session = uow.session
     if sum((item is not None, department is not None, whole_programme)) != 1:
-        raise BadInput("请指定且只指定一项：--item N、--department 部门 或 --programme-wide")
+        raise BadInput(
+            "请指定且只指定一项：项目、部门或整个计划", fields=("item", "department", "whole_programme")
+        )
     unknown = [e for e in events if e not in EVENTS]
     if unknown or not events:
         raise BadInput(f"事件类型只能是 {'、'.join(EVENTS)}：{'、'.join(unknown) or '（空）'}")
@@ -78,7 +80,7 @@ def _person(session: Session, text: str, email: str | None) -> Person:
     if found is not None:
         return found
     if email is None:
-        raise NotFound(f"未找到人员“{text}”；新人员请同时给出 --email")
+        raise NotFound(f"未找到人员“{text}”；新人员请同时给出邮箱", fields=("email",))
     person = Person(name=text.strip(), email=email)
     session.add(person)
     session.flush()

@@ -102,10 +102,10 @@ def add_user(uow: UnitOfWork, data: UserInput) -> UserView:
 def _department(session: Session, data: UserInput) -> Department | None:
     if data.role != "department":
         if data.department:
-            raise BadInput("只有部门用户（--role department）才能指定部门")
+            raise BadInput("只有部门用户才能指定部门", fields=("role", "department"))
         return None
     if not data.department:
-        raise BadInput("部门用户须指定部门（--department）")
+        raise BadInput("部门用户须指定部门", fields=("department",))
     dept = session.scalars(select(Department).where(Department.name == data.department.strip())).one_or_none()
     if dept is None:
         known = (

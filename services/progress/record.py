@@ -35,16 +35,19 @@ class ProgressInput:
 def record_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> tuple[ProgressReport, bool]:
     """Create or update the report for (item, target, date); return it and whether it was new."""
     session = uow.session
-    require_name(data.reported_by, "报送人（--by）")
+    require_name(data.reported_by, "报送人")
     if data.as_of > today:
         raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
     if data.done is not None and not _plausible(data.done):
         raise BadInput(f"完成数量应为 0 至 1 万亿之间、最多 4 位小数的数字：{data.done}")
     if data.done is None and not any((data.note, data.problems, data.next_steps)):
-        raise BadInput("请至少报送一项：--done、--note、--problems 或 --next")
+        raise BadInput(
+            "请至少报送一项：完成数量、完成情况、存在问题或下一步打算",
+            fields=("done", "note", "problems", "next_steps"),
+        )
     ref = parse_ref(data.ref)
     if ref.project is not None:
-        raise BadInput("进展报送针对项目（N）或其指标（--target K），不针对子项目 N.M")
+        raise BadInput("进展报送针对项目（N）或其指标，不针对子项目 N.M", fields=("target",))
     item = resolve_item(session, resolve_programme(session, data.programme), ref.item)
     target = _target(session, item.id, data)
     target_id = target.id if target else None
@@ -91,7 +94,7 @@ def _target(session: Session, item_id: int, data: ProgressInput) -> Target | Non
         return None
     if len(targets) == 1:
         return targets[0]
-    raise BadInput(f"该项目有多个指标，请用 --target 指定：{_choices(targets)}")
+    raise BadInput(f"该项目有多个指标（{_choices(targets)}），请指定其一", fields=("target",))
 
 
 def _choices(targets: list[Target]) -> str:

@@ -22,7 +22,7 @@ COUNTS = ("programmes", "items", "done", "lagging", "uncomputed")
 def city_year(session: Session, city: str, year: int | None) -> int:
     """The year asked for, or the latest year of the city's programmes; refuses an unknown city or year."""
     if not city.strip():
-        raise BadInput("请给出城市名称（--city）")
+        raise BadInput("请给出城市名称", fields=("city",))
     years = list(
         session.scalars(
             select(Programme.year).where(Programme.city == city).distinct().order_by(Programme.year.desc())

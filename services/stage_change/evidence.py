@@ -24,7 +24,7 @@ def record_evidence(
     if evidence.issued_on > today:
         raise BadInput(f"要件日期 {evidence.issued_on} 晚于今天 {today}")
     check_evidence_text(evidence)
-    require_name(actor, "登记人（--by）")
+    require_name(actor, "登记人")
     session = uow.session
     programme = resolve_programme(session, programme_code)
     project = resolve_project(session, programme, parse_ref(ref_text), lock=True)

@@ -20,7 +20,7 @@ def apply_requests(db: Database, requests: list[StageChange], today: date) -> li
 
 
 def apply_one(db: Database, request: StageChange, today: date) -> dict[str, Any]:
-    """One request → {ok, ref, …}; refusals carry `exit_code` (1 rule, 2 input) and every reason."""
+    """One request → {ok, ref, …}; refusals carry `exit_code` (1 rule, 2 input), every reason and the fields."""
     try:
         if request.expected_stage is None and request.expected_version is None:
             with db.read() as session:
@@ -37,6 +37,7 @@ def apply_one(db: Database, request: StageChange, today: date) -> dict[str, Any]
             "error": type(exc).__name__,
             "message": summary,
             "reasons": getattr(exc, "reasons", []),
+            "fields": list(exc.fields),
         }
     result = asdict(done)
     result.update(

@@ -53,7 +53,7 @@ class StageChanged:
 def check_evidence_text(ev: EvidenceFact) -> None:
     """Refuse an empty or over-long 文号 before anything is written."""
     if not ev.doc_no.strip() or len(ev.doc_no) > MAX_DOC_NO:
-        raise BadInput(f"请写明文号（--ref，不超过 {MAX_DOC_NO} 字）")
+        raise BadInput(f"请写明文号，不超过 {MAX_DOC_NO} 字", fields=("doc_no",))
 
 
 def check_request_text(request: StageChange) -> None:

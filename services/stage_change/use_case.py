@@ -90,8 +90,7 @@ def intent_of(request: StageChange, today: date) -> Intent:
 def refusal_error(refusal: Refusal, last: tuple[str, Any] | None) -> ServiceError:
     """The domain error of a refusal; a conflict names who changed the project last, and when."""
     if refusal.kind == INPUT:
-        flags = "（--reason）" if "reason" in refusal.fields else ""
-        return BadInput(refusal.summary + flags)
+        return BadInput(refusal.summary, fields=refusal.fields)
     if refusal.kind == CONFLICT:
         found = refusal.reasons[-1].rsplit("现为", 1)[-1]
         who = f"已由 {last[0]} 于 {last[1]:%Y-%m-%d %H:%M} " if last else "已被他人"

@@ -116,3 +116,27 @@ def test_a_judgement_on_a_project_says_the_report_applies_it_at_once(loaded: dic
     assert "4.6 认定为“按序时推进”" in project.output and "报告的滞后清单即刻采用" in project.output
     item = cli("status", "6", "按序时推进", "--reason", "入户改造集中在四季度")
     assert item.exit_code == 0 and "自下一次夜间计算起生效" in item.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("suspend", "2.9", "--by", "李四", "--reason", " "), "暂停须写明原因（--reason）"),
+        (("cancel", "2.9", "--by", " ", "--reason", "资金取消"), "操作人不能为空且不超过 100 字（--by）"),
+        (
+            ("evidence", "2.9", "施工许可", "--ref", " ", "--date", "2020-08-01"),
+            "请写明文号，不超过 200 字（--ref）",
+        ),
+        (
+            ("progress", "2"),
+            "请至少报送一项：完成数量、完成情况、存在问题或下一步打算（--done、--note、--problems、--next）",
+        ),
+        (("status", "4.6", "按序时推进", "--reason", " "), "请写明原因，不超过 2000 字（--reason）"),
+    ],
+)
+def test_bad_input_names_the_command_line_flag_to_fix(
+    loaded: dict[str, str], args: tuple[str, ...], message: str
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines()[-1] == message  # after any Prefect start-up notice

@@ -103,6 +103,22 @@ def test_bad_input_is_a_4xx_with_a_message_and_writes_nothing(
     assert snapshot(site.db) == before
 
 
+def test_a_refusal_names_the_fields_concerned_and_no_command_line_flag(
+    client: TestClient, site: Site
+) -> None:
+    admin = USERS["admin"]
+    before = snapshot(site.db)
+    suspend = act(client, admin, "2.9", {"event": "suspend", "reason": "  "})
+    assert suspend.status_code == 422
+    assert suspend.json() == {"detail": "暂停须写明原因", "reasons": [], "fields": ["reason"]}
+    empty = client.post(f"/api/programmes/{CODE}/items/2/progress", json={}, headers=auth(admin))
+    assert empty.status_code == 422
+    problem = empty.json()
+    assert problem["fields"] == ["done", "note", "problems", "next_steps"]
+    assert "请至少报送一项" in problem["detail"] and "--" not in problem["detail"]
+    assert snapshot(site.db) == before
+
+
 def test_unknown_programme_and_project_are_404(client: TestClient) -> None:
     admin = USERS["admin"]
     assert client.get("/api/programmes/nowhere-2020", headers=auth(admin)).status_code == 404

@@ -229,6 +229,24 @@ def test_bad_form_input_is_a_4xx_with_a_chinese_message_and_writes_nothing(
     assert snapshot(site.db) == before
 
 
+def test_a_refused_form_names_what_is_missing_in_words_not_command_line_flags(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["admin"])
+    before = snapshot(site.db)
+    for event, words in (("suspend", "暂停须写明原因"), ("cancel", "终止须写明原因")):
+        response = client.post(
+            f"/p/{CODE}/projects/2.9/action", data={"csrf": token, "event": event, "reason": " "}
+        )
+        assert response.status_code == 422
+        assert words in response.text and "（--" not in response.text and "--reason" not in response.text
+    empty = client.post(f"/p/{CODE}/items/2/progress", data={"csrf": token})
+    assert empty.status_code == 422
+    assert "请至少报送一项：完成数量、完成情况、存在问题或下一步打算" in empty.text
+    assert not re.search(r"--(done|note|problems|next)", empty.text)
+    assert snapshot(site.db) == before
+
+
 def test_an_internal_error_shows_a_plain_message_and_no_traceback(client: TestClient, site: Site) -> None:
     login(client, USERS["admin"])
     with UnitOfWork(site.db) as uow:
