@@ -2,7 +2,7 @@
 
 from models.base import Base
 from models.health import HealthSnapshot, ReportFile, StatusOverride
-from models.notify import OutboxMessage, Person, Subscription
+from models.people import OutboxMessage, Person, Subscription
 from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
 from models.project import Evidence, ProgressReport, Project, Transition
 from models.user import User

@@ -1,0 +1,119 @@
+"""One unit of work per use case: one commit, nothing kept on error; a stage change's rows go in together."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Evidence, Item, OutboxMessage, Person, Project, Transition
+from models.db import Database
+from services.errors import Refused
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.stage_change import use_case
+from services.stage_change.request import EvidenceInput, StageChange
+from services.stage_change.use_case import change_stage
+from services.unit_of_work import UnitOfWork
+from tests.conftest import EXAMPLE
+
+TODAY = date(2020, 10, 20)
+ACCEPTANCE = (EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 10, 9)),)
+
+
+@pytest.fixture
+def loaded(db: Database) -> Database:
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    return db
+
+
+def _counts(db: Database) -> tuple[int, int, int, int]:
+    """Transitions, outbox rows, people and evidence rows."""
+    with db.read() as session:
+        return tuple(  # type: ignore[return-value]
+            session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Transition, OutboxMessage, Person, Evidence)
+        )
+
+
+def _stage_of(db: Database, item: int, number: int) -> str:
+    with db.read() as session:
+        return session.execute(
+            select(Project.stage)
+            .join(Item, Project.item_id == Item.id)
+            .where(Item.number == item, Project.number == number)
+        ).scalar_one()
+
+
+def test_what_a_use_case_does_not_commit_is_rolled_back(loaded: Database) -> None:
+    before = _counts(loaded)
+    with UnitOfWork(loaded) as uow:
+        uow.session.add(Person(name="未提交", email="nobody@example.org"))
+        uow.session.flush()
+    assert _counts(loaded) == before
+
+
+def test_an_error_inside_the_unit_of_work_keeps_nothing_and_propagates(loaded: Database) -> None:
+    before = _counts(loaded)
+    with pytest.raises(RuntimeError, match="boom"), UnitOfWork(loaded) as uow:
+        uow.session.add(Person(name="半途", email="half@example.org"))
+        uow.session.flush()
+        raise RuntimeError("boom")
+    assert _counts(loaded) == before
+
+
+def test_a_committed_unit_of_work_keeps_its_orm_and_core_writes_together(loaded: Database) -> None:
+    people = _counts(loaded)[2]
+    with UnitOfWork(loaded) as uow:
+        uow.session.add(Person(name="甲", email="a@example.org"))
+        uow.connection.execute(Person.__table__.insert().values(name="乙", email="b@example.org"))
+        uow.commit()
+    assert _counts(loaded)[2] == people + 2
+
+
+def test_a_stage_change_writes_its_stage_audit_row_and_emails_in_one_commit(loaded: Database) -> None:
+    transitions, outbox, _, _ = _counts(loaded)
+    with UnitOfWork(loaded) as uow:
+        done = change_stage(
+            uow, StageChange(ref="2.8", event="advance", actor="张三", evidence=ACCEPTANCE, at=TODAY), TODAY
+        )
+    assert _stage_of(loaded, 2, 8) == "completed"
+    after = _counts(loaded)
+    assert after[0] == transitions + 1
+    assert after[1] > outbox
+    with loaded.read() as session:
+        keys = session.scalars(select(OutboxMessage.dedupe_key)).all()
+    assert all(key.startswith(f"stage:{done.transition_id}:") for key in keys)
+
+
+def test_a_failure_after_the_audit_row_leaves_no_trace_of_the_change(
+    loaded: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def outbox_down(*_args: object) -> int:
+        raise RuntimeError("outbox unavailable")
+
+    before = _counts(loaded)
+    monkeypatch.setattr(use_case, "queue_stage_change", outbox_down)
+    with pytest.raises(RuntimeError), UnitOfWork(loaded) as uow:
+        change_stage(
+            uow, StageChange(ref="2.8", event="advance", actor="张三", evidence=ACCEPTANCE, at=TODAY), TODAY
+        )
+    assert _counts(loaded) == before
+    assert _stage_of(loaded, 2, 8) == "construction"
+
+
+def test_a_refused_stage_change_writes_nothing_not_even_its_documents(loaded: Database) -> None:
+    before = _counts(loaded)
+    late = (EvidenceInput("acceptance", "长民验〔2020〕10号", date(2020, 10, 19)),)
+    with pytest.raises(Refused), UnitOfWork(loaded) as uow:
+        change_stage(uow, StageChange(ref="2.8", event="advance", actor="张三", at=TODAY), TODAY)
+    with pytest.raises(Refused), UnitOfWork(loaded) as uow:
+        change_stage(
+            uow,
+            StageChange(ref="2.8", event="advance", actor="张三", evidence=late, at=date(2020, 10, 12)),
+            TODAY,
+        )
+    assert _counts(loaded) == before
+    assert _stage_of(loaded, 2, 8) == "construction"
