@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from states.counting import counts, target_ratio
 from states.stages import MAIN_LINE, Stage
 
 
@@ -49,7 +50,7 @@ def project_health(
         return Health.cancelled
     if stage is Stage.suspended:
         return Health.suspended
-    if stage.rank >= counting_stage.rank:
+    if counts(stage, counting_stage):
         return Health.done
     overdue = [
         s for s in MAIN_LINE if s.rank > stage.rank and (d := planned.get(s)) is not None and d < as_of
@@ -102,10 +103,8 @@ class TargetFacts:
 
 
 def target_progress(facts: TargetFacts) -> float | None:
-    """Achieved over planned, else the reported ratio, else None."""
-    if facts.achieved is not None and facts.planned:
-        return facts.achieved / facts.planned
-    return facts.reported_ratio
+    """Achieved over planned, else the reported ratio, else None (states.counting.target_ratio)."""
+    return target_ratio(facts.achieved, facts.planned, facts.reported_ratio)
 
 
 def target_health(facts: TargetFacts) -> Health:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import Programme, StatusOverride
 from services.health.judgements import latest_overrides
 from services.health.sql import target_rows
+from states.counting import target_achieved
 from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
 
 
@@ -71,7 +72,7 @@ def _num(value: Any) -> float | None:
 def _target_row(
     r: Any, programme_id: int, as_of: date, share: float
 ) -> tuple[dict[str, Any], Health, float | None, float]:
-    achieved = _num(r["counted"]) if r["measured"] else _num(r["reported"])
+    achieved = target_achieved(_num(r["counted"]), bool(r["measured"]), _num(r["reported"]))
     expected = _num(r["milestone_expected"]) or 0.0 if r["milestones"] else share
     facts = TargetFacts(
         planned=_num(r["planned"]),

@@ -16,24 +16,13 @@ from sqlalchemy import (
 )
 
 from models import Item, Milestone, ProgressReport, Project, Target
+from services.sql_rules import counts, reached, short_of
 from states.stages import MAIN_LINE, Stage
-
-RANK = {s.code: s.rank for s in MAIN_LINE}
-
-
-def stage_rank(column: ColumnElement[str]) -> ColumnElement[int]:
-    """Rank of a stage code on the main line; -1 for 暂停 and 终止."""
-    return case(RANK, value=column, else_=-1)
-
-
-def before_stage(rank: int) -> ColumnElement[bool]:
-    """The project is on the main line at a rank below `rank` (a plain IN list, no CASE to evaluate)."""
-    return Project.stage.in_([s.code for s in MAIN_LINE if s.rank < rank])
 
 
 def stage_late(stage: Stage, as_of: date) -> ColumnElement[bool]:
     """The planned date of `stage` has passed and the project, on the main line, has not reached it."""
-    return and_(getattr(Project, f"planned_{stage.code}_on") < as_of, before_stage(stage.rank))
+    return and_(getattr(Project, f"planned_{stage.code}_on") < as_of, short_of(Project.stage, stage))
 
 
 def overdue(as_of: date) -> ColumnElement[bool]:
@@ -43,7 +32,7 @@ def overdue(as_of: date) -> ColumnElement[bool]:
 
 def target_rows(programme_id: int, as_of: date) -> Select:
     """One row per target of a programme with everything the status needs."""
-    counted = stage_rank(Project.stage) >= stage_rank(Target.counting_stage)
+    counted = counts(Project.stage, Target.counting_stage)
     projects = (
         select(
             Project.target_id.label("target_id"),
@@ -53,9 +42,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
             func.sum(case((Project.stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
             func.sum(case((Project.stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
             func.sum(case((overdue(as_of), 1), else_=0)).label("late"),
-            func.sum(case((Project.stage.in_([s.code for s in MAIN_LINE if s.rank >= 1]), 1), else_=0)).label(
-                "started"
-            ),
+            func.sum(case((reached(Project.stage, Stage.preparation), 1), else_=0)).label("started"),
         )
         .join(Target, Project.target_id == Target.id)
         .join(Item, Project.item_id == Item.id)

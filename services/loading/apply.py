@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -16,28 +14,8 @@ from services.loading.parts import apply_item_reports, apply_project, apply_targ
 from services.loading.people import apply_people
 from services.loading.reader import ProgrammeFile
 from services.loading.schema import DepartmentSpec, ItemSpec
+from services.loading.summary import LoadSummary, assign
 from services.unit_of_work import UnitOfWork
-
-
-@dataclass
-class LoadSummary:
-    """What a load changed (or would change, on a dry run)."""
-
-    programme: str
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    def count(self, kind: str, created: bool) -> None:
-        """Count one created or updated row of a kind."""
-        book = self.created if created else self.updated
-        book[kind] = book.get(kind, 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        """True when anything was (or would be) written."""
-        return bool(self.created or self.updated)
 
 
 def load_programme(
@@ -169,13 +147,3 @@ def _roles(
             row.position = position
     if not is_new:
         summary.count("item departments", created=False)
-
-
-def assign(obj: Any, fields: dict[str, Any]) -> bool:
-    """Set only the fields whose value differs; return True when anything changed."""
-    changed = False
-    for name, value in fields.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed

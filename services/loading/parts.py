@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models import Evidence, Item, Milestone, ProgressReport, Project, Target, Transition
 from models.base import as_quantity
 from services.loading.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
+from services.loading.summary import LoadSummary, assign
 from states.periods import period_end
 from states.prerequisites import parse_evidence_kind, parse_requirement
 from states.stages import MAIN_LINE, Stage, parse_stage
 
-if TYPE_CHECKING:
-    from services.loading.apply import LoadSummary
-
 
 def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
     """Bring a target's fields and milestones in line with the file; True when anything changed."""
-    from services.loading.apply import assign
-
     requires = None
     if spec.requires is not None:
         requires = {
@@ -43,8 +39,6 @@ def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
 
 
 def _milestones(target: Target, specs: list[MilestoneSpec]) -> bool:
-    from services.loading.apply import assign
-
     current = {m.period: m for m in target.milestones}
     wanted = {m.period: m for m in specs}
     changed = False
@@ -75,8 +69,6 @@ def apply_project(
     today: date,
 ) -> None:
     """Create a project at its stage (with a 导入 transition) or update what the file may change."""
-    from services.loading.apply import assign
-
     stage = parse_stage(spec.stage)
     project = projects.get(number)
     planned = {f"planned_{s.code}_on": None for s in MAIN_LINE if s is not Stage.approved}
@@ -157,8 +149,6 @@ def apply_item_reports(
     item: Item, target: Target | None, specs: list[ReportSpec], summary: LoadSummary
 ) -> None:
     """Create or update the progress reports of an item (target None) or of one of its targets."""
-    from services.loading.apply import assign
-
     scope = target.id if target is not None else None
     current = {r.as_of: r for r in item.reports if r.target_id == scope}
     for spec in specs:

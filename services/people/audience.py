@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
@@ -15,6 +16,7 @@ from models.base import utcnow
 from services.stage_change.facts import LockedProject, audience_rows
 from services.stage_change.store import write_outbox
 from services.views.contract import qty
+from states.counting import target_ratio
 from states.stages import Stage
 
 
@@ -160,9 +162,10 @@ def queue_stage_change(
 
 
 def _target_progress(project: LockedProject, stage: Stage) -> dict[str, Any]:
+    """The target's figure once the project is at `stage`, by the rule the report and the nightly use."""
     achieved = project.achieved_with(stage)
     planned = project.target_quantity
-    ratio = float(achieved / planned) if planned else None
+    ratio = target_ratio(_float(achieved), _float(planned), _float(project.reported_ratio))
     return {
         "name": project.target_name,
         "planned": qty(planned),
@@ -170,3 +173,7 @@ def _target_progress(project: LockedProject, stage: Stage) -> dict[str, Any]:
         "unit": project.target_unit,
         "ratio": ratio,
     }
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     func,
     literal_column,
     null,
+    or_,
     select,
     type_coerce,
     union_all,
@@ -30,11 +31,14 @@ from models import (
     OutboxMessage,
     Person,
     Programme,
+    ProgressReport,
     Project,
     Subscription,
     Target,
     Transition,
 )
+from services.sql_rules import counts as counts_sql
+from states.counting import counts, target_achieved
 from states.prerequisites import EvidenceFact
 from states.stages import MAIN_LINE, Stage, StageCodes
 
@@ -46,12 +50,7 @@ def _t(model: Any) -> Table:
 PROJECTS, ITEMS, PROGRAMMES, TARGETS = _t(Project), _t(Item), _t(Programme), _t(Target)
 EVIDENCE, TRANSITIONS, OUTBOX = _t(Evidence), _t(Transition), _t(OutboxMessage)
 LINKS, DEPARTMENTS, SUBSCRIPTIONS, PEOPLE = _t(ItemDepartment), _t(Department), _t(Subscription), _t(Person)
-
-
-def _rank(column: Any) -> Any:
-    """Rank of a stage code on the main line, -1 off it; constants written into the SQL, not bound."""
-    whens = [(column == literal_column(f"'{s.code}'"), literal_column(str(s.rank))) for s in MAIN_LINE]
-    return case(*whens, else_=literal_column("-1"))
+REPORTS = _t(ProgressReport)
 
 
 def _since() -> Any:
@@ -66,18 +65,34 @@ def _since() -> Any:
 REPLAYED = select(TRANSITIONS.c.id).where(TRANSITIONS.c.request_id == bindparam("request_id"))
 
 
-def _locked_query(by_code: bool) -> Any:
-    """Project N.M of a programme (named, or the latest), locked, with item, target, evidence and progress."""
+def _by_others(figure: Any, *where: Any) -> Any:
+    """A figure over the target's other projects (`others`)."""
     others = PROJECTS.alias("others")
-    counted_by_others = (
-        select(func.coalesce(func.sum(others.c.quantity), 0))
+    same_target = (others.c.target_id == PROJECTS.c.target_id, others.c.id != PROJECTS.c.id)
+    return select(figure(others)).where(*same_target, *(w(others) for w in where)).scalar_subquery()
+
+
+def _reported(column: str) -> Any:
+    """A figure of the target's latest progress report giving one (the first filed on the latest day)."""
+    return (
+        select(REPORTS.c[column])
         .where(
-            others.c.target_id == PROJECTS.c.target_id,
-            others.c.id != PROJECTS.c.id,
-            _rank(others.c.stage) >= _rank(TARGETS.c.counting_stage),
+            REPORTS.c.target_id == PROJECTS.c.target_id,
+            or_(REPORTS.c.achieved.is_not(None), REPORTS.c.ratio.is_not(None)),
         )
+        .order_by(REPORTS.c.as_of.desc(), REPORTS.c.id)
+        .limit(1)
         .scalar_subquery()
     )
+
+
+def _locked_query(by_code: bool) -> Any:
+    """Project N.M of a programme (named, or the latest), locked, with item, target, evidence and progress."""
+    counted_by_others = _by_others(
+        lambda o: func.coalesce(func.sum(o.c.quantity), 0),
+        lambda o: counts_sql(o.c.stage, TARGETS.c.counting_stage),
+    )
+    measured_by_others = _by_others(lambda o: func.count(o.c.quantity))
     latest = PROGRAMMES.alias("latest")
     programme = (
         PROGRAMMES.c.code == bindparam("code")
@@ -106,6 +121,9 @@ def _locked_query(by_code: bool) -> Any:
             TARGETS.c.counting_stage,
             TARGETS.c.requirements,
             counted_by_others.label("counted_by_others"),
+            measured_by_others.label("measured_by_others"),
+            _reported("achieved").label("reported"),
+            _reported("ratio").label("reported_ratio"),
             REPLAYED.scalar_subquery().label("replayed"),
             EVIDENCE.c.kind,
             EVIDENCE.c.doc_no,
@@ -150,17 +168,21 @@ class LockedProject(StageCodes):
     counting_stage: str
     requirements: dict[str, list[str]] | None
     counted_by_others: Decimal
+    measured_by_others: int  # how many of the target's other projects have a quantity
+    reported: Decimal | None  # achieved figure of the target's latest progress report giving a figure
+    reported_ratio: Decimal | None  # and its ratio
     replayed: int | None  # the transition already recorded for this request id
 
     def __init__(self, row: Any, evidence: list[EvidenceFact]) -> None:
         self.__dict__.update(row._mapping)
         self.evidence = evidence
 
-    def achieved_with(self, stage: Stage) -> Decimal:
-        """The target's counted quantity once this project is at `stage`."""
-        counted = stage.is_main and stage.rank >= Stage[self.counting_stage].rank
-        own = self.quantity if counted and self.quantity is not None else 0
-        return Decimal(self.counted_by_others or 0) + own
+    def achieved_with(self, stage: Stage) -> Decimal | None:
+        """The target's achieved figure (states.counting.target_achieved) once this project is at `stage`."""
+        counted = self.quantity is not None and counts(stage, Stage[self.counting_stage])
+        own = self.quantity if counted else 0
+        measured = bool(self.measured_by_others) or self.quantity is not None
+        return target_achieved(Decimal(self.counted_by_others or 0) + own, measured, self.reported)
 
 
 def lock_project(

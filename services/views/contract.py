@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from models import Item, ProgressReport, Project, Target, Transition
+from states.counting import counts, target_achieved, target_ratio
 from states.health import project_health
 from states.machine import EVENT_LABELS
 from states.prerequisites import kind_label
@@ -96,35 +97,32 @@ def _join(phrase: str) -> str:
 
 
 def achieved(target: Target, projects: list[Project], reports: list[ProgressReport]) -> dict[str, Any]:
-    """Achieved quantity: projects at or past the counting stage, else the latest reported figure."""
+    """Achieved quantity and ratio by states.counting: counted projects' sum, else the latest reported figure."""
     counting = Stage[target.counting_stage]
-    measured = [p for p in projects if p.quantity is not None]
+    measured = any(p.quantity is not None for p in projects)
     latest = max(
         (r for r in reports if r.achieved is not None or r.ratio is not None),
         key=lambda r: r.as_of,
         default=None,
     )
-    if measured:
-        value = sum(
-            (p.quantity for p in measured if p.stage_enum.is_main and p.stage_enum.rank >= counting.rank),
-            Decimal(0),
-        )
-        source = "projects"
-    elif latest is not None and latest.achieved is not None:
-        value, source = latest.achieved, "report"
-    else:
-        value, source = None, None
-    ratio = None
-    if value is not None and target.quantity:
-        ratio = round(float(value / target.quantity), 4)
-    elif latest is not None and latest.ratio is not None:
-        ratio = float(latest.ratio)
+    counted = sum(
+        (p.quantity for p in projects if p.quantity is not None and counts(p.stage_enum, counting)),
+        Decimal(0),
+    )
+    value = target_achieved(counted, measured, latest.achieved if latest is not None else None)
+    source = "projects" if measured else ("report" if value is not None else None)
+    reported_ratio = _float(latest.ratio) if latest is not None else None
+    ratio = target_ratio(_float(value), _float(target.quantity), reported_ratio)
     return {
         "achieved": qty(value),
         "achieved_source": source,
-        "ratio": ratio,
+        "ratio": None if ratio is None else round(ratio, 4),
         "approximate": bool(source == "report" and latest is not None and latest.approximate),
     }
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def report_view(report: ProgressReport, positions: dict[int, int]) -> dict[str, Any]:

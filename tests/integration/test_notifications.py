@@ -7,6 +7,7 @@ import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,13 +16,16 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from models import OutboxMessage
+from models import HealthSnapshot, Item, OutboxMessage, ProgressReport, Project, Target
 from models.db import Database
 from notifications.delivery import deliver_pending, retry_failed
 from notifications.transports import MaildirTransport, SmtpTransport
 from services.errors import Refused
+from services.health.recompute import recompute
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.refs import resolve_programme
+from services.reporting.data import gather
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
@@ -181,3 +185,45 @@ def test_html_escapes_a_project_name_with_a_script_tag(db: Database, tmp_path: P
     html = msg.get_body(("html",)).get_content()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "<script>alert(1)</script>" in msg.get_body(("plain",)).get_content()
+
+
+def _report_a_figure_for_an_unmeasured_target(db: Database, item: int, position: int, figure: int) -> None:
+    """Clear the quantities of the target's projects and file a progress report with an achieved figure."""
+    with UnitOfWork(db) as uow:
+        session = uow.session
+        target = session.scalars(
+            select(Target).join(Item).where(Item.number == item, Target.position == position)
+        ).one()
+        for project in session.scalars(select(Project).where(Project.target_id == target.id)):
+            project.quantity = None
+        session.add(
+            ProgressReport(
+                item_id=target.item_id,
+                target_id=target.id,
+                as_of=date(2020, 10, 15),
+                achieved=Decimal(figure),
+                reported_by="区体育局",
+            )
+        )
+        uow.commit()
+
+
+def test_the_emails_target_figure_is_the_reports_figure_for_a_target_with_a_reported_figure(
+    loaded: Database,
+) -> None:
+    _report_a_figure_for_an_unmeasured_target(loaded, 4, 2, 120)
+    _advance(loaded, "4.11", evidence=ACCEPTANCE)
+    with loaded.read() as session:
+        emailed = [m.payload["target"] for m in session.scalars(select(OutboxMessage))]
+    with UnitOfWork(loaded) as uow:
+        recompute(uow, resolve_programme(uow.session, "changning-2020"), date(2020, 10, 31))
+    with loaded.read() as session:
+        report = gather(session, "changning-2020", "2020-10")
+        nightly = session.scalars(
+            select(HealthSnapshot).where(HealthSnapshot.scope == "target", HealthSnapshot.ref == "4#2")
+        ).one()
+    reported = next(i for i in report["items"] if i["number"] == 4)["targets"][1]
+    assert emailed, "the stage change queued no email"
+    assert {t["achieved"] for t in emailed} == {reported["achieved"]} == {120}
+    assert float(nightly.achieved) == 120
+    assert {round(t["ratio"], 4) for t in emailed} == {reported["ratio"]}

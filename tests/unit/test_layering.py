@@ -36,6 +36,8 @@ class Import:
     module: str
     path: str
     line: int
+    names: tuple[str, ...] = ()  # what `from module import ...` names (maybe submodules)
+    type_only: bool = False  # under `if TYPE_CHECKING:`, never run
 
     @property
     def top(self) -> str:
@@ -53,20 +55,37 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(parts)
 
 
+def _type_only(tree: ast.AST) -> set[int]:
+    """The ids of the import statements inside `if TYPE_CHECKING:` blocks."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        test = node.test if isinstance(node, ast.If) else None
+        name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else ""
+        if name == "TYPE_CHECKING":
+            out.update(id(n) for part in node.body for n in ast.walk(part))  # type: ignore[attr-defined]
+    return out
+
+
 def imports_of(source: str, module: str, is_package: bool, where: str) -> list[Import]:
     """Every module an import statement anywhere in the source names, relative ones resolved."""
     found: list[Import] = []
     package = module.split(".") if is_package else module.split(".")[:-1]
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    type_only = _type_only(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found.extend(Import(alias.name, where, node.lineno) for alias in node.names)
+            found.extend(
+                Import(alias.name, where, node.lineno, type_only=id(node) in type_only)
+                for alias in node.names
+            )
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
                 target = ".".join([*base, node.module] if node.module else base)
             else:
                 target = node.module or ""
-            found.append(Import(target, where, node.lineno))
+            names = tuple(alias.name for alias in node.names)
+            found.append(Import(target, where, node.lineno, names, id(node) in type_only))
     return found
 
 
@@ -104,6 +123,69 @@ def project_imports() -> dict[str, list[Import]]:
             found.extend(imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py", rel))
         out[package] = found
     return out
+
+
+def module_imports() -> dict[str, list[Import]]:
+    """Every import of every module of ours, by dotted module name."""
+    out: dict[str, list[Import]] = {}
+    for files in project_files().values():
+        for path in files:
+            name = module_name(path, ROOT)
+            rel = str(path.relative_to(ROOT))
+            out[name] = imports_of(path.read_text(encoding="utf-8"), name, path.name == "__init__.py", rel)
+    return out
+
+
+def _ours(name: str, known: set[str]) -> str | None:
+    """The module of ours an imported name loads last: the longest known prefix of it."""
+    parts = name.split(".")
+    while parts and ".".join(parts) not in known:
+        parts.pop()
+    return ".".join(parts) or None
+
+
+def import_graph(modules: dict[str, list[Import]]) -> dict[str, set[str]]:
+    """Module → the modules of ours it imports when run (imports in functions too; `TYPE_CHECKING` ones not)."""
+    known = set(modules)
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, found in modules.items():
+        for imp in found:
+            if imp.type_only:
+                continue
+            targets = {f"{imp.module}.{n}" for n in imp.names} & known  # `from package import module`
+            if not imp.names or len(targets) < len(imp.names):  # `import x.y`, or names defined in the module
+                targets.add(_ours(imp.module, known) or name)
+            graph[name] |= targets - {name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every group of modules that import one another in a ring (strongly connected, two or more), sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's algorithm
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while not group or group[-1] != node:
+                group.append(stack.pop())
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
 
 
 # --- the rule on this codebase ------------------------------------------------------------------
@@ -157,6 +239,12 @@ def test_nothing_below_flows_imports_prefect() -> None:
         if i.top == "prefect"
     ]
     assert bad == []
+
+
+def test_no_modules_of_ours_import_one_another_in_a_ring() -> None:
+    graph = import_graph(module_imports())
+    assert graph["services.loading.apply"] >= {"services.loading.parts", "services.loading.summary"}
+    assert cycles(graph) == []
 
 
 def test_reports_and_notifications_do_not_import_each_other() -> None:
@@ -227,6 +315,36 @@ def test_relative_imports_are_resolved_against_the_package() -> None:
     assert [i.module for i in found] == ["services.models", "services.sub"]
     found = imports_of("from .. import states\n", "services.sub", True, "x")
     assert [i.module for i in found] == ["services"]
+
+
+def _graph(sources: dict[str, str]) -> dict[str, set[str]]:
+    return import_graph({m: imports_of(src, m, False, m) for m, src in sources.items()})
+
+
+def test_the_cycle_checker_reports_a_ring_of_any_length_with_its_modules() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"f"}, "f": {"e"}}
+    assert cycles(graph) == [["a", "b", "c"], ["e", "f"]]
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": set(), "d": {"a", "c"}}) == []
+
+
+def test_the_cycle_checker_sees_a_ring_closed_by_an_import_inside_a_function() -> None:
+    sources = {
+        "services.loading.apply": "from services.loading.parts import apply_project\n",
+        "services.loading.parts": "def f():\n    from services.loading import apply\n",
+        "services.loading": "",
+    }
+    assert cycles(_graph(sources)) == [["services.loading.apply", "services.loading.parts"]]
+
+
+def test_the_cycle_checker_leaves_out_imports_made_for_type_checkers_only() -> None:
+    sources = {
+        "models.programme": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from models.project import P\n",
+        "models.project": "import typing\nif typing.TYPE_CHECKING:\n    from models.programme import I\n",
+    }
+    assert cycles(_graph(sources)) == []
+    sources["models.project"] = "from models.programme import I\n"
+    sources["models.programme"] = "from models.project import P\n"
+    assert cycles(_graph(sources)) == [["models.programme", "models.project"]]
 
 
 # --- the CLI does not load Prefect ------------------------------------------------------------------
