@@ -1,39 +1,28 @@
-"""The SQL of one stage change: two reads (the locked project with what its checks need, its audience), then the writes."""
+"""The facts of one stage change, read in one locked query: the project, its item, target, evidence and progress."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Connection,
-    Integer,
     Table,
     bindparam,
     case,
     func,
     literal_column,
-    null,
     or_,
     select,
-    type_coerce,
-    union_all,
 )
 
 from models import (
-    Department,
     Evidence,
     Item,
-    ItemDepartment,
-    OutboxMessage,
-    Person,
     Programme,
     ProgressReport,
     Project,
-    Subscription,
     Target,
     Transition,
 )
@@ -48,8 +37,7 @@ def _t(model: Any) -> Table:
 
 
 PROJECTS, ITEMS, PROGRAMMES, TARGETS = _t(Project), _t(Item), _t(Programme), _t(Target)
-EVIDENCE, TRANSITIONS, OUTBOX = _t(Evidence), _t(Transition), _t(OutboxMessage)
-LINKS, DEPARTMENTS, SUBSCRIPTIONS, PEOPLE = _t(ItemDepartment), _t(Department), _t(Subscription), _t(Person)
+EVIDENCE, TRANSITIONS = _t(Evidence), _t(Transition)
 REPORTS = _t(ProgressReport)
 
 
@@ -92,7 +80,10 @@ def _locked_query(by_code: bool) -> Any:
         lambda o: func.coalesce(func.sum(o.c.quantity), 0),
         lambda o: counts_sql(o.c.stage, TARGETS.c.counting_stage),
     )
-    measured_by_others = _by_others(lambda o: func.count(o.c.quantity))
+    # asked only when they can matter, so that a project with a quantity pays for neither subquery
+    unmeasured = PROJECTS.c.quantity.is_(None)
+    measured_by_others = case((unmeasured, _by_others(lambda o: func.count(o.c.quantity))), else_=1)
+    may_need_report = or_(unmeasured, TARGETS.c.quantity.is_(None))
     latest = PROGRAMMES.alias("latest")
     programme = (
         PROGRAMMES.c.code == bindparam("code")
@@ -122,8 +113,8 @@ def _locked_query(by_code: bool) -> Any:
             TARGETS.c.requirements,
             counted_by_others.label("counted_by_others"),
             measured_by_others.label("measured_by_others"),
-            _reported("achieved").label("reported"),
-            _reported("ratio").label("reported_ratio"),
+            case((may_need_report, _reported("achieved"))).label("reported"),
+            case((may_need_report, _reported("ratio"))).label("reported_ratio"),
             REPLAYED.scalar_subquery().label("replayed"),
             EVIDENCE.c.kind,
             EVIDENCE.c.doc_no,
@@ -214,47 +205,3 @@ def last_change(conn: Connection, project_id: int) -> tuple[str, datetime] | Non
     """Who recorded the project's latest transition, and when."""
     row = conn.execute(LAST, {"project_id": project_id}).first()
     return None if row is None else (row.actor, row.recorded_at)
-
-
-def _typed_null(kind: Any) -> Any:
-    return type_coerce(null(), kind)
-
-
-AUDIENCE = union_all(
-    select(
-        literal_column("0").label("source"),
-        LINKS.c.position.label("position"),
-        DEPARTMENTS.c.email,
-        func.coalesce(DEPARTMENTS.c.head, DEPARTMENTS.c.name).label("name"),
-        LINKS.c.role,
-        DEPARTMENTS.c.id.label("department_id"),
-        _typed_null(Integer).label("item_number"),
-        _typed_null(JSON).label("events"),
-    )
-    .join_from(LINKS, DEPARTMENTS, LINKS.c.department_id == DEPARTMENTS.c.id)
-    .where(LINKS.c.item_id == bindparam("item_id")),
-    select(
-        literal_column("1"),
-        SUBSCRIPTIONS.c.id,
-        PEOPLE.c.email,
-        PEOPLE.c.name,
-        null(),
-        SUBSCRIPTIONS.c.department_id,
-        SUBSCRIPTIONS.c.item_number,
-        SUBSCRIPTIONS.c.events,
-    )
-    .join_from(SUBSCRIPTIONS, PEOPLE, SUBSCRIPTIONS.c.person_id == PEOPLE.c.id)
-    .where(SUBSCRIPTIONS.c.programme_id == bindparam("programme_id")),
-    select(
-        literal_column("2"), PEOPLE.c.id, PEOPLE.c.email, PEOPLE.c.name, null(), null(), null(), null()
-    ).where(PEOPLE.c.name == bindparam("leader")),
-)
-
-
-_SOURCE_POSITION = itemgetter(0, 1)  # the audience rows' `source` and `position`
-
-
-def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
-    """The item's departments, the programme's subscriptions and the leader's addresses, in one query."""
-    params = {"item_id": project.item_id, "programme_id": project.programme_id, "leader": project.leader}
-    return sorted(conn.execute(AUDIENCE, params).all(), key=_SOURCE_POSITION)

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from models import Transition
 from services.errors import BadInput, Conflict, NotFound, Refused, ServiceError
-from services.people.audience import queue_stage_change
 from services.refs import Ref, parse_ref, resolve_programme, resolve_project
 from services.stage_change.facts import LockedProject, is_replay, last_change, lock_project
+from services.stage_change.outbox import queue_stage_change
 from services.stage_change.request import StageChange, StageChanged, check_request_text
 from services.stage_change.store import write_change, write_transition
 from services.unit_of_work import UnitOfWork
