@@ -232,7 +232,7 @@ def statements(db: Database) -> int:
     try:
         with UnitOfWork(db) as uow:
             change_stage(
-                uow.connection,
+                uow,
                 StageChange(ref="1.1", event="suspend", actor="bench", reason="计数", at=TODAY),
                 TODAY,
             )

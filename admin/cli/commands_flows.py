@@ -143,7 +143,7 @@ def subscribe_command(
     programme_wide = programme_wide or (item is None and department is None and programme is not None)
     with UnitOfWork(database()) as uow:
         _, changed = subscribe(
-            uow.session,
+            uow,
             person,
             email=email,
             item=item,

@@ -67,7 +67,7 @@ def _load_city(db: Database, folder: Path) -> None:
     for code, district in PROGRAMMES:
         with UnitOfWork(db) as uow:
             load_programme(
-                uow.session, read_programme_file(programme_copy(folder, code, district), TODAY), "测试", TODAY
+                uow, read_programme_file(programme_copy(folder, code, district), TODAY), "测试", TODAY
             )
 
 

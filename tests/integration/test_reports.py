@@ -71,7 +71,7 @@ def test_stage_counts_come_from_project_records(loaded: Database) -> None:
     assert "2 个点位已完成装修；3 个点位正在装修" in before
     with UnitOfWork(loaded) as uow:
         change_stage(
-            uow.connection,
+            uow,
             StageChange(
                 ref="2.8",
                 event="advance",
