@@ -36,6 +36,7 @@ FLAGS: Mapping[str, str] = {
     "note": "--note",
     "problems": "--problems",
     "next_steps": "--next",
+    "accept_changes": "--accept-changes",
 }
 
 
