@@ -102,6 +102,12 @@ def _find_programme(session: Session, code: str) -> Programme | None:
     ).one_or_none()
 
 
+def held_records(session: Session, spec: ProgrammeSpec) -> Records:
+    """What the database holds of what a file names, as plain records (to compare with the file)."""
+    departments = {d.name: d for d in session.scalars(select(Department))}
+    return _current(session, spec, _find_programme(session, spec.programme.code), departments)
+
+
 def _current(
     session: Session, spec: ProgrammeSpec, programme: Programme | None, departments: dict[str, Department]
 ) -> Records:
