@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from models import ProgrammeChange
+from models import Item, ProgrammeChange, Target
 from models.db import Database
 from tests.conftest import EXAMPLE
 from tests.helpers import cli, snapshot
@@ -88,6 +88,16 @@ def test_accepted_changes_are_applied_and_logged_with_who(db: Database, loaded: 
     result = cli("load", str(path), "--accept-changes", "--by", "王五")
     assert result.exit_code == 0, result.output
     assert "已按确认（--accept-changes）应用" in result.output
+    with db.read() as session:
+        target = session.scalars(
+            select(Target).join(Item).where(Item.number == 5, Target.position == 1)
+        ).one()
+        assert (target.quantity, target.unit, target.due_on, target.counting_stage) == (
+            None,
+            None,
+            None,
+            "completed",
+        )
     rows = [r for r in log(db) if r.actor == "王五"]
     assert rows and all(r.destructive for r in rows)
     quantity = next(r for r in rows if r.field == "quantity")
