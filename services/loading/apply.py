@@ -48,14 +48,12 @@ def load_programme(
     if existing is None:  # a first load: its rows are counted, not listed
         changes = [c for c in changes if c.kind != "added"]
     summary = LoadSummary(spec.programme.code, dry_run=dry_run, changes=changes)
-    _apply(session, file, existing, departments, summary, actor, today)
+    programme = _apply(session, file, existing, departments, summary, actor, today)
     if not dry_run:
-        programme_id = session.scalars(
-            select(Programme.id).where(Programme.code == spec.programme.code)
-        ).one()
+        session.flush()
         if existing is None:
             changes = [Change(("programme",), "计划", "", None, spec.programme.code, "added"), *changes]
-        summary.logged = record_changes(session, programme_id, changes, actor, file.name, file.checksum)
+        summary.logged = record_changes(session, programme.id, changes, actor, file.name, file.checksum)
         uow.commit()  # a dry run is rolled back when the unit of work closes
     return summary
 
@@ -68,7 +66,7 @@ def _apply(
     summary: LoadSummary,
     actor: str,
     today: date,
-) -> None:
+) -> Programme:
     spec = file.spec
     _departments(session, spec.departments, departments, summary)
     programme = _programme(session, file, existing, summary)
@@ -88,6 +86,7 @@ def _apply(
         summary.count("people", created=False)
     if summary.changed and file.checksum:
         programme.source_checksum = file.checksum
+    return programme
 
 
 def _find_programme(session: Session, code: str) -> Programme | None:
