@@ -3,7 +3,15 @@
 from models.base import Base
 from models.health import HealthSnapshot, ReportFile, StatusOverride
 from models.people import OutboxMessage, Person, Subscription
-from models.programme import Department, Item, ItemDepartment, Milestone, Programme, Target
+from models.programme import (
+    Department,
+    Item,
+    ItemDepartment,
+    Milestone,
+    Programme,
+    ProgrammeChange,
+    Target,
+)
 from models.project import Evidence, ProgressReport, Project, Transition
 from models.user import User
 
@@ -18,6 +26,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "Programme",
+    "ProgrammeChange",
     "ProgressReport",
     "Project",
     "ReportFile",

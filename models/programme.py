@@ -146,3 +146,23 @@ class Milestone(Base):
     due_on: Mapped[date] = mapped_column(Date)
     expected_ratio: Mapped[Decimal] = mapped_column(Quantity)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgrammeChange(Base):
+    """改动记录: one change a programme load applied, with who and when; append-only."""
+
+    __tablename__ = "programme_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    file: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(Text)
+    field: Mapped[str] = mapped_column(String(64))
+    change: Mapped[str] = mapped_column(String(16))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    destructive: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text)

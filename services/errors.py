@@ -6,6 +6,7 @@ concerned (by, reason, doc_no, target…) so each door can add its own: the CLI 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 
@@ -57,10 +58,19 @@ class Forbidden(Refused):
 
 
 MAX_NAME = 100
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks are text
+
+
+def control_character(value: str) -> str | None:
+    """The first control character (NUL, ESC…) of a text as U+0000, or None; tab and line breaks pass."""
+    found = CONTROL.search(value)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def require_name(value: str, what: str = "操作人", field: str = "by") -> str:
-    """A person's or department's name: not empty, at most 100 characters (the column's size)."""
+    """A person's or department's name: not empty, at most 100 characters (the column's size), no control."""
     if not value.strip() or len(value) > MAX_NAME:
         raise BadInput(f"{what}不能为空且不超过 {MAX_NAME} 字", fields=(field,))
+    if found := control_character(value):
+        raise BadInput(f"{what}含有控制字符 {found}", fields=(field,))
     return value.strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Annotated
@@ -38,6 +39,8 @@ def report(
 
     if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         fail(f"报告期格式应为 YYYY-MM：{period}")
+    if out is not None:
+        out = _writable_folder(out)
     db = database()
     if city is not None:
         if list_ or programme:
@@ -55,11 +58,29 @@ def report(
         return
     wanted = _formats(formats, FORMATS)
     with db.read() as session:
-        year = resolve_programme(session, programme).year
+        found = resolve_programme(session, programme)
+        code, year = found.code, found.year
+    if period is not None and int(period[:4]) != year:
+        fail(f"报告期 {period} 不在计划 {code} 的年度（{year} 年）内（--period）")
     files = generate(
         db, programme, period or _default_period(year), wanted, out or settings().data_dir / "reports"
     )
     _print(files, json)
+
+
+def _writable_folder(out: Path) -> Path:
+    """The --out folder, checked before anything is generated: a folder we may write, or one we may create."""
+    folder = out.expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        fail(f"输出位置不是文件夹：{folder}（--out）")
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(f"无法在 {existing} 下创建输出文件夹：它不是文件夹（--out）")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"输出文件夹不可写：{existing}（--out）")
+    return folder
 
 
 def _formats(text: str | None, known: tuple[str, ...]) -> tuple[str, ...]:

@@ -37,9 +37,13 @@ def init() -> None:
 def load(
     file: Annotated[Path, typer.Argument(help="实事项目计划文件（YAML）")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告将要做的变更，不写入")] = False,
-    by: Annotated[str, typer.Option("--by", help="操作人")] = "计划导入",
+    by: Annotated[str, typer.Option("--by", help="操作人（记入审计与改动记录）")] = "计划导入",
+    accept_changes: Annotated[
+        bool,
+        typer.Option("--accept-changes", help="确认会清空或减少已有数据的变更（先用 --dry-run 查看）"),
+    ] = False,
 ) -> None:
-    """导入或更新一个年度实事项目计划；同一文件再次导入不产生变化。"""
+    """导入或更新一个年度实事项目计划；会清空或减少已有数据的变更须确认；同一文件再次导入不产生变化。"""
     from services.loading.apply import load_programme
     from services.loading.reader import read_programme_file
 
@@ -47,7 +51,7 @@ def load(
     checked = read_programme_file(file, day)
     db = database()
     with UnitOfWork(db) as uow:
-        summary = load_programme(uow, checked, by, day, dry_run=dry_run)
+        summary = load_programme(uow, checked, by, day, dry_run=dry_run, accept_changes=accept_changes)
     typer.echo(render.load_summary(summary, str(file)))
 
 

@@ -24,7 +24,7 @@ KIND_ZH = {
 
 
 def load_summary(summary: LoadSummary, file: str) -> str:
-    """What a load did, or would do on a dry run."""
+    """What a load did, or would do on a dry run, with one line per change to stored data."""
     head = f"{'【试运行，未写入】' if summary.dry_run else ''}计划 {summary.programme}（{file}）"
     if not summary.changed:
         lines = [f"{head}：无变化"]
@@ -32,6 +32,16 @@ def load_summary(summary: LoadSummary, file: str) -> str:
         parts = [f"新增{KIND_ZH.get(k, k)} {n}" for k, n in summary.created.items()]
         parts += [f"更新{KIND_ZH.get(k, k)} {n}" for k, n in summary.updated.items()]
         lines = [f"{head}：{'，'.join(parts)}"]
+    if summary.changes:
+        lines.append(f"变更 {len(summary.changes)} 处：")
+        lines += [f"  {'！' if c.destructive else '-'} {c.line()}" for c in summary.changes]
+    lost = len(summary.destructive)
+    if lost and summary.dry_run:
+        lines.append(f"其中 {lost} 处（！）会清空或减少已有数据：正式导入时须加 --accept-changes 确认")
+    elif lost:
+        lines.append(f"已按确认（--accept-changes）应用 {lost} 处清空或减少已有数据的变更")
+    if summary.logged:
+        lines.append(f"已记入改动记录 {summary.logged} 条")
     lines += [f"  注意：{w}" for w in summary.warnings]
     return "\n".join(lines)
 

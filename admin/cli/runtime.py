@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -12,7 +14,7 @@ import typer
 
 from models.db import Database
 from models.settings import Settings, get_settings
-from services.errors import NotInitialised, ServiceError
+from services.errors import BadInput, NotInitialised, ServiceError, control_character
 from services.loading.errors import ProgrammeFileError
 
 P = ParamSpec("P")
@@ -36,6 +38,7 @@ FLAGS: Mapping[str, str] = {
     "note": "--note",
     "problems": "--problems",
     "next_steps": "--next",
+    "accept_changes": "--accept-changes",
 }
 
 
@@ -87,9 +90,13 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
+            _refuse_control_characters(kwargs)
             return func(*args, **kwargs)
         except typer.Exit:
             raise
+        except BrokenPipeError:  # the reader went away (`shishi list | head -1`): end quietly
+            _quiet_stdout()
+            raise typer.Exit(0) from None
         except ProgrammeFileError as exc:
             fail(f"文件被拒绝，未写入任何内容（{len(exc.problems)} 处问题）：\n{exc}", EXIT_BAD_INPUT)
         except ServiceError as exc:
@@ -103,3 +110,21 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             fail(f"内部错误（{name}）：{detail}", EXIT_INTERNAL)
 
     return wrapper
+
+
+def _refuse_control_characters(arguments: Mapping[str, Any]) -> None:
+    """Refuse an argument holding a control character (NUL, ESC…) before anything reads or stores it."""
+    for name, value in arguments.items():
+        texts = value if isinstance(value, list | tuple) else [value]
+        for text in texts:
+            if isinstance(text, str | os.PathLike) and (found := control_character(os.fspath(text))):
+                raise BadInput(f"参数含有控制字符 {found}，未写入任何内容", fields=(name,))
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that nothing more is written to the closed pipe, even at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (a test runner's stdout)
+        pass

@@ -7,27 +7,69 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Department, Item, ItemDepartment, Programme, Project, Target
+from models import Department, Item, ItemDepartment, Person, Programme, Project, Subscription, Target
 from services.errors import require_name
+from services.loading.changelog import record_changes
 from services.loading.checks import project_numbers
+from services.loading.errors import ChangesRefused
+from services.loading.fields import department_fields, item_fields, programme_fields
 from services.loading.parts import apply_item_reports, apply_project, apply_target_fields
 from services.loading.people import apply_people
+from services.loading.plan import Change, plan_changes
 from services.loading.reader import ProgrammeFile
-from services.loading.schema import DepartmentSpec, ItemSpec
+from services.loading.records import Records, current_records, wanted_records
+from services.loading.schema import DepartmentSpec, ItemSpec, ProgrammeSpec
 from services.loading.summary import LoadSummary, assign
 from services.unit_of_work import UnitOfWork
 
 
 def load_programme(
-    uow: UnitOfWork, file: ProgrammeFile, actor: str, today: date, dry_run: bool = False
+    uow: UnitOfWork,
+    file: ProgrammeFile,
+    actor: str,
+    today: date,
+    dry_run: bool = False,
+    accept_changes: bool = False,
 ) -> LoadSummary:
-    """Create or update the programme of a file; commit once, or roll back on a dry run."""
+    """Create or update the programme of a file; commit once, or roll back on a dry run.
+
+    The changes are planned first; when any would empty or shorten stored data and the user did not
+    accept them, ChangesRefused is raised before anything is written. Applied changes are logged.
+    """
     session = uow.session
-    require_name(actor)
+    actor = require_name(actor)
     spec = file.spec
-    summary = LoadSummary(spec.programme.code, dry_run=dry_run)
-    departments = _departments(session, spec.departments, summary)
-    programme = _programme(session, file, summary)
+    existing = _find_programme(session, spec.programme.code)
+    departments = {d.name: d for d in session.scalars(select(Department))}
+    changes = plan_changes(_current(session, spec, existing, departments), wanted_records(spec))
+    destructive = [c.line() for c in changes if c.destructive]
+    if destructive and not (accept_changes or dry_run):
+        raise ChangesRefused(destructive, len(changes) - len(destructive))
+    if existing is None:  # a first load: its rows are counted, not listed
+        changes = [c for c in changes if c.kind != "added"]
+    summary = LoadSummary(spec.programme.code, dry_run=dry_run, changes=changes)
+    programme = _apply(session, file, existing, departments, summary, actor, today)
+    if not dry_run:
+        session.flush()
+        if existing is None:
+            changes = [Change(("programme",), "计划", "", None, spec.programme.code, "added"), *changes]
+        summary.logged = record_changes(session, programme.id, changes, actor, file.name, file.checksum)
+        uow.commit()  # a dry run is rolled back when the unit of work closes
+    return summary
+
+
+def _apply(
+    session: Session,
+    file: ProgrammeFile,
+    existing: Programme | None,
+    departments: dict[str, Department],
+    summary: LoadSummary,
+    actor: str,
+    today: date,
+) -> Programme:
+    spec = file.spec
+    _departments(session, spec.departments, departments, summary)
+    programme = _programme(session, file, existing, summary)
     items = {i.number: i for i in programme.items}
     for item_spec in spec.items:
         item = items.get(item_spec.number)
@@ -42,22 +84,50 @@ def load_programme(
         summary.created["people"] = created
     if updated:
         summary.count("people", created=False)
-    for number in sorted(set(items) - {i.number for i in spec.items}):
-        summary.warnings.append(f"第{number}项不在文件中，已保留（不会删除已有记录）")
     if summary.changed and file.checksum:
         programme.source_checksum = file.checksum
-    if not dry_run:
-        uow.commit()  # a dry run is rolled back when the unit of work closes
-    return summary
+    return programme
+
+
+def _find_programme(session: Session, code: str) -> Programme | None:
+    return session.scalars(
+        select(Programme)
+        .where(Programme.code == code)
+        .options(
+            selectinload(Programme.items).selectinload(Item.targets),
+            selectinload(Programme.items).selectinload(Item.projects).selectinload(Project.evidence),
+            selectinload(Programme.items).selectinload(Item.reports),
+        )
+    ).one_or_none()
+
+
+def held_records(session: Session, spec: ProgrammeSpec) -> Records:
+    """What the database holds of what a file names, as plain records (to compare with the file)."""
+    departments = {d.name: d for d in session.scalars(select(Department))}
+    return _current(session, spec, _find_programme(session, spec.programme.code), departments)
+
+
+def _current(
+    session: Session, spec: ProgrammeSpec, programme: Programme | None, departments: dict[str, Department]
+) -> Records:
+    """What the database holds of what the file names: the programme, its departments and people."""
+    named = [departments[d.name] for d in spec.departments if d.name in departments]
+    emails = {p.email.lower() for p in spec.people}
+    people = [p for p in session.scalars(select(Person)) if p.email.lower() in emails]
+    subscriptions: list[Subscription] = []
+    if programme is not None and people:
+        subscriptions = list(
+            session.scalars(select(Subscription).where(Subscription.programme_id == programme.id))
+        )
+    return current_records(programme, named, people, subscriptions)
 
 
 def _departments(
-    session: Session, specs: list[DepartmentSpec], summary: LoadSummary
-) -> dict[str, Department]:
-    existing = {d.name: d for d in session.scalars(select(Department))}
+    session: Session, specs: list[DepartmentSpec], existing: dict[str, Department], summary: LoadSummary
+) -> None:
     for spec in specs:
         dept = existing.get(spec.name)
-        fields = {"is_group": spec.group, "head": spec.head, "email": spec.email}
+        fields = department_fields(spec)
         if dept is None:
             dept = Department(name=spec.name, **fields)
             session.add(dept)
@@ -65,28 +135,13 @@ def _departments(
             summary.count("departments", created=True)
         elif assign(dept, fields):
             summary.count("departments", created=False)
-    return existing
 
 
-def _programme(session: Session, file: ProgrammeFile, summary: LoadSummary) -> Programme:
+def _programme(
+    session: Session, file: ProgrammeFile, programme: Programme | None, summary: LoadSummary
+) -> Programme:
     head = file.spec.programme
-    fields = {
-        "name": head.name,
-        "year": head.year,
-        "district": head.district,
-        "city": head.city,
-        "issuer": head.issuer,
-        "office_email": head.office_email,
-    }
-    programme = session.scalars(
-        select(Programme)
-        .where(Programme.code == head.code)
-        .options(
-            selectinload(Programme.items).selectinload(Item.targets),
-            selectinload(Programme.items).selectinload(Item.projects).selectinload(Project.evidence),
-            selectinload(Programme.items).selectinload(Item.reports),
-        )
-    ).one_or_none()
+    fields = programme_fields(head)
     if programme is None:
         programme = Programme(code=head.code, **fields)
         session.add(programme)
@@ -105,7 +160,7 @@ def _item(
     actor: str,
     today: date,
 ) -> None:
-    if assign(item, {"title": spec.title, "leader": spec.leader}) and item.id is not None:
+    if assign(item, item_fields(spec)) and item.id is not None:
         summary.count("items", created=False)
     _roles(item, spec, departments, summary, is_new=item.id is None)
     targets = {t.position: t for t in item.targets}

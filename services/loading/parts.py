@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from models import Evidence, Item, Milestone, ProgressReport, Project, Target, Transition
-from models.base import as_quantity
+from services.loading.fields import (
+    milestone_fields,
+    project_fields,
+    report_fields,
+    stage_fields,
+    target_fields,
+)
 from services.loading.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
 from services.loading.summary import LoadSummary, assign
-from states.periods import period_end
-from states.prerequisites import parse_evidence_kind, parse_requirement
-from states.stages import MAIN_LINE, Stage, parse_stage
+from states.prerequisites import parse_evidence_kind
+from states.stages import Stage, parse_stage
 
 
 def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
     """Bring a target's fields and milestones in line with the file; True when anything changed."""
-    requires = None
-    if spec.requires is not None:
-        requires = {
-            parse_stage(k).code: [parse_requirement(t).spec() for t in v] for k, v in spec.requires.items()
-        }
-    fields: dict[str, Any] = {
-        "name": spec.name,
-        "quantity": as_quantity(spec.quantity),
-        "unit": spec.unit,
-        "bound": spec.bound,
-        "counting_stage": parse_stage(spec.counts_at).code,
-        "noun": spec.noun,
-        "phrases": {parse_stage(k).code: v for k, v in spec.phrases.items()},
-        "requirements": requires,
-        "due_on": spec.due,
-    }
-    changed = assign(target, fields)
+    changed = assign(target, target_fields(spec))
     return _milestones(target, spec.milestones) or changed
 
 
@@ -47,7 +35,7 @@ def _milestones(target: Target, specs: list[MilestoneSpec]) -> bool:
             target.milestones.remove(row)
             changed = True
     for period, spec in wanted.items():
-        fields = {"due_on": period_end(period), "expected_ratio": as_quantity(spec.ratio), "note": spec.note}
+        fields = milestone_fields(spec)
         row = current.get(period)
         if row is None:
             target.milestones.append(Milestone(period=period, **fields))
@@ -71,16 +59,7 @@ def apply_project(
     """Create a project at its stage (with a 导入 transition) or update what the file may change."""
     stage = parse_stage(spec.stage)
     project = projects.get(number)
-    planned = {f"planned_{s.code}_on": None for s in MAIN_LINE if s is not Stage.approved}
-    planned.update({f"planned_{parse_stage(k).code}_on": v for k, v in spec.planned.items()})
-    planned.pop("planned_approved_on", None)
-    fields = {
-        "name": spec.name,
-        "quantity": as_quantity(spec.quantity),
-        "target": target,
-        "note": spec.note,
-        **planned,
-    }
+    fields = {**project_fields(spec), "target": target}
     if project is None:
         project = _new_project(item, number, stage, spec, actor, today)
         assign(project, fields)
@@ -91,7 +70,7 @@ def apply_project(
         return
     changed = assign(project, fields)
     if project.stage == stage.code:
-        changed = assign(project, _stage_fields(stage, spec)) or changed
+        changed = assign(project, stage_fields(spec)) or changed
     else:
         summary.warnings.append(
             f"{item.number}.{number} 阶段以系统记录“{project.stage_enum.label}”为准（文件中为“{stage.label}”）"
@@ -101,22 +80,11 @@ def apply_project(
     _evidence(project, spec, actor, summary)
 
 
-def _stage_fields(stage: Stage, spec: ProjectSpec) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "suspended_from": parse_stage(spec.suspended_from).code if spec.suspended_from else None,
-        "stage_phrase": spec.phrase,
-        "stage_reason": spec.reason,
-    }
-    actual = {parse_stage(k): v for k, v in spec.actual.items()}
-    fields.update({f"actual_{s.code}_on": actual.get(s) for s in MAIN_LINE})
-    return fields
-
-
 def _new_project(
     item: Item, number: int, stage: Stage, spec: ProjectSpec, actor: str, today: date
 ) -> Project:
     project = Project(item=item, number=number, stage=stage.code, version=1)
-    for name, value in _stage_fields(stage, spec).items():
+    for name, value in stage_fields(spec).items():
         setattr(project, name, value)
     reached = project.suspended_from_enum or stage
     on = project.actual_on(reached) if reached.is_main else None
@@ -152,16 +120,7 @@ def apply_item_reports(
     scope = target.id if target is not None else None
     current = {r.as_of: r for r in item.reports if r.target_id == scope}
     for spec in specs:
-        fields = {
-            "achieved": as_quantity(spec.achieved),
-            "approximate": spec.approximate,
-            "ratio": as_quantity(spec.ratio),
-            "note": spec.note,
-            "problems": spec.problems,
-            "next_steps": spec.next,
-            "figures": [_figure(f) for f in spec.figures],
-            "reported_by": spec.by or (item.department_names("lead") or ["—"])[0],
-        }
+        fields = report_fields(spec, (item.department_names("lead") or ["—"])[0])
         row = current.get(spec.as_of)
         if row is None:
             row = ProgressReport(as_of=spec.as_of, target_id=scope, **fields)
@@ -169,13 +128,3 @@ def apply_item_reports(
             summary.count("progress reports", created=True)
         elif assign(row, fields):
             summary.count("progress reports", created=False)
-
-
-def _figure(figure: Any) -> dict[str, Any]:
-    value = as_quantity(figure.value)
-    return {
-        "label": figure.label,
-        "value": str(value),
-        "unit": figure.unit,
-        "approximate": figure.approximate,
-    }

@@ -46,6 +46,9 @@ _PYDANTIC_ZH = {
 }
 
 
+MAX_BYTES = 5 * 1024 * 1024  # the example, 12 items and 49 projects, is about 20 KB
+
+
 @dataclass(frozen=True)
 class ProgrammeFile:
     """A programme file that passed every check."""
@@ -59,6 +62,8 @@ def read_programme_file(path: str | FsPath, today: date) -> ProgrammeFile:
     """Read and check a programme file; raise ProgrammeFileError listing every problem."""
     name = str(path)
     try:
+        if FsPath(path).stat().st_size > MAX_BYTES:
+            raise ProgrammeFileError([_too_big(name)])
         raw = FsPath(path).read_bytes()
     except OSError as exc:
         raise ProgrammeFileError([FileProblem(name, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from exc
@@ -73,6 +78,8 @@ def read_programme_file(path: str | FsPath, today: date) -> ProgrammeFile:
 
 def parse_programme_text(text: str, name: str, today: date, checksum: str = "") -> ProgrammeFile:
     """Check programme text already in memory (used by the web upload and tests)."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8")) > MAX_BYTES:
+        raise ProgrammeFileError([_too_big(name)])
     data, lines = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise ProgrammeFileError(
@@ -89,6 +96,12 @@ def parse_programme_text(text: str, name: str, today: date, checksum: str = "") 
     if problems:
         raise ProgrammeFileError(problems)
     return ProgrammeFile(name, spec, checksum)
+
+
+def _too_big(name: str) -> FileProblem:
+    return FileProblem(
+        name, 1, "", f"文件过大：计划文件不能超过 {MAX_BYTES // (1024 * 1024)} MB（file too large）"
+    )
 
 
 def _shape_problems(exc: ValidationError, name: str, lines: dict) -> list[FileProblem]:

@@ -6,9 +6,18 @@ from typing import Any
 
 import yaml
 
+from services.errors import control_character
 from services.loading.errors import FileProblem, ProgrammeFileError
 
 Path = tuple[str | int, ...]
+MAX_DEPTH = 20  # the example nests 9 deep; YAML's composer recurses, so depth is bounded before it runs
+_OPENS = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSES = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 
 
 class _Loader(yaml.SafeLoader):
@@ -18,6 +27,7 @@ class _Loader(yaml.SafeLoader):
 def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path, int]]:
     """Parse YAML safely; return the data and the line of every key and list entry."""
     try:
+        _check_depth(text, filename)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         raise ProgrammeFileError([_yaml_problem(exc, filename, text)]) from exc
@@ -33,6 +43,26 @@ def parse_yaml(text: str, filename: str) -> tuple[Any, dict[Path, int]]:
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise ProgrammeFileError([_bad_scalar(node, filename) or _yaml_problem(exc, filename, text)]) from exc
     return data, lines
+
+
+def _check_depth(text: str, filename: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, found by the scanner (which, unlike the composer, does not recurse)."""
+    depth = 0
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, _OPENS):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = token.start_mark.line + 1
+                message = f"嵌套层次过深（超过 {MAX_DEPTH} 层；nesting too deep）"
+                raise ProgrammeFileError([FileProblem(filename, line, "", message)])
+        elif isinstance(token, _CLOSES):
+            depth -= 1
+
+
+def _control(value: str) -> str | None:
+    """The message for a text holding a control character (NUL, ESC…), or None."""
+    found = control_character(value)
+    return f"含有控制字符 {found}，不允许（control characters are not allowed）" if found else None
 
 
 def _bad_scalar(root: yaml.Node, filename: str) -> FileProblem | None:
@@ -78,11 +108,16 @@ def _walk(
         )
         return
     seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode) and (message := _control(str(node.value))):
+        problems.append(FileProblem(filename, lines[path], render_path(path), message))
     if isinstance(node, yaml.MappingNode):
         keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
             line = key_node.start_mark.line + 1
+            if message := _control(key):
+                problems.append(FileProblem(filename, line, render_path(path), f"键{message}"))
+                continue
             if key in keys:
                 problems.append(
                     FileProblem(

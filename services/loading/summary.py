@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from services.loading.plan import Change
 
 
 @dataclass
@@ -15,11 +18,18 @@ class LoadSummary:
     updated: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
+    changes: list[Change] = field(default_factory=list)
+    logged: int = 0
 
     def count(self, kind: str, created: bool) -> None:
         """Count one created or updated row of a kind."""
         book = self.created if created else self.updated
         book[kind] = book.get(kind, 0) + 1
+
+    @property
+    def destructive(self) -> list[Change]:
+        """The changes that empty, shorten or drop data (refused unless accepted)."""
+        return [c for c in self.changes if c.destructive]
 
     @property
     def changed(self) -> bool:

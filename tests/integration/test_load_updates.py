@@ -90,7 +90,18 @@ def test_an_edited_title_and_quantity_update_exactly_those_and_are_counted(
         ("projects", "version"),
         ("projects", "updated_at"),
         ("programmes", "source_checksum"),
+        ("programme_changes", "+"),
     }
+    logged = sorted(
+        (r["field"], r["old_value"], r["new_value"], r["actor"], r["destructive"])
+        for k, r in after.items()
+        if k[0] == "programme_changes" and k not in before
+    )
+    assert logged == [
+        ("quantity", "46", "50", "计划导入", False),
+        ("title", TITLE, "实施 120 万平方米精品小区建设", "计划导入", False),
+    ]
+    assert "第1项“实施 100 万平方米精品小区建设”：标题" in result.output
     changed_items = [k for k in before if k[0] == "items" and before[k] != after[k]]
     assert [after[k]["title"] for k in changed_items] == ["实施 120 万平方米精品小区建设"]
     changed_projects = [k for k in before if k[0] == "projects" and before[k] != after[k]]
@@ -149,7 +160,7 @@ def test_a_reload_updates_other_fields_of_an_advanced_project_but_not_its_stage(
     assert [t["event"] for t in history] == ["load", "suspend"]
 
 
-def test_items_missing_from_the_file_are_kept_with_a_warning(
+def test_items_missing_from_the_file_are_refused_and_kept_when_accepted(
     db: Database, loaded: dict, tmp_path: Path
 ) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
@@ -157,12 +168,18 @@ def test_items_missing_from_the_file_are_kept_with_a_warning(
     path = tmp_path / "without-item-12.yaml"
     path.write_text(text[:cut], encoding="utf-8")
     before = snapshot(db)
-    result = cli("load", str(path))
-    assert result.exit_code == 0, result.output
-    assert "第12项不在文件中，已保留" in result.output
-    assert "第11项" not in result.output
-    assert "无变化" in result.output
+    refused = cli("load", str(path))
+    assert refused.exit_code == 2, refused.output
+    assert "第12项“开设爱心暑托班" in refused.output and "连同其 3 个指标、3 个子项目" in refused.output
+    assert "第11项" not in refused.output
     assert snapshot(db) == before
+
+    accepted = cli("load", str(path), "--accept-changes", "--by", "王五")
+    assert accepted.exit_code == 0, accepted.output
+    assert "无变化" in accepted.output and "已记入改动记录 1 条" in accepted.output
+    after = rows(db)
+    logged = [r for k, r in after.items() if k[0] == "programme_changes" and r["actor"] == "王五"]
+    assert [(r["change"], r["destructive"]) for r in logged] == [("missing", True)]
     listed = json.loads(cli("list", "--json").output)
     assert [i["ref"] for i in listed["items"]][-1] == "12"
     assert cli("show", "12.1").exit_code == 0

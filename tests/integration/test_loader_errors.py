@@ -383,7 +383,10 @@ def test_a_dry_run_of_an_update_counts_the_change_and_writes_nothing(db: Databas
     result = cli("load", str(loaded), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "试运行" in result.output and "更新项目 1" in result.output
-    assert "新增" not in result.output.split("：", 1)[1]
+    assert "新增" not in result.output.splitlines()[0].split("：", 1)[1]
+    assert (
+        "  - 第1项“新增养老床位 100 张”：标题 “新增养老床位 100 张” → “新增养老床位 120 张”" in result.output
+    )
     assert snapshot(db) == before
 
 

@@ -1,0 +1,108 @@
+"""The column values a programme file gives each row: shared by the load and by its plan of changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.base import as_quantity
+from services.loading.schema import (
+    DepartmentSpec,
+    ItemSpec,
+    MilestoneSpec,
+    ProgrammeHead,
+    ProjectSpec,
+    ReportSpec,
+    TargetSpec,
+)
+from states.periods import period_end
+from states.prerequisites import parse_requirement
+from states.stages import MAIN_LINE, Stage, parse_stage
+
+
+def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
+    """A programme's columns (its code is its key)."""
+    return {
+        "name": head.name,
+        "year": head.year,
+        "district": head.district,
+        "city": head.city,
+        "issuer": head.issuer,
+        "office_email": head.office_email,
+    }
+
+
+def department_fields(spec: DepartmentSpec) -> dict[str, Any]:
+    """A department's columns (its name is its key)."""
+    return {"is_group": spec.group, "head": spec.head, "email": spec.email}
+
+
+def item_fields(spec: ItemSpec) -> dict[str, Any]:
+    """An item's own columns (its number is its key)."""
+    return {"title": spec.title, "leader": spec.leader}
+
+
+def target_fields(spec: TargetSpec) -> dict[str, Any]:
+    """A target's columns (its position in the item is its key)."""
+    requires = None
+    if spec.requires is not None:
+        requires = {
+            parse_stage(k).code: [parse_requirement(t).spec() for t in v] for k, v in spec.requires.items()
+        }
+    return {
+        "name": spec.name,
+        "quantity": as_quantity(spec.quantity),
+        "unit": spec.unit,
+        "bound": spec.bound,
+        "counting_stage": parse_stage(spec.counts_at).code,
+        "noun": spec.noun,
+        "phrases": {parse_stage(k).code: v for k, v in spec.phrases.items()},
+        "requirements": requires,
+        "due_on": spec.due,
+    }
+
+
+def milestone_fields(spec: MilestoneSpec) -> dict[str, Any]:
+    """A milestone's columns (its period is its key)."""
+    return {"due_on": period_end(spec.period), "expected_ratio": as_quantity(spec.ratio), "note": spec.note}
+
+
+def project_fields(spec: ProjectSpec) -> dict[str, Any]:
+    """A project's columns that a reload may change whatever its stage (not its target)."""
+    planned: dict[str, Any] = {f"planned_{s.code}_on": None for s in MAIN_LINE if s is not Stage.approved}
+    planned.update({f"planned_{parse_stage(k).code}_on": v for k, v in spec.planned.items()})
+    planned.pop("planned_approved_on", None)
+    return {"name": spec.name, "quantity": as_quantity(spec.quantity), "note": spec.note, **planned}
+
+
+def stage_fields(spec: ProjectSpec) -> dict[str, Any]:
+    """A project's columns that belong to its stage: changed only while the stored stage is the file's."""
+    fields: dict[str, Any] = {
+        "suspended_from": parse_stage(spec.suspended_from).code if spec.suspended_from else None,
+        "stage_phrase": spec.phrase,
+        "stage_reason": spec.reason,
+    }
+    actual = {parse_stage(k): v for k, v in spec.actual.items()}
+    fields.update({f"actual_{s.code}_on": actual.get(s) for s in MAIN_LINE})
+    return fields
+
+
+def report_fields(spec: ReportSpec, lead: str) -> dict[str, Any]:
+    """A progress report's columns (item, target and date are its key); `lead` reports when `by` is absent."""
+    return {
+        "achieved": as_quantity(spec.achieved),
+        "approximate": spec.approximate,
+        "ratio": as_quantity(spec.ratio),
+        "note": spec.note,
+        "problems": spec.problems,
+        "next_steps": spec.next,
+        "figures": [
+            {
+                "label": f.label,
+                "value": str(as_quantity(f.value)),
+                "unit": f.unit,
+                "approximate": f.approximate,
+            }
+            for f in spec.figures
+        ],
+        "reported_by": spec.by or lead,
+    }
