@@ -28,42 +28,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchdb import db_argument, fresh_database, server_version
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, text
+from synthetic import AS_OF, CODE, ITEMS, TARGETS, generate
 
-from models import Programme
 from models.db import Database
 from services.health.recompute import recompute
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
 
-# the issue's city: 16 districts × ~20 items; 3 targets an item, as the seed's items have 1 to 5
-ITEMS, TARGETS = 320, 3
-AS_OF = date(2020, 9, 30)
-CODE = "synthetic-2020"
 NIGHTS = 7  # timed nights after the first; the figures are their medians
-SERIES = "WITH RECURSIVE n(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < :count) "
-# stage from the hash's top bits: 10 % 立项, 15 % 前期, 30 % 开工, 25 % 完工, 15 % 运营, 3 % 暂停, 2 % 终止
-PROJECTS_SQL = (
-    SERIES
-    + """
-INSERT INTO projects (item_id, target_id, number, name, quantity, stage, version, planned_completed_on,
-                      updated_at)
-SELECT item_id, target_id, number, '点位' || k, 1,
-       CASE WHEN u < 10 THEN 'approved' WHEN u < 25 THEN 'preparation' WHEN u < 55 THEN 'construction'
-            WHEN u < 80 THEN 'completed' WHEN u < 95 THEN 'operating' WHEN u < 98 THEN 'suspended'
-            ELSE 'cancelled' END,
-       1, {planned}, CURRENT_TIMESTAMP
-FROM (SELECT item_id, target_id, number, k, (g * 2654435761) % 4294967296 * 100 / 4294967296 AS u,
-             (g * 2246822519 + 3266489917) % 4294967296 % 181 AS d
-      FROM (SELECT t.item_id, t.id AS target_id, (t.position - 1) * :count + k AS number, k,
-                   ((i.number - 1) * :targets + t.position - 1) * :count + k + :seed * 7919 AS g
-            FROM targets t JOIN items i ON t.item_id = i.id, n WHERE i.programme_id = :pid) AS h) AS x
-"""
-)
-PLANNED = {
-    "sqlite": "date('2020-06-30', '+' || d || ' days')",
-    "postgresql": "DATE '2020-06-30' + CAST(d AS integer)",
-}
 BASELINE = """
 SELECT p.target_id, count(*), count(p.quantity),
        sum(CASE WHEN CASE p.stage WHEN 'approved' THEN 0 WHEN 'preparation' THEN 1 WHEN 'construction' THEN 2
@@ -82,37 +55,6 @@ SELECT p.target_id, count(*), count(p.quantity),
 FROM projects p JOIN items i ON p.item_id = i.id JOIN targets t ON p.target_id = t.id
 WHERE i.programme_id = :pid GROUP BY p.target_id
 """
-
-
-def generate(
-    db: Database, projects: int, items: int = ITEMS, targets: int = TARGETS, seed: int = 2020
-) -> int:
-    """Insert the synthetic programme (items × targets, projects spread evenly), set-based; its project count."""
-    per_target = max(1, projects // (items * targets))
-    dialect = db.engine.dialect.name
-    with db.engine.begin() as conn:
-        values = {"code": CODE, "name": "合成计划", "year": 2020, "created_at": AS_OF}
-        pid = conn.execute(insert(Programme).values(**values)).inserted_primary_key[0]
-        conn.execute(
-            text(
-                SERIES + "INSERT INTO items (programme_id, number, title) SELECT :pid, k, '项目' || k FROM n"
-            ),
-            {"count": items, "pid": pid},
-        )
-        conn.execute(
-            text(
-                SERIES
-                + "INSERT INTO targets (item_id, position, name, quantity, unit, bound, counting_stage, phrases)"
-                " SELECT i.id, k, '指标' || k, :planned, '个', 'exact', 'completed', '{}'"
-                " FROM items i, n WHERE i.programme_id = :pid"
-            ),
-            {"count": targets, "pid": pid, "planned": per_target},
-        )
-        sql = PROJECTS_SQL.format(planned=PLANNED[dialect])
-        conn.execute(text(sql), {"count": per_target, "pid": pid, "seed": seed, "targets": targets})
-        if dialect == "postgresql":
-            conn.execute(text("ANALYZE"))
-        return conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
 
 
 @contextmanager

@@ -13,8 +13,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from admin.web import api, pages_read, pages_write
 from admin.web.deps import CsrfFailed, LoginRequired
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
         same_site="lax",
         https_only=settings.cookie_secure,
     )
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages_write.router)
@@ -84,13 +86,33 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
     return app
 
 
-async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-    response: Response = await call_next(request)
-    for key, value in HEADERS.items():
-        response.headers.setdefault(key, value)
-    if not request.url.path.startswith("/static"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+class SecurityHeaders:
+    """Every response's security headers, and no caching of pages: a plain ASGI middleware.
+
+    Starlette's `BaseHTTPMiddleware` (what `app.middleware("http")` builds) runs each request in a task
+    group with memory streams; this only adds headers to the response's start message.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers the response does not set itself."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope["path"].startswith("/static")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in HEADERS.items():
+                    headers.setdefault(key, value)
+                if not static:
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _is_api(request: Request) -> bool:

@@ -18,6 +18,7 @@ templates = Jinja2Templates(
     env=Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,  # compiled once per process: no stat of every template file on every page
     )
 )
 
