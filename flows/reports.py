@@ -1,4 +1,4 @@
-"""The `regenerate-reports` flow: rewrite the current period's reports of every active programme."""
+"""Report regeneration: every programme's current period (nightly, scheduled), or one programme's period."""
 
 from __future__ import annotations
 
@@ -33,6 +33,20 @@ def regenerate(reason: str, as_of: date | None = None) -> list[str]:
         paths += [f["path"] for f in files]
     get_run_logger().info("regenerated %s report files (%s)", len(paths), reason)
     return paths
+
+
+@task(
+    name="regenerate-programme-report",
+    task_run_name="regenerate {code} {period} ({reason})",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    cache_policy=None,
+)
+def regenerate_period(code: str, period: str, reason: str) -> list[str]:
+    """Write every format of one programme's report for one period (YYYY-MM); returns the paths written."""
+    files = generate(database(), code, period, FORMATS, get_settings().data_dir / "reports")
+    get_run_logger().info("regenerated %s report files of %s %s (%s)", len(files), code, period, reason)
+    return [f["path"] for f in files]
 
 
 @flow(name="regenerate-reports")

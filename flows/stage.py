@@ -1,4 +1,7 @@
-"""The `advance-stage` flow: apply stage changes, then deliver notifications and regenerate reports."""
+"""The `advance-stage` flow: apply stage changes, then deliver notifications and regenerate the reports touched.
+
+A change touches one report: its programme's, for the month that contains its effective date.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 from prefect import flow, task
 
 from flows.delivery import deliver_outbox
-from flows.reports import regenerate
+from flows.reports import regenerate_period
 from flows.runtime import database
 from models.settings import get_settings
 from services.stage_change.outcomes import apply_requests
@@ -37,5 +40,11 @@ def advance_stage(requests: list[StageChange], today: date) -> list[dict[str, An
     results = apply_changes(requests, today, label)
     if any(r["ok"] for r in results):
         deliver_outbox(reason="stage change")
-        regenerate(reason="stage change")
+        for code, period in touched_reports(results):
+            regenerate_period(code, period, reason="stage change")
     return results
+
+
+def touched_reports(results: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The (programme code, YYYY-MM period) of each applied change's effective date, once each."""
+    return sorted({(r["programme"], r["at"][:7]) for r in results if r["ok"]})

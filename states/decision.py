@@ -7,7 +7,7 @@ anything is orchestrated and decides again inside the transaction that records t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from states.machine import EVENT_LABELS, Event, IllegalTransition, StageToken, fire
@@ -38,6 +38,9 @@ class ProjectFacts:
     since: date | None = None  # the date it reached its current main-line stage
     evidence: tuple[EvidenceFact, ...] = ()
     requirements: RequirementTable = field(default_factory=lambda: DEFAULT_REQUIREMENTS)
+    # who recorded the latest change and when (local time): read only to explain a conflict
+    changed_by: str | None = None
+    changed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -122,17 +125,30 @@ def _refuse_input(intent: Intent) -> Refusal | None:
 
 
 def _refuse_stale(facts: ProjectFacts, intent: Intent) -> Refusal | None:
-    """The person saw another stage or version than the one stored now: a conflict."""
+    """The person saw another stage or version than the one stored now: a conflict naming both, who and when."""
     stale = intent.expected_version is not None and intent.expected_version != facts.version
     moved = intent.expected_stage is not None and intent.expected_stage is not facts.stage
     if not (stale or moved):
         return None
-    seen = (
-        intent.expected_stage.label
-        if intent.expected_stage is not None
-        else f"版本 {intent.expected_version}"
+    seen, found = _seen_and_found(facts, intent)
+    by = ""
+    if facts.changed_by is not None and facts.changed_at is not None:
+        by = f"，由 {facts.changed_by} 于 {facts.changed_at:%Y-%m-%d %H:%M} 变更"
+    summary = (
+        f"子项目 {facts.ref} 已被他人变更，本次操作未执行（并发冲突）：操作时为{seen}，现为{found}{by}；"
+        "请刷新后重试"
     )
-    return Refusal(CONFLICT, f"子项目 {facts.ref} 已变更", (f"所见为“{seen}”，现为“{facts.stage.label}”",))
+    return Refusal(CONFLICT, summary)
+
+
+def _seen_and_found(facts: ProjectFacts, intent: Intent) -> tuple[str, str]:
+    """The stage the person saw and the one stored now; with the versions when the stage alone does not tell."""
+    expected, found = intent.expected_stage, f"“{facts.stage.label}”"
+    if expected is None:
+        return f"版本 {intent.expected_version}", f"{found}（版本 {facts.version}）"
+    if expected is facts.stage:
+        return f"“{expected.label}”（版本 {intent.expected_version}）", f"{found}（版本 {facts.version}）"
+    return f"“{expected.label}”", found
 
 
 def _refuse_target(ref: str, intent: Intent, before: StageToken, after: StageToken) -> Refusal | None:

@@ -11,8 +11,11 @@ from admin import orchestrate
 from admin.cli import render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
 from admin.cli.runtime import FLAGS, database, fail, handles_errors, refusal, today
+from services.errors import ServiceError
 from services.progress.record import ProgressInput, record_progress
 from services.stage_change.evidence import describe_evidence, record_evidence
+from services.stage_change.outcomes import refused
+from services.stage_change.preview import check_change
 from services.stage_change.request import EvidenceInput, StageChange
 from services.unit_of_work import UnitOfWork
 
@@ -40,11 +43,17 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> None:
-    database()  # refuse politely before starting Prefect when the schema is missing
+    """Check the request without Prefect; only one that can be applied runs the flow, which decides again."""
+    db, day = database(), today()
     request = StageChange(
         ref=ref, event=event, actor=by, programme=programme, request_id=uuid.uuid4().hex, **kw
     )  # type: ignore[arg-type]
-    result = orchestrate.advance([request], today())[0]
+    try:
+        request = check_change(db, request, day)  # the stage and version seen now are the ones expected
+    except ServiceError as exc:
+        result = refused(request, exc)
+    else:
+        result = orchestrate.advance([request], day)[0]
     if not result["ok"]:
         text = refusal(result["message"], result["reasons"], result.get("fields", ()), STAGE_FLAGS)
         fail(text, result["exit_code"])

@@ -11,12 +11,14 @@ from admin import orchestrate
 from admin.web.deps import request_id
 from models.base import as_quantity
 from models.db import Database
-from services.errors import BadInput
+from services.errors import BadInput, ServiceError
 from services.people.access import require_write
 from services.people.users import UserView
 from services.progress.record import ProgressInput, record_progress
 from services.refs import parse_ref, resolve_programme, resolve_project
 from services.stage_change.evidence import record_evidence
+from services.stage_change.outcomes import refused
+from services.stage_change.preview import check_change
 from services.stage_change.request import EvidenceInput, StageChange
 from services.unit_of_work import UnitOfWork
 from states.machine import Event
@@ -36,12 +38,17 @@ class Action:
     at: date | None = None
     evidence: tuple[EvidenceInput, ...] = field(default_factory=tuple)
     expected_version: int | None = None
+    expected_stage: Stage | None = None
 
 
 def stage_action(
     db: Database, user: UserView, code: str, ref: str, action: Action, today: date
 ) -> dict[str, Any]:
-    """Run the advance-stage flow for one request after checking the user may act on the project."""
+    """Check the user's right and the request, then run the advance-stage flow for one that can be applied.
+
+    The check reads the project without Prefect; a request stating no expected stage or version expects
+    the ones read then, at its arrival, and the flow decides again in its transaction.
+    """
     if action.event not in Event.all:
         raise BadInput(f"未知操作“{action.event[:40]}”；可用：{'、'.join(Event.all)}")
     text(action.reason, "原因")
@@ -59,11 +66,16 @@ def stage_action(
         evidence=action.evidence,
         at=action.at,
         expected_version=action.expected_version,
+        expected_stage=action.expected_stage,
         actor_is_admin=user.is_admin,
         source="web",
         programme=programme.code,
         request_id=request_id(),
     )
+    try:
+        request = check_change(db, request, today)
+    except ServiceError as exc:
+        return refused(request, exc)
     return orchestrate.advance([request], today, announce=False)[0]
 
 

@@ -6,13 +6,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from admin.web import actions
 from admin.web.deps import ApiUser, ReadSession, database, today
 from admin.web.pages_read import as_of_for
+from services.errors import BadInput
 from services.people.access import require_read
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
@@ -36,7 +37,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "未登录或密码错误"),
         (403, "角色无权操作或 CSRF 校验失败"),
         (404, "计划、项目或子项目不存在"),
-        (409, "并发冲突：已被他人修改"),
+        (409, "并发冲突：子项目在客户端所见之后已被变更；消息写明所见阶段、现阶段、变更人和时间"),
         (422, "请求无效或不满足前置条件"),
     )
 }
@@ -45,6 +46,10 @@ Code = Annotated[str, Path(max_length=64, description="计划代码")]
 ItemNo = Annotated[int, Path(ge=1, le=100000, description="项目序号 N")]
 ProjectRef = Annotated[str, Path(pattern=r"^\d{1,5}\.\d{1,5}$", description="子项目编号 N.M")]
 Text = Annotated[str | None, Field(max_length=actions.MAX_TEXT)]
+ETAG_TEXT = '子项目的版本，如 "3"；每次阶段变更加一。操作时放在 If-Match 中，子项目已变更则返回 409'
+IF_MATCH_TEXT = (
+    'GET 子项目返回的 ETag（如 "3"，W/"3" 亦可）；与现版本不符时返回 409（并发冲突），不写入任何内容'
+)
 
 
 class EvidenceBody(BaseModel):
@@ -56,14 +61,27 @@ class EvidenceBody(BaseModel):
 
 
 class ActionBody(BaseModel):
-    """A stage action; `expected_version` turns a stale page into a 409 instead of a surprise."""
+    """A stage action, and what the client saw: a project changed since is a 409, never a second move."""
 
     event: Literal["advance", "suspend", "resume", "cancel", "revert"]
     to: str | None = Field(default=None, max_length=16, description="目标阶段（只能是下一阶段）")
     reason: Text = None
     at: date | None = None
     evidence: list[EvidenceBody] = Field(default_factory=list, max_length=10)
-    expected_version: int | None = Field(default=None, ge=0, le=2**31)
+    expected_stage: str | None = Field(
+        default=None,
+        max_length=16,
+        description=(
+            "客户端看到的当前阶段（代码如 construction，或中文如 开工）；与现阶段不符时返回 409。"
+            "expected_stage、expected_version 与 If-Match 都不给时，以请求到达时读到的阶段和版本为准"
+        ),
+    )
+    expected_version: int | None = Field(
+        default=None,
+        ge=0,
+        le=2**31,
+        description="客户端看到的子项目版本（GET 子项目返回的 version 或 ETag）；与现版本不符时返回 409",
+    )
 
 
 class ProgressBody(BaseModel):
@@ -103,12 +121,19 @@ def item(code: Code, number: ItemNo, user: ApiUser, session: ReadSession) -> dic
     return show_item(session, prog, number, as_of_for(prog.year, today()))
 
 
-@router.get("/programmes/{code}/projects/{ref}")
-def project(code: Code, ref: ProjectRef, user: ApiUser, session: ReadSession) -> dict[str, Any]:
-    """One project with the next stage's prerequisites, evidence and recent history."""
+@router.get(
+    "/programmes/{code}/projects/{ref}",
+    responses={200: {"headers": {"ETag": {"description": ETAG_TEXT, "schema": {"type": "string"}}}}},
+)
+def project(
+    code: Code, ref: ProjectRef, user: ApiUser, session: ReadSession, response: Response
+) -> dict[str, Any]:
+    """One project with the next stage's prerequisites, evidence and recent history; its ETag is its version."""
     prog = resolve_programme(session, code)
     require_read(session, user, prog, parse_ref(ref).item)
-    return show_project(session, prog, ref, as_of_for(prog.year, today()))
+    view = show_project(session, prog, ref, as_of_for(prog.year, today()))
+    response.headers["ETag"] = etag(view["version"])
+    return view
 
 
 @router.get("/programmes/{code}/projects/{ref}/history")
@@ -120,17 +145,52 @@ def project_history(code: Code, ref: ProjectRef, user: ApiUser, session: ReadSes
 
 
 @router.post("/programmes/{code}/projects/{ref}/actions", response_model=None)
-def act(request: Request, code: Code, ref: ProjectRef, body: ActionBody, user: ApiUser) -> Any:
-    """Run advance / suspend / resume / cancel / revert through the advance-stage flow."""
+def act(
+    request: Request,
+    code: Code,
+    ref: ProjectRef,
+    body: ActionBody,
+    user: ApiUser,
+    if_match: Annotated[
+        str | None, Header(alias="If-Match", max_length=100, description=IF_MATCH_TEXT)
+    ] = None,
+) -> Any:
+    """Run advance / suspend / resume / cancel / revert through the advance-stage flow.
+
+    The request is checked first; one that can be applied runs the flow, which decides again. The
+    stage and version expected are the client's (`expected_stage`, `expected_version`, `If-Match`),
+    or else those read at the request's arrival: a project changed meanwhile is a 409.
+    """
     evidence = tuple(
         EvidenceInput(actions.evidence_kind(e.kind), e.doc_no.strip(), e.issued_on) for e in body.evidence
     )
-    action = actions.Action(body.event, body.to, body.reason, body.at, evidence, body.expected_version)
+    version = expected_version(body.expected_version, if_match)
+    action = actions.Action(
+        body.event, body.to, body.reason, body.at, evidence, version, actions.stage(body.expected_stage)
+    )
     result = actions.stage_action(database(request), user, code, ref, action, today())
     if result["ok"]:
         return result
     problem = {"detail": result["message"], "reasons": result["reasons"], "fields": result.get("fields", [])}
     return JSONResponse(problem, actions.status_of_result(result))
+
+
+def etag(version: int) -> str:
+    """A project's ETag: its version, which every stage change increments."""
+    return f'"{version}"'
+
+
+def expected_version(stated: int | None, if_match: str | None) -> int | None:
+    """The version a client expects, from the body or an If-Match ETag (W/"3" accepted too; * expects none)."""
+    if if_match is None or if_match.strip() == "*":
+        return stated
+    tag = if_match.strip().removeprefix("W/")
+    if not (len(tag) > 2 and tag[0] == tag[-1] == '"' and tag[1:-1].isdigit() and len(tag) < 13):
+        raise BadInput('If-Match 应为 GET 子项目返回的 ETag，如 "3"', fields=("If-Match",))
+    version = int(tag[1:-1])
+    if stated is not None and stated != version:
+        raise BadInput("If-Match 与 expected_version 不一致", fields=("If-Match", "expected_version"))
+    return version
 
 
 @router.post("/programmes/{code}/projects/{ref}/evidence", status_code=201)

@@ -74,13 +74,17 @@ def stage_action(
     event: Annotated[str, Form(max_length=16)],
     csrf: Token = None,
     version: Annotated[int | None, Form(ge=0, le=2**31)] = None,
+    stage: Annotated[str | None, Form(max_length=16)] = None,
     reason: Field = None,
     at: Field = None,
     ev_kind: Field = None,
     ev_doc: Field = None,
     ev_date: Field = None,
 ) -> Response:
-    """Advance, suspend, resume, cancel or revert through the advance-stage flow."""
+    """Advance, suspend, resume, cancel or revert through the advance-stage flow.
+
+    The form carries the stage and version of the page shown: if the project changed since, it is a conflict.
+    """
     check_form_csrf(request, csrf)
     evidence = _evidence(ev_kind, ev_doc, ev_date)
     action = actions.Action(
@@ -89,6 +93,7 @@ def stage_action(
         at=actions.day(at),
         evidence=(evidence,) if evidence else (),
         expected_version=version,
+        expected_stage=actions.stage(stage),
     )
     result = actions.stage_action(database(request), user, code, ref, action, today())
     if result["ok"]:

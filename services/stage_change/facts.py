@@ -1,4 +1,8 @@
-"""The facts of one stage change, read in one locked query: the project, its item, target, evidence and progress."""
+"""The facts of one stage change, read in one query: the project, its item, target, evidence and progress.
+
+The use case reads them locked (`lock_project`); the check before orchestrating reads the same query
+without the lock (`read_project`).
+"""
 
 from __future__ import annotations
 
@@ -74,8 +78,8 @@ def _reported(column: str) -> Any:
     )
 
 
-def _locked_query(by_code: bool) -> Any:
-    """Project N.M of a programme (named, or the latest), locked, with item, target, evidence and progress."""
+def _facts_query(by_code: bool) -> Any:
+    """Project N.M of a programme (named, or the latest), with item, target, evidence and progress."""
     counted_by_others = _by_others(
         lambda o: func.coalesce(func.sum(o.c.quantity), 0),
         lambda o: counts_sql(o.c.stage, TARGETS.c.counting_stage),
@@ -126,15 +130,15 @@ def _locked_query(by_code: bool) -> Any:
         .outerjoin(EVIDENCE, EVIDENCE.c.project_id == PROJECTS.c.id)
         .where(programme, ITEMS.c.number == bindparam("item"), PROJECTS.c.number == bindparam("number"))
         .order_by(EVIDENCE.c.issued_on, EVIDENCE.c.id)
-        .with_for_update(of=PROJECTS)
     )
 
 
-LOCKED = {True: _locked_query(True), False: _locked_query(False)}
+READ = {by_code: _facts_query(by_code) for by_code in (True, False)}
+LOCKED = {by_code: query.with_for_update(of=PROJECTS) for by_code, query in READ.items()}
 
 
 class LockedProject(StageCodes):
-    """A project row locked for one change, with the item, programme, target and evidence its checks need."""
+    """A project row read for one change (locked in the use case), with what its checks need."""
 
     id: int
     number: int
@@ -180,8 +184,21 @@ def lock_project(
     conn: Connection, code: str | None, item: int, number: int, request_id: str | None
 ) -> LockedProject | None:
     """Project `item.number` of the programme `code` (or the latest one), locked; None when there is none."""
+    return _project(conn, LOCKED[bool(code)], code, item, number, request_id)
+
+
+def read_project(
+    conn: Connection, code: str | None, item: int, number: int, request_id: str | None
+) -> LockedProject | None:
+    """The same facts as `lock_project`, read without a lock (the check before orchestrating)."""
+    return _project(conn, READ[bool(code)], code, item, number, request_id)
+
+
+def _project(
+    conn: Connection, query: Any, code: str | None, item: int, number: int, request_id: str | None
+) -> LockedProject | None:
     params = {"code": code, "item": item, "number": number, "request_id": request_id}
-    rows = conn.execute(LOCKED[bool(code)], params).all()
+    rows = conn.execute(query, params).all()
     if not rows:
         return None
     facts = [EvidenceFact(r.kind, r.doc_no, r.issued_on) for r in rows if r.kind is not None]

@@ -48,6 +48,7 @@ class StageChanged:
     transition_id: int
     version: int
     evidence: list[dict[str, str]] = field(default_factory=list)
+    programme: str = ""  # the programme's code: whose report the change touches
 
 
 def check_evidence_text(ev: EvidenceFact) -> None:

@@ -7,13 +7,16 @@ statement machinery, and an ORM flush would add a fifth of it again. The rules a
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from models import Transition
+from models.settings import get_settings
 from services.errors import BadInput, Conflict, NotFound, Refused, ServiceError
 from services.refs import Ref, parse_ref, resolve_programme, resolve_project
 from services.stage_change.facts import LockedProject, is_replay, last_change, lock_project
@@ -35,10 +38,8 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
     if _is_replay(conn, request, project):
         return _replay(uow.session, request)
     if project is None:
-        raise _not_found(uow.session, request.programme, ref)
-    decision = decide(project_facts(project, str(ref)), intent_of(request, today), today)
-    if isinstance(decision, Refusal):
-        raise refusal_error(decision, last_change(conn, project.id))
+        raise not_found(uow.session, request.programme, ref)
+    decision = decided(conn, project, str(ref), intent_of(request, today), today)
     if not write_change(conn, project, decision.columns, _added(decision, request.actor)):
         raise Conflict(f"子项目 {ref} 已被他人同时修改，本次操作未执行；请刷新后重试")
     transition = _transition(project, request, decision)
@@ -56,6 +57,7 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
         transition["id"],
         project.version + 1,
         list(decision.cited),
+        project.programme_code,
     )
 
 
@@ -87,15 +89,37 @@ def intent_of(request: StageChange, today: date) -> Intent:
     )
 
 
-def refusal_error(refusal: Refusal, last: tuple[str, Any] | None) -> ServiceError:
-    """The domain error of a refusal; a conflict names who changed the project last, and when."""
+def decided(conn: Connection, project: LockedProject, ref: str, intent: Intent, today: date) -> Decision:
+    """The decision on a project's facts, or the refusal raised as its domain error.
+
+    A conflict is decided again with who recorded the project's latest change and when, so that its
+    message names them; they are read only then.
+    """
+    facts = project_facts(project, ref)
+    decision = decide(facts, intent, today)
+    if isinstance(decision, Refusal) and decision.kind == CONFLICT:
+        decision = decide(with_last_change(facts, last_change(conn, project.id)), intent, today)
+    if isinstance(decision, Refusal):
+        raise refusal_error(decision)
+    return decision
+
+
+def with_last_change(facts: ProjectFacts, last: tuple[str, datetime] | None) -> ProjectFacts:
+    """The facts with who recorded the latest change, and when in the district's time."""
+    if last is None:
+        return facts
+    who, when = last
+    if when.tzinfo is None:  # SQLite gives back the stored UTC time without its zone
+        when = when.replace(tzinfo=UTC)
+    return replace(facts, changed_by=who, changed_at=when.astimezone(ZoneInfo(get_settings().timezone)))
+
+
+def refusal_error(refusal: Refusal) -> ServiceError:
+    """The domain error of a refusal: bad input, a conflict, or a refusal by the rules."""
     if refusal.kind == INPUT:
         return BadInput(refusal.summary, fields=refusal.fields)
     if refusal.kind == CONFLICT:
-        found = refusal.reasons[-1].rsplit("现为", 1)[-1]
-        who = f"已由 {last[0]} 于 {last[1]:%Y-%m-%d %H:%M} " if last else "已被他人"
-        subject = refusal.summary.removesuffix(" 已变更")
-        return Conflict(f"{subject} {who}变更为{found}，本次操作未执行（并发冲突）；请刷新后重试")
+        return Conflict(refusal.summary, refusal.reasons)
     return Refused(refusal.summary, refusal.reasons)
 
 
@@ -113,7 +137,8 @@ def _is_replay(conn: Connection, request: StageChange, project: LockedProject | 
     return request.request_id is not None and is_replay(conn, request.request_id)
 
 
-def _not_found(session: Session, code: str | None, ref: Ref) -> NotFound:
+def not_found(session: Session, code: str | None, ref: Ref) -> NotFound:
+    """The precise NotFound of a reference that names no project (programme, item or project)."""
     resolve_project(session, resolve_programme(session, code), ref)  # raises the precise NotFound
     return NotFound(f"没有子项目 {ref}")
 
@@ -132,6 +157,7 @@ def _replay(session: Session, request: StageChange) -> StageChanged:
         t.id,
         t.project.version,
         t.evidence,
+        t.project.item.programme.code,
     )
 
 

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from models import HealthSnapshot, Transition
+from models import HealthSnapshot, Programme, ReportFile, Transition
 from models.db import Database
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.stage_change.request import EvidenceInput, StageChange
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
-from tests.helpers import wait_for
+from tests.helpers import programme_copy, wait_for
 
 TODAY = date(2020, 10, 20)
 
@@ -27,6 +27,14 @@ def loaded(env: dict[str, str], db: Database) -> Database:
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
     return db
+
+
+_REPORTS = select(Programme.code, ReportFile.period).join(Programme, ReportFile.programme_id == Programme.id)
+
+
+def _folders(env: dict[str, str]) -> list[Path]:
+    """The report folders written (programme/period) under the data directory."""
+    return [p for p in (Path(env["SHISHI_DATA_DIR"]) / "reports").glob("*/*") if p.is_dir()]
 
 
 def _request(ref: str, **kw: object) -> StageChange:
@@ -72,8 +80,30 @@ def test_advance_stage_runs_as_a_flow_visible_in_the_prefect_api(
     assert result[0]["ok"] and result[0]["to_stage"] == "completed"
     run, tasks = _flow_run(state.state_details.flow_run_id, tasks_expected=3)
     assert run.name and run.state.is_completed()
-    assert [t.split(":", 1)[0] for t in tasks] == ["apply_changes", "deliver_outbox", "regenerate"]
+    assert [t.split(":", 1)[0] for t in tasks] == ["apply_changes", "deliver_outbox", "regenerate_period"]
     assert "apply_changes:apply 2.8" in tasks
+    assert "regenerate_period:regenerate changning-2020 2020-10 (stage change)" in tasks
+
+
+def test_a_stage_change_regenerates_only_its_programmes_report_for_its_month(
+    env: dict[str, str], loaded: Database, tmp_path: Path
+) -> None:
+    from flows.runtime import short_runs
+    from flows.stage import advance_stage
+
+    other = programme_copy(tmp_path, "hongkou-2020", "虹口区")
+    with UnitOfWork(loaded) as uow:
+        load_programme(uow, read_programme_file(other, TODAY), "测试", TODAY)
+    evidence = (EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 9, 20)),)
+    request = _request("2.8", evidence=evidence, at=date(2020, 9, 25), programme="changning-2020")
+    with short_runs():
+        (result,) = advance_stage([request], TODAY)
+    assert result["ok"] and (result["programme"], result["at"]) == ("changning-2020", "2020-09-25")
+    with loaded.read() as session:
+        recorded = {(code, period) for code, period in session.execute(_REPORTS)}
+    assert recorded == {("changning-2020", "2020-09")}
+    folders = {p.relative_to(Path(env["SHISHI_DATA_DIR"]) / "reports") for p in _folders(env)}
+    assert folders == {Path("changning-2020/2020-09")}
 
 
 def test_a_refused_request_is_a_result_not_a_crashed_flow(prefect_server: None, loaded: Database) -> None:

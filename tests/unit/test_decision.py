@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -182,9 +182,35 @@ def test_a_document_dated_after_the_change_does_not_count() -> None:
 
 
 @pytest.mark.parametrize("seen", [Stage.preparation, Stage.completed])
-def test_a_request_made_on_another_stage_than_the_stored_one_is_a_conflict(seen: Stage) -> None:
+def test_a_request_made_on_another_stage_than_the_stored_one_is_a_conflict_naming_both(seen: Stage) -> None:
     refusal = refused(decide(facts(), advance(expected_stage=seen, evidence=(ACCEPTANCE,)), TODAY), CONFLICT)
-    assert refusal.reasons == (f"所见为“{seen.label}”，现为“开工”",)
+    assert refusal.summary == (
+        f"子项目 2.8 已被他人变更，本次操作未执行（并发冲突）：操作时为“{seen.label}”，现为“开工”；请刷新后重试"
+    )
+
+
+def test_a_conflict_names_who_changed_the_project_and_when() -> None:
+    changed = facts(Stage.completed, version=4, changed_by="李四", changed_at=datetime(2020, 10, 20, 9, 5))
+    refusal = refused(
+        decide(changed, advance(expected_stage=Stage.construction, expected_version=3), TODAY), CONFLICT
+    )
+    assert refusal.summary == (
+        "子项目 2.8 已被他人变更，本次操作未执行（并发冲突）：操作时为“开工”，现为“完工”，"
+        "由 李四 于 2020-10-20 09:05 变更；请刷新后重试"
+    )
+
+
+def test_a_stale_version_on_the_same_stage_names_both_versions() -> None:
+    changed = facts(version=5, changed_by="王五", changed_at=datetime(2020, 10, 19, 17, 30))
+    same_stage = refused(
+        decide(changed, advance(expected_stage=Stage.construction, expected_version=3), TODAY), CONFLICT
+    )
+    assert (
+        "操作时为“开工”（版本 3），现为“开工”（版本 5），由 王五 于 2020-10-19 17:30 变更"
+        in same_stage.summary
+    )
+    version_only = refused(decide(changed, advance(expected_version=3), TODAY), CONFLICT)
+    assert "操作时为版本 3，现为“开工”（版本 5）" in version_only.summary
 
 
 def test_a_request_made_on_an_older_version_is_a_conflict() -> None:

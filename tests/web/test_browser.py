@@ -111,7 +111,7 @@ def test_two_sessions_advancing_one_project_get_one_success_and_one_conflict(
     second.locator("form[data-event=advance] button[type=submit]").click()
     assert "已推进" in first.locator("[data-testid=flash]").inner_text()
     message = second.locator("[data-testid=error]").inner_text()
-    assert "并发冲突" in message and "办公室" in message
+    assert "并发冲突" in message and "操作时为“开工”，现为“完工”，由 办公室 于 " in message
     second.reload()
     rows = second.locator("[data-testid=history] tbody tr").all_inner_texts()
     assert sum("开工 → 完工" in r for r in rows) == 1
