@@ -72,7 +72,9 @@ def ends_within(pid: int, seconds: float) -> bool:
         fd = None
     if fd is not None:
         try:
-            select.select([fd], [], [], seconds)
+            poller = select.poll()  # a pidfd becomes readable when its process ends
+            poller.register(fd, select.POLLIN)
+            poller.poll(int(seconds * 1000))
         finally:
             os.close(fd)
         return not alive(pid)
