@@ -48,6 +48,7 @@ test: dev
 BENCH_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: dev
 	$(BIN)/python bench/cli_startup.py
+	$(BIN)/python bench/cli_latency.py
 	$(BIN)/python bench/stage_changes.py
 	$(BIN)/python bench/nightly.py
 	$(BIN)/python bench/reports.py

@@ -4,36 +4,35 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from services.stage_change.request import StageChange
 
 
 def _prepare(announce: bool = True) -> Any:
-    """Configure Prefect before its first import; return the runtime module."""
+    """Configure Prefect before its first import and reach its server (the local one started once)."""
     from flows import runtime
 
     runtime.configure()
-    if announce:
-        runtime.announce_local_server()
-    return runtime
+    return runtime, runtime.connect(announce)
 
 
 def advance(requests: list[StageChange], today: date, announce: bool = True) -> list[dict[str, Any]]:
     """Run the advance-stage flow for the requests and return one result each."""
-    runtime = _prepare(announce)
+    runtime, url = _prepare(announce)
     from flows.stage import advance_stage
 
-    with runtime.short_runs():
+    with runtime.short_runs(url):
         return advance_stage(requests, today)
 
 
 def nightly(as_of: date | None, programme: str | None, pool: str | None = None) -> list[dict[str, Any]]:
     """Run the nightly flow once, now (fanning out on a work pool when one is given or configured)."""
-    runtime = _prepare()
+    runtime, url = _prepare()
     from flows.nightly import nightly as nightly_flow
 
-    with runtime.short_runs():
+    with runtime.short_runs(url):
         return nightly_flow(as_of=as_of, programme=programme, work_pool=pool)
 
 
@@ -48,7 +47,7 @@ def deploy(pool: str, schedule: bool) -> tuple[bool, list[str]]:
 
 def serve() -> None:
     """Serve the deployments until interrupted (heartbeats stay on for crash detection)."""
-    _prepare(announce=False)
+    _prepare()
     from flows.serve import serve_all
 
     serve_all()
@@ -56,20 +55,42 @@ def serve() -> None:
 
 def warm_up() -> None:
     """Reach the Prefect API once (starting the local server when none is configured) so the first run is quick."""
-    _prepare(announce=False)
-    from prefect.client.orchestration import get_client
-
     try:
-        with get_client(sync_client=True) as client:
-            client.api_healthcheck()
+        _prepare()
     except Exception as exc:  # the first stage change will report the problem to its user
         print(f"Prefect 服务暂不可用（{type(exc).__name__}）；首次阶段操作时将重试", file=sys.stderr)
 
 
-def stop_local_server() -> None:
-    """Stop the local Prefect server this process started, if any (a long-lived `shishi web` on exit)."""
-    if "prefect.server.api.server" not in sys.modules:
-        return
-    from prefect.server.api.server import SubprocessASGIServer
+def local_server_status(data_dir: Path) -> dict[str, Any]:
+    """The data directory's local Prefect server: URL, PID, whether it answers, and whether it is in use."""
+    import os
 
-    SubprocessASGIServer().stop()
+    from flows import local_server
+
+    home = local_server.home_of(data_dir)
+    record = local_server.read_record(home)
+    return {
+        "configured_url": os.environ.get("PREFECT_API_URL") or None,
+        "home": str(home),
+        "url": record.ui_url if record else None,
+        "api_url": record.url if record else None,
+        "pid": record.pid if record else None,
+        "started": record.started if record else None,
+        "up": bool(record and local_server.running(home, record)),
+    }
+
+
+def start_local_server(data_dir: Path) -> tuple[str, int, bool]:
+    """Start (or find) the data directory's local server: its UI URL, its PID, True when started now."""
+    from flows import local_server
+
+    record, started = local_server.ensure(data_dir)
+    return record.ui_url, record.pid, started
+
+
+def stop_local_server(data_dir: Path) -> int | None:
+    """Stop the data directory's local Prefect server; the PID stopped, or None when none ran."""
+    from flows import local_server
+
+    record = local_server.stop(data_dir)
+    return record.pid if record else None

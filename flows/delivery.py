@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from prefect import flow, get_run_logger, task
 
 from flows.runtime import database
@@ -25,7 +27,12 @@ def deliver_outbox(reason: str) -> int:
     return report.sent
 
 
-@flow(name="deliver-notifications")
+def _run_name() -> str:
+    """“投递通知 2020-10-10 09:05”."""
+    return f"投递通知 {datetime.now():%Y-%m-%d %H:%M}"
+
+
+@flow(name="deliver-notifications", flow_run_name=_run_name)
 def deliver_notifications() -> int:
     """Drain the outbox (scheduled every few minutes by `shishi serve`)."""
     return deliver_outbox(reason="scheduled")

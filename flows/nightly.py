@@ -7,9 +7,11 @@ from datetime import date
 from typing import Any
 
 from prefect import flow, task
+from prefect.runtime import flow_run
 
 from flows.delivery import deliver_outbox
 from flows.fanout import NightlyFailed, run_on_pool
+from flows.naming import nightly_run_name
 from flows.reports import regenerate
 from flows.runtime import database
 from models.settings import get_settings
@@ -39,7 +41,7 @@ def recompute_programme(code: str, as_of: date) -> dict[str, Any]:
         return asdict(recompute(uow, resolve_programme(uow.session, code), as_of))
 
 
-@flow(name="nightly-programme", flow_run_name="{code} {as_of}")
+@flow(name="nightly-programme", flow_run_name="夜间重算 {code} {as_of}")
 def nightly_programme(code: str, as_of: date) -> dict[str, Any]:
     """Recompute 序时进度 of one programme on one date, in one transaction."""
     return recompute_programme(code, as_of)
@@ -54,7 +56,13 @@ def run_in_process(codes: list[str], day: date) -> list[dict[str, Any]]:
     return [state.result() for state in states.values()]
 
 
-@flow(name="nightly")
+def _run_name() -> str:
+    """“夜间重算 2020-09-30”, or “夜间重算 changning-2020 2020-09-30” for one programme."""
+    params = flow_run.parameters
+    return nightly_run_name(params.get("as_of") or get_settings().today(), params.get("programme"))
+
+
+@flow(name="nightly", flow_run_name=_run_name)
 def nightly(
     as_of: date | None = None,
     programme: str | None = None,

@@ -49,7 +49,13 @@ def regenerate_period(code: str, period: str, reason: str) -> list[str]:
     return [f["path"] for f in files]
 
 
-@flow(name="regenerate-reports")
+def _run_name() -> str:
+    """“重新生成报告 2020-10”: the period rewritten."""
+    day = get_settings().today()
+    return f"重新生成报告 {day.year}-{day.month:02d}"
+
+
+@flow(name="regenerate-reports", flow_run_name=_run_name)
 def regenerate_reports() -> list[str]:
     """Regenerate every report of the active programmes."""
     return regenerate(reason="scheduled")

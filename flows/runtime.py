@@ -1,4 +1,4 @@
-"""Prefect set up for people: configured before Prefect is imported, quiet on the embedded default."""
+"""Prefect set up for people: configured before Prefect is imported, quiet in a terminal, one local server."""
 
 from __future__ import annotations
 
@@ -8,57 +8,63 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from flows import local_server
 from models.db import Database
 from models.settings import get_settings
 
-LOCAL_SERVER_NOTE = (
-    "已启动本地临时 Prefect 服务（运行记录保存在 {home}）；"
-    "设置 PREFECT_API_URL 可改用常驻的 Prefect 服务，见 README。"
+STARTED_NOTE = (
+    "已在后台启动本地 Prefect 服务 {url}（PID {pid}，运行记录保存在 {home}），之后的命令沿用它；"
+    "shishi prefect status|stop|ui 查看、停止或打开其界面。"
 )
 
-
-# The local server keeps its runs in SQLite: batch the recorders' writes so that they rarely collide
-# with the API's own writes ('database is locked' makes the client wait 2 s before it retries).
-LOCAL_SERVER_TUNING = {
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": "200",
-    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL": "2",
-    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE": "200",
-    "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_FLUSH_INTERVAL": "5",
+# Prefect's own messages stay out of a terminal (its console shows errors only), while the runs' logs
+# (the decision of each request) still reach the API at INFO and show in the UI.
+QUIET = {
+    "PREFECT_LOGGING_LEVEL": "INFO",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "ERROR",
+    "PREFECT_LOGGING_LOG_PRINTS": "false",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
 }
 
 
 def configure() -> None:
     """Set Prefect's environment defaults; call before the first `import prefect`."""
-    home = (get_settings().data_dir / "prefect").resolve()
-    os.environ.setdefault("PREFECT_HOME", str(home))
+    os.environ.setdefault("PREFECT_HOME", str(local_server.home_of(get_settings().data_dir)))
     Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    if not os.environ.get("PREFECT_API_URL"):
-        for key, value in LOCAL_SERVER_TUNING.items():
-            os.environ.setdefault(key, value)
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "ERROR")
-        os.environ.setdefault("PREFECT_LOGGING_LOG_PRINTS", "false")
+    for key, value in QUIET.items():
+        os.environ.setdefault(key, value)
 
 
 def uses_local_server() -> bool:
-    """True when no persistent Prefect server is configured."""
-    return not os.environ.get("PREFECT_API_URL")
+    """True when no Prefect server is configured (PREFECT_API_URL unset, or set by us to the local one)."""
+    return not os.environ.get("PREFECT_API_URL") or bool(os.environ.get("SHISHI_LOCAL_PREFECT"))
 
 
-def announce_local_server() -> None:
-    """The one line a terminal user sees about Prefect on the embedded default."""
-    if uses_local_server():
-        print(LOCAL_SERVER_NOTE.format(home=os.environ.get("PREFECT_HOME", "")), file=sys.stderr)
+def connect(announce: bool = True) -> str:
+    """The API URL to use: PREFECT_API_URL when set, else the data directory's local server (started once)."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured and not os.environ.get("SHISHI_LOCAL_PREFECT"):
+        return configured
+    data_dir = get_settings().data_dir
+    record, started = local_server.ensure(data_dir)
+    os.environ["PREFECT_API_URL"] = record.url
+    os.environ["SHISHI_LOCAL_PREFECT"] = "1"  # inherited by children, who then check the record themselves
+    if started and announce:
+        home = local_server.home_of(data_dir)
+        print(STARTED_NOTE.format(url=record.ui_url, pid=record.pid, home=home), file=sys.stderr)
+    return record.url
 
 
 @contextmanager
-def short_runs() -> Iterator[None]:
-    """Tune Prefect for short interactive runs: no heartbeat thread to wait for at the end of a run."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+def short_runs(api_url: str | None = None) -> Iterator[None]:
+    """Tune Prefect for short interactive runs (no heartbeat thread to wait for), against `api_url` if given."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
-    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    updates: dict = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    if api_url:  # a long-lived process (`shishi web`) follows the local server if it moved
+        updates[PREFECT_API_URL] = api_url
+    with temporary_settings(updates=updates):
         yield
 
 

@@ -119,6 +119,18 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_local_prefect_server_left(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A last guard for CI: kill any local Prefect server still running under this run's temporary folders."""
+    yield
+    import signal
+
+    from flows.process import servers_under
+
+    for pid in servers_under(tmp_path_factory.getbasetemp()):
+        os.killpg(pid, signal.SIGKILL)
+
+
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One temporary Prefect server and database for the whole run (flows and the stage commands)."""
@@ -131,7 +143,14 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        from prefect.settings import PREFECT_API_URL
+
+        # the commands run by the tests (in-process or as children) use this server, not a local one
+        os.environ["PREFECT_API_URL"] = PREFECT_API_URL.value()
+        try:
+            yield
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
 
 
 @pytest.fixture

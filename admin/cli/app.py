@@ -6,6 +6,7 @@ import typer
 
 from admin.cli import (
     commands_flows,
+    commands_prefect,
     commands_read,
     commands_reports,
     commands_setup,
@@ -27,6 +28,7 @@ commands_stage.register(app)
 commands_flows.register(app)
 commands_reports.register(app)
 commands_web.register(app)
+commands_prefect.register(app)
 
 
 def main() -> None:

@@ -34,10 +34,10 @@ def web(
 
     from admin.web.app import create_app
 
-    # start Prefect's local server (or reach the configured one) while the first page loads
+    # start the local Prefect server, or find it running (or reach the configured one), while the first page loads
     threading.Thread(target=orchestrate.warm_up, name="prefect-warm-up", daemon=True).start()
     typer.echo(f"网页管理后台：http://{host}:{port}/  （Ctrl+C 停止）", err=True)
-    app = create_app(settings(), on_shutdown=orchestrate.stop_local_server)
+    app = create_app(settings())
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 

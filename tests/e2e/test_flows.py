@@ -16,6 +16,7 @@ from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.stage_change.request import EvidenceInput, StageChange
 from services.unit_of_work import UnitOfWork
+from states.stages import Stage
 from tests.conftest import EXAMPLE
 from tests.helpers import programme_copy, wait_for
 
@@ -123,6 +124,55 @@ def test_a_refused_request_is_a_result_not_a_crashed_flow(prefect_server: None, 
         )
 
 
+def _logs(flow_run_id: uuid.UUID, wanted: str) -> list[str]:
+    """The run's log messages, once one containing `wanted` has reached the server."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+
+    def read() -> list[str] | None:
+        with get_client(sync_client=True) as client:
+            logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+        messages = [log.message for log in logs]
+        return messages if any(wanted in m for m in messages) else None
+
+    return wait_for(f"a log line with {wanted!r}", read, timeout=60)
+
+
+def test_a_run_is_named_for_what_it_does_and_logs_the_decision(
+    prefect_server: None, loaded: Database
+) -> None:
+    from flows.runtime import short_runs
+    from flows.stage import advance_stage
+
+    evidence = (EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 10, 9)),)
+    with short_runs():
+        state = advance_stage([_request("2.8", evidence=evidence, at=TODAY)], TODAY, return_state=True)
+    assert state.name == "Completed" and state.result()[0]["ok"]
+    run, _ = _flow_run(state.state_details.flow_run_id)
+    assert run.name == "推进 2.8 开工→完工 · 张三"
+    assert any("开工→完工" in m for m in _logs(run.id, "已推进 2.8"))
+
+
+def test_a_refused_run_ends_in_a_refused_state_with_its_reasons(
+    prefect_server: None, loaded: Database
+) -> None:
+    from flows.runtime import short_runs
+    from flows.stage import advance_stage
+
+    request = _request("2.9", expected_stage=Stage.construction)
+    with short_runs():
+        state = advance_stage([request], TODAY, return_state=True)
+        plain = advance_stage([_request("2.9")], TODAY)
+    assert state.is_completed() and state.name == "已拒绝"
+    assert "竣工验收" in state.message
+    (result,) = state.result()
+    assert not result["ok"] and plain[0]["reasons"] == result["reasons"]
+    run, _ = _flow_run(state.state_details.flow_run_id)
+    assert run.name == "推进 2.9 开工→完工 · 张三"
+    assert run.state.name == "已拒绝" and "竣工验收" in run.state.message
+    assert any("竣工验收" in m for m in _logs(run.id, "未推进 2.9"))
+
+
 def test_the_nightly_flow_snapshots_every_active_programme_and_reruns_identically(
     prefect_server: None, loaded: Database
 ) -> None:
@@ -137,15 +187,16 @@ def test_the_nightly_flow_snapshots_every_active_programme_and_reruns_identicall
     with short_runs():
         state = nightly(as_of=date(2020, 9, 30), return_state=True)
     (summary,) = state.result()
+    assert state.name == "Completed"
     assert summary["items"]["8"] == "exceeded" and summary["items"]["12"] == "suspended"
     first = statuses()
     with short_runs():
         nightly(as_of=date(2020, 9, 30))
     assert statuses() == first
     run, _ = _flow_run(state.state_details.flow_run_id)
-    assert run.state.is_completed()
+    assert run.state.is_completed() and run.name == "夜间重算 2020-09-30"
     (child,) = _subflow_runs(run.id)
-    assert child.name == "changning-2020 2020-09-30" and child.state.is_completed()
+    assert child.name == "夜间重算 changning-2020 2020-09-30" and child.state.is_completed()
     _, tasks = _flow_run(child.id, tasks_expected=1)
     assert [t.split(":", 1)[0] for t in tasks] == ["recompute_programme"]
 
