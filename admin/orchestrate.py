@@ -27,6 +27,17 @@ def advance(requests: list[StageChange], today: date, announce: bool = True) -> 
         return advance_stage(requests, today)
 
 
+def regenerate_after(results: list[dict[str, Any]], announce: bool = True) -> list[str]:
+    """After the answer: rewrite the one report each applied change touched (its programme, its month)."""
+    if not any(r["ok"] for r in results):
+        return []
+    runtime, url = _prepare(announce)
+    from flows.stage import regenerate_touched, touched_reports
+
+    with runtime.short_runs(url):
+        return regenerate_touched(touched_reports(results))
+
+
 def nightly(as_of: date | None, programme: str | None, pool: str | None = None) -> list[dict[str, Any]]:
     """Run the nightly flow once, now (fanning out on a work pool when one is given or configured)."""
     runtime, url = _prepare()

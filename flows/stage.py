@@ -1,4 +1,5 @@
-"""The `advance-stage` flow: apply stage changes, then deliver notifications and regenerate the reports touched.
+"""The `advance-stage` flow (apply stage changes, deliver their emails) and, after the person has their
+answer, `regenerate-touched-reports`.
 
 A change touches one report: its programme's, for the month that contains its effective date.
 """
@@ -58,8 +59,6 @@ def advance_stage(requests: list[StageChange], today: date) -> list[dict[str, An
         _rename(applied_run_name(results[0]))
     if any(r["ok"] for r in results):
         deliver_outbox(reason="stage change")
-        for code, period in touched_reports(results):
-            regenerate_period(code, period, reason="stage change")
     refused = refusal_of(results)
     if refused:
         name, message = refused
@@ -70,6 +69,21 @@ def advance_stage(requests: list[StageChange], today: date) -> list[dict[str, An
 def touched_reports(results: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """The (programme code, YYYY-MM period) of each applied change's effective date, once each."""
     return sorted({(r["programme"], r["at"][:7]) for r in results if r["ok"]})
+
+
+def _reports_run_name() -> str:
+    """“重新生成报告 changning-2020 2020-10”: the reports rewritten."""
+    touched = flow_run.parameters["touched"]
+    return "重新生成报告 " + "、".join(f"{code} {period}" for code, period in touched)
+
+
+@flow(name="regenerate-touched-reports", flow_run_name=_reports_run_name, log_prints=False)
+def regenerate_touched(touched: list[tuple[str, str]]) -> list[str]:
+    """Rewrite the reports that applied changes touched, after their people had the answer."""
+    paths: list[str] = []
+    for code, period in touched:
+        paths += regenerate_period(code, period, reason="stage change")
+    return paths
 
 
 def _rename(name: str) -> None:

@@ -58,6 +58,7 @@ def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> 
         text = refusal(result["message"], result["reasons"], result.get("fields", ()), STAGE_FLAGS)
         fail(text, result["exit_code"])
     typer.echo(render.stage_changed(result))
+    orchestrate.regenerate_after([result], announce=False)  # the person has the answer already
 
 
 @handles_errors

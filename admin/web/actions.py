@@ -79,6 +79,11 @@ def stage_action(
     return orchestrate.advance([request], today, announce=False)[0]
 
 
+def regenerate_after(result: dict[str, Any]) -> None:
+    """After the response: rewrite the report an applied change touched (run as a background task)."""
+    orchestrate.regenerate_after([result], announce=False)
+
+
 def add_evidence(db: Database, user: UserView, code: str, ref: str, item: EvidenceInput, today: date) -> bool:
     """Record one document on a project; False when it was already there."""
     with UnitOfWork(db) as uow:

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -151,6 +151,7 @@ def act(
     ref: ProjectRef,
     body: ActionBody,
     user: ApiUser,
+    background: BackgroundTasks,
     if_match: Annotated[
         str | None, Header(alias="If-Match", max_length=100, description=IF_MATCH_TEXT)
     ] = None,
@@ -159,7 +160,8 @@ def act(
 
     The request is checked first; one that can be applied runs the flow, which decides again. The
     stage and version expected are the client's (`expected_stage`, `expected_version`, `If-Match`),
-    or else those read at the request's arrival: a project changed meanwhile is a 409.
+    or else those read at the request's arrival: a project changed meanwhile is a 409. The report the
+    change touched is rewritten after the answer is sent.
     """
     evidence = tuple(
         EvidenceInput(actions.evidence_kind(e.kind), e.doc_no.strip(), e.issued_on) for e in body.evidence
@@ -170,6 +172,7 @@ def act(
     )
     result = actions.stage_action(database(request), user, code, ref, action, today())
     if result["ok"]:
+        background.add_task(actions.regenerate_after, result)  # after the client has its answer
         return result
     problem = {"detail": result["message"], "reasons": result["reasons"], "fields": result.get("fields", [])}
     return JSONResponse(problem, actions.status_of_result(result))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.web import actions
@@ -71,6 +71,7 @@ def stage_action(
     code: str,
     ref: str,
     user: PageUser,
+    background: BackgroundTasks,
     event: Annotated[str, Form(max_length=16)],
     csrf: Token = None,
     version: Annotated[int | None, Form(ge=0, le=2**31)] = None,
@@ -97,6 +98,7 @@ def stage_action(
     )
     result = actions.stage_action(database(request), user, code, ref, action, today())
     if result["ok"]:
+        background.add_task(actions.regenerate_after, result)  # after the person has the answer
         moved = f"{parse_stage(result['from_stage']).label} → {parse_stage(result['to_stage']).label}"
         flash(request, "ok", f"{ref} 已{EVENT_LABELS.get(event, event)}：{moved}")
         return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
