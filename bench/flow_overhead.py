@@ -66,9 +66,7 @@ def child(mode: str, runs: int) -> None:
     db = runtime.database()
     upgrade(db)
     with UnitOfWork(db) as uow:
-        load_programme(
-            uow, read_programme_file(ROOT / "examples/changning-2020.yaml", TODAY), "bench", TODAY
-        )
+        load_programme(uow, read_programme_file(ROOT / "examples/changning-2020.yaml", TODAY), "bench", TODAY)
     advance_stage(_requests(1), TODAY)  # start the local server, warm up
     plain = _times(lambda reqs, day: apply_requests(db, reqs, day), runs, 2)
     if mode == "tuned":
