@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Department, Item, ItemDepartment, Programme, Project, Target
-from services.errors import require_name
+from services.errors import BadInput, require_name
 from services.loading.checks import project_numbers
 from services.loading.parts import apply_item_reports, apply_project, apply_target_fields
 from services.loading.people import apply_people
@@ -26,7 +26,7 @@ def load_programme(
     require_name(actor)
     spec = file.spec
     summary = LoadSummary(spec.programme.code, dry_run=dry_run)
-    departments = _departments(session, spec.departments, summary)
+    departments = _departments(session, spec.programme.district or "", spec.departments, summary)
     programme = _programme(session, file, summary)
     items = {i.number: i for i in programme.items}
     for item_spec in spec.items:
@@ -52,14 +52,15 @@ def load_programme(
 
 
 def _departments(
-    session: Session, specs: list[DepartmentSpec], summary: LoadSummary
+    session: Session, district: str, specs: list[DepartmentSpec], summary: LoadSummary
 ) -> dict[str, Department]:
-    existing = {d.name: d for d in session.scalars(select(Department))}
+    """The district's departments by name: another district's 区民政局 is another department."""
+    existing = {d.name: d for d in session.scalars(select(Department).where(Department.district == district))}
     for spec in specs:
         dept = existing.get(spec.name)
         fields = {"is_group": spec.group, "head": spec.head, "email": spec.email}
         if dept is None:
-            dept = Department(name=spec.name, **fields)
+            dept = Department(district=district, name=spec.name, **fields)
             session.add(dept)
             existing[spec.name] = dept
             summary.count("departments", created=True)
@@ -80,13 +81,19 @@ def _programme(session: Session, file: ProgrammeFile, summary: LoadSummary) -> P
     }
     programme = session.scalars(
         select(Programme)
-        .where(Programme.code == head.code)
+        .where(func.lower(Programme.code) == head.code.lower())
         .options(
             selectinload(Programme.items).selectinload(Item.targets),
             selectinload(Programme.items).selectinload(Item.projects).selectinload(Project.evidence),
             selectinload(Programme.items).selectinload(Item.reports),
         )
     ).one_or_none()
+    if programme is not None and programme.code != head.code:
+        raise BadInput(
+            f"计划代码“{head.code}”与已有计划“{programme.code}”仅大小写不同：同一计划请沿用“{programme.code}”，"
+            "另一计划请另取代码",
+            fields=("code",),
+        )
     if programme is None:
         programme = Programme(code=head.code, **fields)
         session.add(programme)
