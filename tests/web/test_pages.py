@@ -287,3 +287,16 @@ def test_the_dashboard_filters_by_department(client: TestClient) -> None:
     assert len(everything) == 12
     unknown = client.get(f"/p/{CODE}", params={"status": "飞速"})
     assert unknown.status_code == 422 and "未知状态" in unknown.text
+
+
+def test_a_department_refused_a_revert_gets_403_and_nothing_is_written(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["civil"])
+    before = snapshot(site.db)
+    response = client.post(
+        f"/p/{CODE}/projects/2.9/action", data={"event": "revert", "reason": "重新报批", "csrf": token}
+    )
+    assert response.status_code == 403
+    assert "退回须由管理员操作" in response.text
+    assert snapshot(site.db) == before
