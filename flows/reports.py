@@ -27,9 +27,7 @@ def regenerate(reason: str, as_of: date | None = None) -> list[str]:
         codes = programme_codes_of_year(session, day.year)
     paths: list[str] = []
     for code in codes:
-        files = generate(
-            database(), code, f"{day.year}-{day.month:02d}", FORMATS, settings.data_dir / "reports"
-        )
+        files = generate(database(), code, f"{day.year}-{day.month:02d}", FORMATS, settings.reports_folder)
         paths += [f["path"] for f in files]
     get_run_logger().info("regenerated %s report files (%s)", len(paths), reason)
     return paths

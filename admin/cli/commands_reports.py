@@ -56,9 +56,7 @@ def report(
     wanted = _formats(formats, FORMATS)
     with db.read() as session:
         year = resolve_programme(session, programme).year
-    files = generate(
-        db, programme, period or _default_period(year), wanted, out or settings().data_dir / "reports"
-    )
+    files = generate(db, programme, period or _default_period(year), wanted, out or settings().reports_folder)
     _print(files, json)
 
 
@@ -85,9 +83,7 @@ def _city(
     wanted = _formats(formats, CITY_FORMATS)
     with db.read() as session:
         year = city_year(session, city.strip(), int(period[:4]) if period else None)
-    files = generate_city(
-        db, city, period or _default_period(year), wanted, out or settings().data_dir / "reports"
-    )
+    files = generate_city(db, city, period or _default_period(year), wanted, out or settings().reports_folder)
     _print(files, json)
 
 

@@ -12,11 +12,11 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, and_, case, delete, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import LoginFailure, User
 from models.base import Timestamp
+from models.db import upsert_into
 from services.unit_of_work import UnitOfWork
 
 MAX_FAILURES = 5
@@ -72,8 +72,7 @@ def _bump(conn: Connection, scope: str, key: str, now: datetime, limit: int) -> 
     """Add one failure (a fresh count once the window has passed), then lock at the limit."""
     at = literal(now, Timestamp)
     stale = TABLE.c.first_failed_at < literal(now - WINDOW, Timestamp)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(TABLE).values(
+    statement = upsert_into(conn, TABLE).values(
         scope=scope, key=key, failures=1, first_failed_at=now, last_failed_at=now, locked_until=None
     )
     conn.execute(
