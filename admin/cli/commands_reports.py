@@ -50,7 +50,7 @@ def report(
             emit_json(files)
         for f in [] if json else files:
             typer.echo(
-                f"{f['period']}  {f['format']:<5} {f['created_at']}  {f['checksum'][:12]}  {f['path']}"
+                f"{f['period']}  {f['format']:<5} {f['updated_at']}  {f['checksum'][:12]}  {f['path']}"
             )
         return
     wanted = _formats(formats, FORMATS)
