@@ -27,9 +27,7 @@ def regenerate(reason: str, as_of: date | None = None) -> list[str]:
         codes = programme_codes_of_year(session, day.year)
     paths: list[str] = []
     for code in codes:
-        files = generate(
-            database(), code, f"{day.year}-{day.month:02d}", FORMATS, settings.data_dir / "reports"
-        )
+        files = generate(database(), code, f"{day.year}-{day.month:02d}", FORMATS, settings.reports_folder)
         paths += [f["path"] for f in files]
     get_run_logger().info("regenerated %s report files (%s)", len(paths), reason)
     return paths
@@ -44,7 +42,7 @@ def regenerate(reason: str, as_of: date | None = None) -> list[str]:
 )
 def regenerate_period(code: str, period: str, reason: str) -> list[str]:
     """Write every format of one programme's report for one period (YYYY-MM); returns the paths written."""
-    files = generate(database(), code, period, FORMATS, get_settings().data_dir / "reports")
+    files = generate(database(), code, period, FORMATS, get_settings().reports_folder)
     get_run_logger().info("regenerated %s report files of %s %s (%s)", len(files), code, period, reason)
     return [f["path"] for f in files]
 

@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.health import HealthSnapshot, ReportFile, StatusOverride
+from models.login import LoginFailure
 from models.people import OutboxMessage, Person, Subscription
 from models.programme import (
     Department,
@@ -22,6 +23,7 @@ __all__ = [
     "HealthSnapshot",
     "Item",
     "ItemDepartment",
+    "LoginFailure",
     "Milestone",
     "OutboxMessage",
     "Person",

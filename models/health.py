@@ -55,9 +55,10 @@ class StatusOverride(Base):
 
 
 class ReportFile(Base):
-    """A generated report file: its period, kind, format, where it is and its checksum."""
+    """A generated report file: one row per absolute path, its checksum now and before the last rewrite."""
 
     __tablename__ = "report_files"
+    __table_args__ = (UniqueConstraint("path"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
@@ -66,4 +67,6 @@ class ReportFile(Base):
     format: Mapped[str] = mapped_column(String(8))
     path: Mapped[str] = mapped_column(Text)
     checksum: Mapped[str] = mapped_column(String(64))
+    previous_checksum: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

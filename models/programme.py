@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Quantity, Timestamp, utcnow
@@ -36,13 +36,20 @@ class Programme(Base):
     )
 
 
+# codes are unique whatever their case: changning-2020 and Changning-2020 are one programme
+Index("ix_programmes_lower_code", func.lower(Programme.code), unique=True)
+
+
 class Department(Base):
-    """主责/配合部门, or a group of them such as 各街镇."""
+    """主责/配合部门, or a group of them such as 各街镇, of one district (its programmes' `district`)."""
 
     __tablename__ = "departments"
+    __table_args__ = (UniqueConstraint("district", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # "" for the departments of programmes that name no district
+    district: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    name: Mapped[str] = mapped_column(String(100))
     is_group: Mapped[bool] = mapped_column(default=False)
     head: Mapped[str | None] = mapped_column(String(100))
     email: Mapped[str | None] = mapped_column(String(200))

@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHISHI_", extra="ignore")
 
     data_dir: Path = Path("shishi-data")
+    reports_dir: Path | None = None
     database_url: str | None = None
     work_pool: str | None = None
     timezone: str = "Asia/Shanghai"
@@ -33,6 +34,11 @@ class Settings(BaseSettings):
     def maildir(self) -> Path:
         """The Maildir that receives emails when no SMTP server is configured."""
         return self.data_dir / "mail"
+
+    @property
+    def reports_folder(self) -> Path:
+        """Where reports are written by default and the only folder the web serves them from (absolute)."""
+        return (self.reports_dir or self.data_dir / "reports").resolve()
 
     @property
     def effective_database_url(self) -> str:

@@ -34,17 +34,20 @@ def deliver_pending(
     max_attempts: int,
     now: datetime | None = None,
     limit: int = 500,
+    ignore_backoff: bool = False,
 ) -> DeliveryReport:
-    """Send every due pending row once; each row's outcome is committed on its own."""
+    """Send every due pending row once (every pending row with `ignore_backoff`); each outcome commits alone.
+
+    The back-off spaces the scheduled deliveries; a person running `shishi notify` after fixing the
+    mail server wants every pending email sent now, so the CLI ignores it.
+    """
     now = now or datetime.now(UTC)
     report = DeliveryReport()
+    query = select(OutboxMessage.id).where(OutboxMessage.status == "pending")
+    if not ignore_backoff:
+        query = query.where(OutboxMessage.next_attempt_at <= now)
     with db.read() as session:
-        due = session.scalars(
-            select(OutboxMessage.id)
-            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        ).all()
+        due = session.scalars(query.order_by(OutboxMessage.id).limit(limit)).all()
     for row_id in due:
         _deliver_one(db, row_id, transport, sender, max_attempts, now, report)
     return report

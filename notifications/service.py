@@ -8,9 +8,11 @@ from notifications.delivery import DeliveryReport, deliver_pending
 from notifications.transports import transport_for
 
 
-def deliver_configured(db: Database) -> tuple[DeliveryReport, str]:
-    """Drain the outbox through SMTP or the Maildir; return the report and where messages went."""
+def deliver_configured(db: Database, ignore_backoff: bool = False) -> tuple[DeliveryReport, str]:
+    """Drain the outbox through SMTP or the Maildir (with `ignore_backoff`, every pending row now)."""
     settings = get_settings()
     transport = transport_for(settings.smtp_url, settings.maildir)
-    report = deliver_pending(db, transport, settings.mail_from, settings.mail_max_attempts)
+    report = deliver_pending(
+        db, transport, settings.mail_from, settings.mail_max_attempts, ignore_backoff=ignore_backoff
+    )
     return report, transport.describe()

@@ -35,7 +35,7 @@ def write_files(
     with db.read() as session:
         data = gather(session, programme_code, period)
     code = data["programme"]["code"]
-    folder = out_dir / code / period
+    folder = out_dir.resolve() / code / period  # stored paths are absolute and resolved
     folder.mkdir(parents=True, exist_ok=True)
     files = [
         _write(kind, fmt, folder / f"{code}-{period}-{name}.{fmt}", data, writer)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from models import Item, Programme, Project
@@ -34,9 +34,11 @@ def parse_ref(text: str) -> Ref:
 
 
 def resolve_programme(session: Session, code: str | None) -> Programme:
-    """The programme with that code, or the only/latest one when no code is given."""
+    """The programme with that code (in any case), or the only/latest one when no code is given."""
     if code:
-        programme = session.scalars(select(Programme).where(Programme.code == code)).one_or_none()
+        programme = session.scalars(
+            select(Programme).where(func.lower(Programme.code) == code.strip().lower())
+        ).one_or_none()
         if programme is None:
             known = "、".join(session.scalars(select(Programme.code).order_by(Programme.code))) or "（无）"
             raise NotFound(f"未找到计划“{code}”；已有：{known}")

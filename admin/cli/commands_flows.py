@@ -105,17 +105,17 @@ def status(
 @handles_errors
 def notify(
     retry_failed: Annotated[
-        bool, typer.Option("--retry-failed", help="把发送失败的邮件重新排队后再投递")
+        bool, typer.Option("--retry-failed", help="连同已判定失败（重试次数用尽）的邮件一并重新投递")
     ] = False,
 ) -> None:
-    """投递发件箱中的邮件（SMTP，或默认写入数据目录下的 Maildir）。"""
+    """立即投递发件箱中全部待发邮件（不等重试间隔；SMTP，或默认写入数据目录下的 Maildir）。"""
     from notifications.delivery import retry_failed as requeue
     from notifications.service import deliver_configured
 
     db = database()
     if retry_failed:
         typer.echo(f"重新排队 {requeue(db)} 封发送失败的邮件")
-    report, where = deliver_configured(db)
+    report, where = deliver_configured(db, ignore_backoff=True)  # a person asks now: no back-off
     typer.echo(f"已发送 {report.sent} 封，稍后重试 {report.retrying} 封，失败 {report.failed} 封（{where}）")
     for error in report.errors:
         typer.echo(f"  - {error}", err=True)

@@ -53,7 +53,7 @@ def report(
             emit_json(files)
         for f in [] if json else files:
             typer.echo(
-                f"{f['period']}  {f['format']:<5} {f['created_at']}  {f['checksum'][:12]}  {f['path']}"
+                f"{f['period']}  {f['format']:<5} {f['updated_at']}  {f['checksum'][:12]}  {f['path']}"
             )
         return
     wanted = _formats(formats, FORMATS)
@@ -62,9 +62,7 @@ def report(
         code, year = found.code, found.year
     if period is not None and int(period[:4]) != year:
         fail(f"报告期 {period} 不在计划 {code} 的年度（{year} 年）内（--period）")
-    files = generate(
-        db, programme, period or _default_period(year), wanted, out or settings().data_dir / "reports"
-    )
+    files = generate(db, programme, period or _default_period(year), wanted, out or settings().reports_folder)
     _print(files, json)
 
 
@@ -106,9 +104,7 @@ def _city(
     wanted = _formats(formats, CITY_FORMATS)
     with db.read() as session:
         year = city_year(session, city.strip(), int(period[:4]) if period else None)
-    files = generate_city(
-        db, city, period or _default_period(year), wanted, out or settings().data_dir / "reports"
-    )
+    files = generate_city(db, city, period or _default_period(year), wanted, out or settings().reports_folder)
     _print(files, json)
 
 

@@ -9,7 +9,7 @@ import typer
 
 from admin import orchestrate
 from admin.cli.runtime import database, handles_errors, settings
-from services.people.users import UserInput, add_user
+from services.people.users import UserInput, add_user, department_label
 from services.unit_of_work import UnitOfWork
 
 users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
@@ -50,7 +50,11 @@ def user_add(
         str, typer.Option("--role", help="admin（区实事项目办）| department（部门）| viewer（只读）")
     ],
     department: Annotated[
-        str | None, typer.Option("--department", help="部门名称（department 角色必填）")
+        str | None,
+        typer.Option("--department", help="部门名称（department 角色必填）；可写作“长宁区/区民政局”"),
+    ] = None,
+    district: Annotated[
+        str | None, typer.Option("--district", help="部门所在区（同名部门在多个区时必填）")
     ] = None,
     password: Annotated[
         str | None, typer.Option("--password", help="密码（不填则提示输入；勿在共享终端中使用）")
@@ -60,8 +64,10 @@ def user_add(
     db = database()
     if password is None:
         password = typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
-    data = UserInput(name=name, email=email, role=role, department=department, password=password)
+    data = UserInput(
+        name=name, email=email, role=role, department=department, district=district, password=password
+    )
     with UnitOfWork(db) as uow:
         user = add_user(uow, data)
-    where = f"，部门：{user.department}" if user.department else ""
+    where = f"，部门：{department_label(user.district, user.department)}" if user.department else ""
     typer.echo(f"已新增用户 {user.name}（{user.role_label}{where}）")

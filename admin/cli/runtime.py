@@ -30,6 +30,7 @@ FLAGS: Mapping[str, str] = {
     "target": "--target",
     "role": "--role",
     "department": "--department",
+    "district": "--district",
     "city": "--city",
     "email": "--email",
     "item": "--item",

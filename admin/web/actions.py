@@ -12,7 +12,7 @@ from admin.web.deps import request_id
 from models.base import as_quantity
 from models.db import Database
 from services.errors import BadInput, ServiceError
-from services.people.access import require_write
+from services.people.access import require_event, require_write
 from services.people.users import UserView
 from services.progress.record import ProgressInput, record_progress
 from services.refs import parse_ref, resolve_programme, resolve_project
@@ -56,6 +56,7 @@ def stage_action(
         programme = resolve_programme(session, code)
         parsed = parse_ref(ref)
         require_write(session, user, programme, parsed.item)
+        require_event(user, action.event)
         resolve_project(session, programme, parsed)
     request = StageChange(
         ref=ref,

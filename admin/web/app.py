@@ -22,7 +22,6 @@ from admin.web import api, pages_read, pages_write
 from admin.web.deps import CsrfFailed, LoginRequired
 from admin.web.render import render_error
 from admin.web.security import HEADERS, secret_key
-from admin.web.throttle import LoginThrottle
 from models.db import Database
 from models.settings import Settings, get_settings
 from services.errors import BadInput, Conflict, Forbidden, NotFound, NotInitialised, Refused, ServiceError
@@ -68,7 +67,6 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
     app.state.db = db
     app.state.basic_cache = {}
     app.state.cache_key = secrets.token_bytes(32)
-    app.state.throttle = LoginThrottle()
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),

@@ -16,10 +16,10 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 
 from admin.web.security import csrf_ok
+from admin.web.throttle import Locked, attempt
 from models.db import Database
 from models.settings import get_settings
-from services.people.users import UserView, authenticate, load_user
-from services.unit_of_work import UnitOfWork
+from services.people.users import UserView, load_user
 
 BASIC_CACHE_SECONDS = 300
 BASIC_CACHE_SIZE = 1000
@@ -107,18 +107,23 @@ def _basic_user(request: Request, session: Session, credentials: HTTPBasicCreden
     hit = cache.get(digest)
     user = load_user(session, hit[0]) if hit and hit[1] > now else None
     if user is None:
-        throttle = request.app.state.throttle
-        if throttle.blocked(credentials.username):
-            raise LoginRequired()
-        with UnitOfWork(database(request)) as uow:
-            user = authenticate(uow, credentials.username, credentials.password)
+        try:
+            user = attempt(
+                database(request), credentials.username, credentials.password, client_address(request)
+            )
+        except Locked as exc:
+            raise LoginRequired() from exc
         if user is None:
-            throttle.failed(credentials.username)
             raise LoginRequired()
         if len(cache) > BASIC_CACHE_SIZE:
             cache.clear()
         cache[digest] = (user.id, now + BASIC_CACHE_SECONDS)
     return user
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the server sees it (behind a proxy: what the proxy headers say)."""
+    return request.client.host if request.client else None
 
 
 def check_form_csrf(request: Request, token: str | None) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from admin.web.deps import PageUser, ReadSession, today
 from admin.web.render import page
+from models.settings import get_settings
 from services.people.access import require_read
 from services.people.users import UserView
 from services.refs import parse_ref, resolve_programme
@@ -92,5 +93,5 @@ def reports_page(request: Request, code: str, user: PageUser, session: ReadSessi
 @router.get("/p/{code}/reports/{file_id}")
 def download(code: str, file_id: int, user: PageUser, session: ReadSession) -> Response:
     """One report file as an attachment."""
-    f = report_file(session, code, file_id)
+    f = report_file(session, code, file_id, get_settings().reports_folder)
     return FileResponse(f["path"], filename=f["name"])

@@ -8,15 +8,13 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.web import actions
-from admin.web.deps import PageUser, check_form_csrf, database, today
+from admin.web.deps import PageUser, check_form_csrf, client_address, database, today
 from admin.web.pages_read import project_context
 from admin.web.render import flash, page
-from admin.web.throttle import LoginThrottle
+from admin.web.throttle import LOCKED_MESSAGE, Locked, attempt
 from services.errors import BadInput
-from services.people.users import authenticate
 from services.stage_change.evidence import describe_evidence
 from services.stage_change.request import EvidenceInput
-from services.unit_of_work import UnitOfWork
 from states.machine import EVENT_LABELS
 from states.stages import parse_stage
 
@@ -41,17 +39,13 @@ def login(
 ) -> Response:
     """Check the password; on success start a fresh session."""
     check_form_csrf(request, csrf)
-    throttle: LoginThrottle = request.app.state.throttle
     context = {"next": _safe_next(next), "login": login}
-    if throttle.blocked(login):
-        context["error"] = "密码错误次数过多，请 15 分钟后再试或联系管理员"
-        return page(request, "login.html", context, status=429)
-    with UnitOfWork(database(request)) as uow:
-        user = authenticate(uow, login, password)
+    try:
+        user = attempt(database(request), login, password, client_address(request))
+    except Locked:
+        return page(request, "login.html", {**context, "error": LOCKED_MESSAGE}, status=429)
     if user is None:
-        throttle.failed(login)
         return page(request, "login.html", {**context, "error": "用户名或密码错误"}, status=401)
-    throttle.succeeded(login)
     request.session.clear()
     request.session["uid"] = user.id
     return RedirectResponse(_safe_next(next), 303)

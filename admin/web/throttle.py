@@ -1,41 +1,32 @@
-"""Too many wrong passwords for one login: refuse further tries for a while (per process)."""
+"""A login through the shared throttle: a locked account or address is refused before its password is checked."""
 
 from __future__ import annotations
 
-import threading
-import time
+from datetime import UTC, datetime
 
-MAX_FAILURES = 5
-WINDOW_SECONDS = 15 * 60
+from models.db import Database
+from services.people.throttle import is_locked, record_failure, record_success
+from services.people.users import UserView, authenticate
+from services.unit_of_work import UnitOfWork
+
+LOCKED_MESSAGE = "密码错误次数过多，请 15 分钟后再试或联系管理员"
 
 
-class LoginThrottle:
-    """Counts failed logins per name within a window; thread-safe, in memory."""
+class Locked(Exception):
+    """The account (whatever spelling of it was typed) or the client address is locked for now."""
 
-    def __init__(self, max_failures: int = MAX_FAILURES, window: float = WINDOW_SECONDS) -> None:
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
 
-    def blocked(self, login: str) -> bool:
-        """True when the login has failed too often lately."""
-        with self._lock:
-            return len(self._recent(login.strip().lower())) >= self.max_failures
-
-    def failed(self, login: str) -> None:
-        """Record one failure."""
-        key = login.strip().lower()
-        with self._lock:
-            self._failures[key] = [*self._recent(key), time.monotonic()]
-            if len(self._failures) > 10_000:
-                self._failures.clear()
-
-    def succeeded(self, login: str) -> None:
-        """Forget the failures of a login that got in."""
-        with self._lock:
-            self._failures.pop(login.strip().lower(), None)
-
-    def _recent(self, key: str) -> list[float]:
-        cutoff = time.monotonic() - self.window
-        return [t for t in self._failures.get(key, []) if t > cutoff]
+def attempt(db: Database, login: str, password: str, address: str | None) -> UserView | None:
+    """The user when name-or-email and password match; None on a wrong password; Locked while locked."""
+    now = datetime.now(UTC)
+    with db.read() as session:
+        if is_locked(session, login, address, now):
+            raise Locked()
+    with UnitOfWork(db) as uow:
+        user = authenticate(uow, login, password)
+    with UnitOfWork(db) as uow:
+        if user is None:
+            record_failure(uow, login, address, now)
+        else:
+            record_success(uow, user.id)
+    return user

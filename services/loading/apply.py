@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Department, Item, ItemDepartment, Person, Programme, Project, Subscription, Target
-from services.errors import require_name
+from services.errors import BadInput, require_name
 from services.loading.changelog import record_changes
 from services.loading.checks import project_numbers
 from services.loading.errors import ChangesRefused
@@ -40,7 +40,7 @@ def load_programme(
     actor = require_name(actor)
     spec = file.spec
     existing = _find_programme(session, spec.programme.code)
-    departments = {d.name: d for d in session.scalars(select(Department))}
+    departments = _district_departments(session, spec.programme.district)
     changes = plan_changes(_current(session, spec, existing, departments), wanted_records(spec))
     destructive = [c.line() for c in changes if c.destructive]
     if destructive and not (accept_changes or dry_run):
@@ -68,7 +68,7 @@ def _apply(
     today: date,
 ) -> Programme:
     spec = file.spec
-    _departments(session, spec.departments, departments, summary)
+    _departments(session, spec.programme.district or "", spec.departments, departments, summary)
     programme = _programme(session, file, existing, summary)
     items = {i.number: i for i in programme.items}
     for item_spec in spec.items:
@@ -90,20 +90,34 @@ def _apply(
 
 
 def _find_programme(session: Session, code: str) -> Programme | None:
-    return session.scalars(
+    """The programme of a code, whatever its case; a code that differs only in case is refused."""
+    programme = session.scalars(
         select(Programme)
-        .where(Programme.code == code)
+        .where(func.lower(Programme.code) == code.lower())
         .options(
             selectinload(Programme.items).selectinload(Item.targets),
             selectinload(Programme.items).selectinload(Item.projects).selectinload(Project.evidence),
             selectinload(Programme.items).selectinload(Item.reports),
         )
     ).one_or_none()
+    if programme is not None and programme.code != code:
+        raise BadInput(
+            f"计划代码“{code}”与已有计划“{programme.code}”仅大小写不同：同一计划请沿用“{programme.code}”，"
+            "另一计划请另取代码",
+            fields=("code",),
+        )
+    return programme
+
+
+def _district_departments(session: Session, district: str | None) -> dict[str, Department]:
+    """The district's departments by name: another district's 区民政局 is another department."""
+    query = select(Department).where(Department.district == (district or ""))
+    return {d.name: d for d in session.scalars(query)}
 
 
 def held_records(session: Session, spec: ProgrammeSpec) -> Records:
     """What the database holds of what a file names, as plain records (to compare with the file)."""
-    departments = {d.name: d for d in session.scalars(select(Department))}
+    departments = _district_departments(session, spec.programme.district)
     return _current(session, spec, _find_programme(session, spec.programme.code), departments)
 
 
@@ -123,13 +137,17 @@ def _current(
 
 
 def _departments(
-    session: Session, specs: list[DepartmentSpec], existing: dict[str, Department], summary: LoadSummary
+    session: Session,
+    district: str,
+    specs: list[DepartmentSpec],
+    existing: dict[str, Department],
+    summary: LoadSummary,
 ) -> None:
     for spec in specs:
         dept = existing.get(spec.name)
         fields = department_fields(spec)
         if dept is None:
-            dept = Department(name=spec.name, **fields)
+            dept = Department(district=district, name=spec.name, **fields)
             session.add(dept)
             existing[spec.name] = dept
             summary.count("departments", created=True)

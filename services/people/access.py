@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from models import Item, ItemDepartment, Programme
 from services.errors import Forbidden
 from services.people.users import UserView
+from states.machine import Event
 
 
 def visible_items(session: Session, user: UserView, programme: Programme) -> set[int] | None:
@@ -40,6 +41,12 @@ def require_write(session: Session, user: UserView, programme: Programme, item: 
         raise Forbidden("只读用户不能修改任何记录", [f"{user.name} 的角色为“{user.role_label}”"])
     if not may_see(session, user, programme, item):
         raise Forbidden(f"第{item}项不属于{user.department}，无权操作", [_scope(user)])
+
+
+def require_event(user: UserView, event: str) -> None:
+    """Refuse a role its event: only administrators revert (退回); the check comes before any rule."""
+    if event == Event.revert and not user.is_admin:
+        raise Forbidden("退回须由管理员操作", [f"{user.name} 的角色为“{user.role_label}”"])
 
 
 def _scope(user: UserView) -> str:

@@ -40,9 +40,12 @@ def subscribe(
     who = _person(session, person, email)
     dept_id = None
     if department is not None:
-        dept = session.scalars(select(Department).where(Department.name == department)).one_or_none()
+        district = programme.district or ""  # the programme's own district: another's 区民政局 is not it
+        dept = session.scalars(
+            select(Department).where(Department.district == district, Department.name == department.strip())
+        ).one_or_none()
         if dept is None:
-            raise NotFound(f"未知部门“{department}”")
+            raise NotFound(f"计划“{programme.code}”所在区没有部门“{department[:60]}”", fields=("department",))
         dept_id = dept.id
     if item is not None:
         resolve_item(session, programme, item)

@@ -34,6 +34,7 @@ class UserInput:
     role: str
     password: str
     department: str | None = None
+    district: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class UserView:
     role: str
     department_id: int | None
     department: str | None
+    district: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -67,7 +69,13 @@ def view(user: User) -> UserView:
     """The session-free view of a user row."""
     dept = user.department
     return UserView(
-        user.id, user.name, user.email, user.role, user.department_id, dept.name if dept else None
+        user.id,
+        user.name,
+        user.email,
+        user.role,
+        user.department_id,
+        dept.name if dept else None,
+        dept.district if dept else None,
     )
 
 
@@ -101,19 +109,46 @@ def add_user(uow: UnitOfWork, data: UserInput) -> UserView:
 
 def _department(session: Session, data: UserInput) -> Department | None:
     if data.role != "department":
-        if data.department:
+        if data.department or data.district:
             raise BadInput("只有部门用户才能指定部门", fields=("role", "department"))
         return None
-    if not data.department:
+    if not data.department or not data.department.strip():
         raise BadInput("部门用户须指定部门", fields=("department",))
-    dept = session.scalars(select(Department).where(Department.name == data.department.strip())).one_or_none()
-    if dept is None:
-        known = (
-            "、".join(session.scalars(select(Department.name).order_by(Department.name)))
-            or "（无，请先导入计划）"
+    district, name = _district_and_name(data)
+    query = select(Department).where(Department.name == name)
+    if district is not None:
+        query = query.where(Department.district == district)
+    found = list(session.scalars(query.order_by(Department.district)))
+    if len(found) > 1:
+        districts = "、".join(d.district or "（未填区）" for d in found)
+        raise BadInput(
+            f"部门“{name[:60]}”在多个区都有：{districts}；请指明区，或写作“{found[0].district}/{name[:60]}”",
+            fields=("district", "department"),
         )
-        raise NotFound(f"未找到部门“{data.department[:60]}”；已有：{known}")
-    return dept
+    if not found:
+        known = "、".join(
+            department_label(district, dept)
+            for district, dept in session.execute(
+                select(Department.district, Department.name).order_by(Department.district, Department.name)
+            )
+        )
+        raise NotFound(f"未找到部门“{data.department[:60]}”；已有：{known or '（无，请先导入计划）'}")
+    return found[0]
+
+
+def _district_and_name(data: UserInput) -> tuple[str | None, str]:
+    """`区民政局` with an optional district, or `长宁区/区民政局`."""
+    text = (data.department or "").strip()
+    district = data.district.strip() if data.district and data.district.strip() else None
+    if district is None and "/" in text:
+        head, _, text = text.partition("/")
+        district = head.strip()
+    return district, text.strip()
+
+
+def department_label(district: str | None, name: str) -> str:
+    """A department as people name it across districts: `长宁区/区民政局` (the name alone without a district)."""
+    return f"{district}/{name}" if district else name
 
 
 def authenticate(uow: UnitOfWork, login: str, password: str) -> UserView | None:

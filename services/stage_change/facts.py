@@ -90,7 +90,7 @@ def _facts_query(by_code: bool) -> Any:
     may_need_report = or_(unmeasured, TARGETS.c.quantity.is_(None))
     latest = PROGRAMMES.alias("latest")
     programme = (
-        PROGRAMMES.c.code == bindparam("code")
+        func.lower(PROGRAMMES.c.code) == func.lower(bindparam("code"))  # codes are unique in any case
         if by_code
         else PROGRAMMES.c.id
         == select(latest.c.id).order_by(latest.c.year.desc(), latest.c.id.desc()).limit(1).scalar_subquery()

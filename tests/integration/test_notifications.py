@@ -30,6 +30,7 @@ from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
+from tests.helpers import cli
 
 TODAY = date(2020, 10, 20)
 SENDER = "实事项目办公室 <shishi@changning.example>"
@@ -227,3 +228,47 @@ def test_the_emails_target_figure_is_the_reports_figure_for_a_target_with_a_repo
     assert {t["achieved"] for t in emailed} == {reported["achieved"]} == {120}
     assert float(nightly.achieved) == 120
     assert {round(t["ratio"], 4) for t in emailed} == {reported["ratio"]}
+
+
+def _three_changes_during_an_outage(db: Database, max_attempts: int) -> None:
+    """Three stage changes, each followed by a scheduled delivery that finds the mail server down."""
+    down = SmtpTransport("127.0.0.1", _free_port())  # nothing listens there
+    for ref in ("2.8", "2.9", "2.10"):
+        _advance(db, ref, evidence=ACCEPTANCE)
+        assert deliver_pending(db, down, SENDER, max_attempts).sent == 0
+
+
+def _delivered_once(inbox: Inbox, db: Database, count: int) -> None:
+    ids = [m["Message-ID"] for m in inbox.messages]
+    assert len(ids) == len(set(ids)) == count
+    with db.read() as session:
+        assert {r.status for r in session.scalars(select(OutboxMessage))} == {"sent"}
+
+
+def test_after_an_outage_one_shishi_notify_sends_every_email_once(
+    loaded: Database, smtp: tuple[Inbox, Controller], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, controller = smtp
+    _three_changes_during_an_outage(loaded, max_attempts=5)
+    assert deliver_pending(loaded, _smtp(controller), SENDER, 5).sent == 0  # the schedule keeps its back-off
+    monkeypatch.setenv("SHISHI_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+    result = cli("notify")
+    assert result.exit_code == 0, result.output
+    assert "已发送 9 封" in result.output
+    _delivered_once(inbox, loaded, 9)
+    assert "已发送 0 封" in cli("notify").output
+
+
+def test_notify_retry_failed_also_sends_the_emails_that_ran_out_of_attempts(
+    loaded: Database, smtp: tuple[Inbox, Controller], env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, controller = smtp
+    _three_changes_during_an_outage(loaded, max_attempts=1)
+    with loaded.read() as session:
+        assert {r.status for r in session.scalars(select(OutboxMessage))} == {"failed"}
+    monkeypatch.setenv("SHISHI_SMTP_URL", f"smtp://127.0.0.1:{controller.port}")
+    assert "已发送 0 封" in cli("notify").output  # failed rows wait for --retry-failed
+    result = cli("notify", "--retry-failed")
+    assert result.exit_code == 0, result.output
+    assert "重新排队 9 封" in result.output and "已发送 9 封" in result.output
+    _delivered_once(inbox, loaded, 9)

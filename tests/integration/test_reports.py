@@ -178,3 +178,24 @@ def test_gathering_and_rendering_a_report_neither_writes_nor_commits(
         event.remove(loaded.engine, "before_cursor_execute", on_execute)
     assert commits == ["commit"]  # recording the files is the one write
     assert writes and {" ".join(w.split()[:3]) for w in writes} == {"INSERT INTO report_files"}
+
+
+def test_report_files_keep_one_row_per_file_with_the_checksum_before(
+    loaded: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    first = {f["path"]: f["checksum"] for f in generate(loaded, None, "2020-09", ("md",), Path("out"))}
+    assert all(Path(p).is_absolute() for p in first)
+    with UnitOfWork(loaded) as uow:
+        evidence = (EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 9, 20)),)
+        change_stage(
+            uow, StageChange("2.8", "advance", "张三", evidence=evidence, at=date(2020, 9, 20)), TODAY
+        )
+    second = {f["path"]: f["checksum"] for f in generate(loaded, None, "2020-09", ("md",), tmp_path / "out")}
+    assert second.keys() == first.keys()
+    with loaded.read() as session:
+        rows = session.scalars(select(ReportFile)).all()
+    assert sorted(r.path for r in rows) == sorted(first)
+    changed = [r for r in rows if first[r.path] != second[r.path]]
+    assert changed, "the stage change shows in at least one report"
+    assert all(r.checksum == second[r.path] and r.previous_checksum == first[r.path] for r in changed)

@@ -190,3 +190,13 @@ def test_the_api_honours_its_openapi_document(client: TestClient, site: Site) ->
                 case.call_and_validate(headers=credentials_for(case), checks=CHECKS)
 
             check()
+
+
+def test_a_department_refused_a_revert_gets_403_and_nothing_is_written(
+    client: TestClient, site: Site
+) -> None:
+    before = snapshot(site.db)
+    response = act(client, USERS["civil"], "2.9", {"event": "revert", "reason": "重新报批"})
+    assert response.status_code == 403
+    assert response.json()["detail"] == "退回须由管理员操作"
+    assert snapshot(site.db) == before

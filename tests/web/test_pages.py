@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from models import ProgressReport, Transition
+from models.settings import get_settings
 from reports.service import generate
 from services.unit_of_work import UnitOfWork
 from services.views.programme import current_stage
@@ -269,7 +270,7 @@ def test_logout_ends_the_session(client: TestClient) -> None:
 def test_generated_reports_are_listed_and_downloaded_byte_for_byte(
     client: TestClient, site: Site, tmp_path: Path
 ) -> None:
-    files = generate(site.db, CODE, "2020-09", ("md", "xlsx"), tmp_path)
+    files = generate(site.db, CODE, "2020-09", ("md", "xlsx"), get_settings().reports_folder)
     login(client, USERS["viewer"])
     listing = client.get(f"/p/{CODE}/reports").text
     links = re.findall(rf'href="(/p/{CODE}/reports/\d+)"', listing)
@@ -287,3 +288,42 @@ def test_the_dashboard_filters_by_department(client: TestClient) -> None:
     assert len(everything) == 12
     unknown = client.get(f"/p/{CODE}", params={"status": "飞速"})
     assert unknown.status_code == 422 and "未知状态" in unknown.text
+
+
+def test_a_department_refused_a_revert_gets_403_and_nothing_is_written(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["civil"])
+    before = snapshot(site.db)
+    response = client.post(
+        f"/p/{CODE}/projects/2.9/action", data={"event": "revert", "reason": "重新报批", "csrf": token}
+    )
+    assert response.status_code == 403
+    assert "退回须由管理员操作" in response.text
+    assert snapshot(site.db) == before
+
+
+def test_a_report_row_pointing_outside_the_reports_folder_is_not_served(
+    client: TestClient, site: Site, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("机密", encoding="utf-8")
+    with UnitOfWork(site.db) as uow:
+        for n, path in enumerate(
+            ("/etc/passwd", str(outside), f"{get_settings().reports_folder}/../../x.md")
+        ):
+            uow.session.execute(
+                text(
+                    "INSERT INTO report_files (id, programme_id, period, kind, format, path, checksum, "
+                    "created_at, updated_at) VALUES (:id, 1, '2020-09', 'all', 'md', :path, 'x', "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"id": 9000 + n, "path": path},
+            )
+        uow.commit()
+    login(client, USERS["admin"])
+    for n in range(3):
+        response = client.get(f"/p/{CODE}/reports/{9000 + n}")
+        assert response.status_code in (403, 404)
+        assert "机密" not in response.text and "root:" not in response.text
+    assert client.get(f"/p/{CODE}/reports/9000").status_code == 403

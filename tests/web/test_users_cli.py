@@ -46,7 +46,7 @@ def test_a_user_added_at_the_prompt_can_log_in_and_the_password_is_not_stored(lo
         input="long-secret-1\nlong-secret-1\n",
     )
     assert result.exit_code == 0, result.output
-    assert "已新增用户 王芳（部门，部门：区民政局）" in result.output
+    assert "已新增用户 王芳（部门，部门：长宁区/区民政局）" in result.output
     with UnitOfWork(loaded) as uow:
         row = uow.session.scalars(select(User)).one()
         assert (row.email, row.role) == ("wf@cn.example", "department")
