@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Annotated
 
@@ -12,6 +13,9 @@ from admin.cli.runtime import database, handles_errors, settings
 from services.people.users import UserInput, add_user, department_label
 from services.unit_of_work import UnitOfWork
 
+APP_FACTORY = "admin.web.app:create_app"
+DEFAULT_MAX_WORKERS = 4
+MAX_WORKERS = 64
 users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
 
 
@@ -27,18 +31,38 @@ def web(
         str, typer.Option("--host", help="监听地址（生产环境请置于 HTTPS 反向代理之后）")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="端口")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=MAX_WORKERS,
+            help=f"工作进程数（默认：CPU 核数，至多 {DEFAULT_MAX_WORKERS}）；1 表示单进程",
+        ),
+    ] = None,
 ) -> None:
     """启动网页管理后台（看板、项目页、阶段操作、进展报送、报告下载、/api）。"""
     database()  # refuse politely when `shishi init` has not run
     import uvicorn
 
     from admin.web.app import create_app
+    from admin.web.security import secret_key
 
+    secret_key(settings())  # made once here, so that every worker process signs sessions with the same key
     # start the local Prefect server, or find it running (or reach the configured one), while the first page loads
     threading.Thread(target=orchestrate.warm_up, name="prefect-warm-up", daemon=True).start()
-    typer.echo(f"网页管理后台：http://{host}:{port}/  （Ctrl+C 停止）", err=True)
-    app = create_app(settings())
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    count = workers or default_workers()
+    typer.echo(f"网页管理后台：http://{host}:{port}/  （{count} 个工作进程；Ctrl+C 停止）", err=True)
+    options = {"host": host, "port": port, "log_level": "warning", "proxy_headers": True}
+    if count == 1:
+        uvicorn.run(create_app(settings()), **options)  # type: ignore[arg-type]
+    else:  # each worker process builds its own app (engine, caches) from the same environment
+        uvicorn.run(APP_FACTORY, factory=True, workers=count, **options)  # type: ignore[arg-type]
+
+
+def default_workers() -> int:
+    """One worker process per CPU core, at most DEFAULT_MAX_WORKERS."""
+    return max(1, min(os.cpu_count() or 1, DEFAULT_MAX_WORKERS))
 
 
 @users.command("add")

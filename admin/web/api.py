@@ -9,12 +9,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from admin.web import actions
-from admin.web.deps import ApiUser, ReadSession, database, today
+from admin.web.deps import ApiReader, ApiUser, database, today
 from admin.web.pages_read import as_of_for
 from services.errors import BadInput
 from services.people.access import require_read
+from services.people.users import UserView
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
 from services.stage_change.request import EvidenceInput
@@ -96,52 +98,62 @@ class ProgressBody(BaseModel):
 
 
 @router.get("/me")
-def me(user: ApiUser) -> dict[str, Any]:
+async def me(reader: ApiReader) -> dict[str, Any]:
     """The logged-in user and role."""
+    user = await reader.run(lambda session, user: user)
     return {"name": user.name, "email": user.email, "role": user.role, "department": user.department}
 
 
 @router.get("/programmes/{code}")
-def programme(
+async def programme(
     code: Code,
-    user: ApiUser,
-    session: ReadSession,
+    reader: ApiReader,
     department: Annotated[str | None, Query(max_length=100)] = None,
     status: Annotated[str | None, Query(max_length=16)] = None,
 ) -> dict[str, Any]:
     """The dashboard: items the user may see with their latest schedule health."""
-    return dashboard(session, user, code, department, status)
+    return await reader.run(lambda session, user: dashboard(session, user, code, department, status))
 
 
 @router.get("/programmes/{code}/items/{number}")
-def item(code: Code, number: ItemNo, user: ApiUser, session: ReadSession) -> dict[str, Any]:
+async def item(code: Code, number: ItemNo, reader: ApiReader) -> dict[str, Any]:
     """One item with targets, projects, stage counts and reports."""
-    prog = resolve_programme(session, code)
-    require_read(session, user, prog, number)
-    return show_item(session, prog, number, as_of_for(prog.year, today()))
+
+    def body(session: Session, user: UserView) -> dict[str, Any]:
+        prog = resolve_programme(session, code)
+        require_read(session, user, prog, number)
+        return show_item(session, prog, number, as_of_for(prog.year, today()))
+
+    return await reader.run(body)
 
 
 @router.get(
     "/programmes/{code}/projects/{ref}",
     responses={200: {"headers": {"ETag": {"description": ETAG_TEXT, "schema": {"type": "string"}}}}},
 )
-def project(
-    code: Code, ref: ProjectRef, user: ApiUser, session: ReadSession, response: Response
-) -> dict[str, Any]:
+async def project(code: Code, ref: ProjectRef, reader: ApiReader, response: Response) -> dict[str, Any]:
     """One project with the next stage's prerequisites, evidence and recent history; its ETag is its version."""
-    prog = resolve_programme(session, code)
-    require_read(session, user, prog, parse_ref(ref).item)
-    view = show_project(session, prog, ref, as_of_for(prog.year, today()))
+
+    def body(session: Session, user: UserView) -> dict[str, Any]:
+        prog = resolve_programme(session, code)
+        require_read(session, user, prog, parse_ref(ref).item)
+        return show_project(session, prog, ref, as_of_for(prog.year, today()))
+
+    view = await reader.run(body)
     response.headers["ETag"] = etag(view["version"])
     return view
 
 
 @router.get("/programmes/{code}/projects/{ref}/history")
-def project_history(code: Code, ref: ProjectRef, user: ApiUser, session: ReadSession) -> dict[str, Any]:
+async def project_history(code: Code, ref: ProjectRef, reader: ApiReader) -> dict[str, Any]:
     """The full audit trail of a project."""
-    prog = resolve_programme(session, code)
-    require_read(session, user, prog, parse_ref(ref).item)
-    return history(session, ref, prog.code)
+
+    def body(session: Session, user: UserView) -> dict[str, Any]:
+        prog = resolve_programme(session, code)
+        require_read(session, user, prog, parse_ref(ref).item)
+        return history(session, ref, prog.code)
+
+    return await reader.run(body)
 
 
 @router.post("/programmes/{code}/projects/{ref}/actions", response_model=None)
@@ -219,6 +231,6 @@ def progress(
 
 
 @router.get("/programmes/{code}/reports")
-def reports(code: Code, user: ApiUser, session: ReadSession) -> list[dict[str, Any]]:
+async def reports(code: Code, reader: ApiReader) -> list[dict[str, Any]]:
     """Generated report files, newest first (paths are server-side)."""
-    return list_files(session, code)
+    return await reader.run(lambda session, user: list_files(session, code))

@@ -7,13 +7,15 @@ import hmac
 import secrets
 import time
 from base64 import b64decode
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from admin.web.security import csrf_ok
 from admin.web.throttle import Locked, attempt
@@ -21,6 +23,7 @@ from models.db import Database
 from models.settings import get_settings
 from services.people.users import UserView, load_user
 
+T = TypeVar("T")
 BASIC_CACHE_SECONDS = 300
 BASIC_CACHE_SIZE = 1000
 
@@ -137,6 +140,53 @@ def request_id() -> str:
     return secrets.token_hex(16)
 
 
+@dataclass(frozen=True)
+class Reader:
+    """A read request's parts; `run` opens the session, finds the user and runs the body in one thread hop.
+
+    A sync dependency or endpoint is one trip to the thread pool each (a generator two); a page used to make
+    four (the session in and out, the user, the handler) and an API read five (its answer too).
+    """
+
+    request: Request
+    api: bool
+    credentials: HTTPBasicCredentials | None = None
+    x_csrf_token: str | None = None
+
+    async def run(self, body: Callable[[Session, UserView], T]) -> T:
+        """The body's result, called with a read session and the logged-in user, off the event loop."""
+        return await run_in_threadpool(self._run, body)
+
+    def _run(self, body: Callable[[Session, UserView], T]) -> T:
+        with database(self.request).read() as session:
+            if self.api:
+                user = api_user(self.request, session, self.credentials, self.x_csrf_token)
+            else:
+                user = page_user(self.request, session)
+            return body(session, user)
+
+
+async def page_reader(request: Request) -> Reader:
+    """A page's reader; without a session cookie's user, the redirect to the login page at once."""
+    if not isinstance(request.session.get("uid"), int):
+        request.session.pop("uid", None)
+        raise LoginRequired()
+    return Reader(request, api=False)
+
+
+async def api_reader(
+    request: Request,
+    credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)],
+    x_csrf_token: Annotated[str | None, Header()] = None,
+) -> Reader:
+    """An API read's reader: HTTP Basic credentials or the session cookie; 401 at once with neither."""
+    if credentials is None and not isinstance(request.session.get("uid"), int):
+        raise LoginRequired()
+    return Reader(request, api=True, credentials=credentials, x_csrf_token=x_csrf_token)
+
+
+PageReader = Annotated[Reader, Depends(page_reader)]
+ApiReader = Annotated[Reader, Depends(api_reader)]
 PageUser = Annotated[UserView, Depends(page_user)]
 ApiUser = Annotated[UserView, Depends(api_user)]
 ReadSession = Annotated[Session, Depends(read_session)]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from admin.web.deps import PageUser, ReadSession, today
+from admin.web.deps import PageReader, today
 from admin.web.render import page
 from models.settings import get_settings
 from services.people.access import require_read
@@ -31,32 +31,40 @@ def as_of_for(year: int, day: date) -> date:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(user: PageUser, session: ReadSession) -> Response:
+async def home(reader: PageReader) -> Response:
     """The newest programme's dashboard."""
-    return RedirectResponse(f"/p/{resolve_programme(session, None).code}", 303)
+    code = await reader.run(lambda session, user: resolve_programme(session, None).code)
+    return RedirectResponse(f"/p/{code}", 303)
 
 
 @router.get("/p/{code}", response_class=HTMLResponse)
-def dashboard_page(
+async def dashboard_page(
     request: Request,
     code: str,
-    user: PageUser,
-    session: ReadSession,
+    reader: PageReader,
     dept: Short = None,
     status: Short = None,
 ) -> Response:
     """Every item the user may see, its bar against the time line, filters by department and status."""
-    data = dashboard(session, user, code, dept or None, status or None)
-    return page(request, "dashboard.html", {"d": data}, user)
+
+    def body(session: Session, user: UserView) -> Response:
+        data = dashboard(session, user, code, dept or None, status or None)
+        return page(request, "dashboard.html", {"d": data}, user)
+
+    return await reader.run(body)
 
 
 @router.get("/p/{code}/items/{number}", response_class=HTMLResponse)
-def item_page(request: Request, code: str, number: int, user: PageUser, session: ReadSession) -> Response:
+async def item_page(request: Request, code: str, number: int, reader: PageReader) -> Response:
     """One item: targets, projects per stage, progress reports and the progress form."""
-    programme = resolve_programme(session, code)
-    require_read(session, user, programme, number)
-    data = show_item(session, programme, number, as_of_for(programme.year, today()))
-    return page(request, "item.html", {"i": data, "code": programme.code}, user)
+
+    def body(session: Session, user: UserView) -> Response:
+        programme = resolve_programme(session, code)
+        require_read(session, user, programme, number)
+        data = show_item(session, programme, number, as_of_for(programme.year, today()))
+        return page(request, "item.html", {"i": data, "code": programme.code}, user)
+
+    return await reader.run(body)
 
 
 def project_context(session: Session, user: UserView, code: str, ref: str) -> dict[str, Any]:
@@ -75,23 +83,30 @@ def project_context(session: Session, user: UserView, code: str, ref: str) -> di
 
 
 @router.get("/p/{code}/projects/{ref}", response_class=HTMLResponse)
-def project_page(request: Request, code: str, ref: str, user: PageUser, session: ReadSession) -> Response:
+async def project_page(request: Request, code: str, ref: str, reader: PageReader) -> Response:
     """One project with its action forms."""
-    return page(request, "project.html", project_context(session, user, code, ref), user)
-
-
-@router.get("/p/{code}/reports", response_class=HTMLResponse)
-def reports_page(request: Request, code: str, user: PageUser, session: ReadSession) -> Response:
-    """The generated report files of a programme, newest first."""
-    programme = resolve_programme(session, code)
-    files = list_files(session, programme.code)
-    return page(
-        request, "reports.html", {"files": files, "code": programme.code, "name": programme.name}, user
+    return await reader.run(
+        lambda session, user: page(request, "project.html", project_context(session, user, code, ref), user)
     )
 
 
+@router.get("/p/{code}/reports", response_class=HTMLResponse)
+async def reports_page(request: Request, code: str, reader: PageReader) -> Response:
+    """The generated report files of a programme, newest first."""
+
+    def body(session: Session, user: UserView) -> Response:
+        programme = resolve_programme(session, code)
+        files = list_files(session, programme.code)
+        context = {"files": files, "code": programme.code, "name": programme.name}
+        return page(request, "reports.html", context, user)
+
+    return await reader.run(body)
+
+
 @router.get("/p/{code}/reports/{file_id}")
-def download(code: str, file_id: int, user: PageUser, session: ReadSession) -> Response:
+async def download(code: str, file_id: int, reader: PageReader) -> Response:
     """One report file as an attachment."""
-    f = report_file(session, code, file_id, get_settings().reports_folder)
+    f = await reader.run(
+        lambda session, user: report_file(session, code, file_id, get_settings().reports_folder)
+    )
     return FileResponse(f["path"], filename=f["name"])

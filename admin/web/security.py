@@ -31,11 +31,23 @@ def secret_key(settings: Settings) -> str:
         return settings.secret_key.get_secret_value()
     path = Path(settings.data_dir) / "web-secret"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
+        _write_once(path, secrets.token_urlsafe(48))
     return path.read_text().strip()
+
+
+def _write_once(path: Path, text: str) -> None:
+    """Create the file with its whole text, or leave the one another process made first (never half-written)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
+    try:
+        os.link(draft, path)  # atomic, and fails when the file exists: the first process's key wins
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
 
 
 def csrf_token(request: Request) -> str:
