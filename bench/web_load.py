@@ -89,11 +89,14 @@ def _wait_ready(name: str, proc: subprocess.Popen[bytes], log: IO[bytes], port: 
 
 
 def rss_mib(pid: int) -> float:
-    """Resident memory of a process, MiB (Linux /proc)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of a process and its children (the worker processes), MiB (Linux /proc)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = next((int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:")), 0.0)
+    return own + sum(rss_mib(int(child)) for child in children)
 
 
 def child_env(url: str, data_dir: str) -> dict[str, str]:
@@ -123,6 +126,7 @@ def main() -> None:
         "--slice", type=float, default=5.0, help="seconds of each alternating slice, default 5"
     )
     parser.add_argument("--write-rate", type=float, default=5.0, help="requests/s per writer; 0: no pause")
+    parser.add_argument("--workers", type=int, default=None, help="shishi web --workers (default: its own)")
     db_argument(parser)
     args = parser.parse_args()
     with fresh_database(args.db, "web") as db:
@@ -133,6 +137,7 @@ def main() -> None:
         env = child_env(url, tempfile.mkdtemp(prefix="shishi-web-"))
         web_port, base_port = free_port(), free_port()
         web_cmd = [*shishi_command(), "web", "--port", str(web_port)]
+        web_cmd += ["--workers", str(args.workers)] if args.workers else []
         base_cmd = [sys.executable, str(BENCH / "web_baseline.py"), "--port", str(base_port)]
         with (
             served("shishi web", web_cmd, env, web_port) as web,
@@ -147,6 +152,7 @@ def main() -> None:
             print(
                 f"{args.seconds:.0f} s per phase after {args.warm_up:.0f} s of warm-up; loopback, this machine"
             )
+            print(f"shishi web --workers {args.workers or 'default'}; load average {os.getloadavg()}")
             memory = [("started", rss_mib(web.pid))]
             for readers in args.readers:
                 base, real = Phase(base_url, readers, 0), Phase(web_url, readers, 2)
