@@ -16,7 +16,7 @@ from services.people.users import UserView
 from services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=ERRORS)
-UserId = Annotated[int, Path(ge=1, le=2**31, description="用户编号（GET /api/users 返回的 id）")]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1, description="用户编号（GET /api/users 返回的 id）")]
 
 
 class RoleBody(BaseModel):

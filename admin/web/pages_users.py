@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.web.deps import PageUser, ReadSession, check_form_csrf, database
@@ -22,6 +22,7 @@ from services.unit_of_work import UnitOfWork
 router = APIRouter(include_in_schema=False)
 Token = Annotated[str | None, Form(max_length=200)]
 Short = Annotated[str | None, Form(max_length=100)]
+UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def local_time(moment: datetime | None) -> str:
@@ -47,18 +48,18 @@ def users_page(request: Request, user: PageUser, session: ReadSession) -> Respon
 
 
 @router.post("/users/{user_id}/disable")
-def disable(request: Request, user_id: int, user: PageUser, csrf: Token = None) -> Response:
+def disable(request: Request, user_id: UserId, user: PageUser, csrf: Token = None) -> Response:
     """Disable a login: its sessions end at once."""
     return _active(request, user_id, user, csrf, False)
 
 
 @router.post("/users/{user_id}/enable")
-def enable(request: Request, user_id: int, user: PageUser, csrf: Token = None) -> Response:
+def enable(request: Request, user_id: UserId, user: PageUser, csrf: Token = None) -> Response:
     """Enable a disabled login again."""
     return _active(request, user_id, user, csrf, True)
 
 
-def _active(request: Request, user_id: int, user: UserView, csrf: str | None, active: bool) -> Response:
+def _active(request: Request, user_id: UserId, user: UserView, csrf: str | None, active: bool) -> Response:
     check_form_csrf(request, csrf)
     require_admin(user)
     with UnitOfWork(database(request)) as uow:
@@ -71,7 +72,7 @@ def _active(request: Request, user_id: int, user: UserView, csrf: str | None, ac
 @router.post("/users/{user_id}/role")
 def change_role(
     request: Request,
-    user_id: int,
+    user_id: UserId,
     user: PageUser,
     role: Annotated[str, Form(max_length=16)],
     csrf: Token = None,
@@ -99,7 +100,7 @@ def change_role(
 @router.post("/users/{user_id}/password")
 def new_password(
     request: Request,
-    user_id: int,
+    user_id: UserId,
     user: PageUser,
     password: Annotated[str, Form(max_length=256)],
     again: Annotated[str, Form(max_length=256)],

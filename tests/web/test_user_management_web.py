@@ -137,3 +137,10 @@ def test_the_api_lists_users_and_their_changes_for_an_administrator(client: Test
     assert [(c["user"], c["action_label"], c["source_label"]) for c in changes[:1]] == [
         ("督查室", "停用", "接口")
     ]
+
+
+def test_a_user_id_beyond_the_column_is_a_4xx_not_a_server_error(client: TestClient, site: Site) -> None:
+    token = login(client, USERS["admin"])
+    assert client.post("/api/users/2147483648/disable", headers=auth(USERS["admin"])).status_code == 422
+    assert client.post("/users/2147483648/disable", data={"csrf": token}).status_code == 422
+    assert client.post("/api/users/2147483647/disable", headers=auth(USERS["admin"])).status_code == 404
