@@ -14,7 +14,7 @@ from models.programme import (
     Target,
 )
 from models.project import Evidence, ProgressReport, Project, Transition
-from models.user import User
+from models.user import User, UserChange
 
 __all__ = [
     "Base",
@@ -37,4 +37,5 @@ __all__ = [
     "Target",
     "Transition",
     "User",
+    "UserChange",
 ]

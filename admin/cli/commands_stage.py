@@ -126,6 +126,7 @@ def evidence(
 @handles_errors
 def progress(
     ref: Annotated[str, typer.Argument(help="项目编号 N")],
+    by: Annotated[str, typer.Option("--by", help="报送人或部门（记入进展报送）")],
     done: Annotated[str | None, typer.Option("--done", help="累计完成数量")] = None,
     target: Annotated[int | None, typer.Option("--target", help="指标序号（项目有多个指标时必填）")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")] = None,
@@ -133,7 +134,6 @@ def progress(
     problems: Annotated[str | None, typer.Option("--problems", help="存在问题")] = None,
     next_steps: Annotated[str | None, typer.Option("--next", help="下一步打算")] = None,
     approximate: Annotated[bool, typer.Option("--approximate", help="数量为约数（余）")] = False,
-    by: Annotated[str, typer.Option("--by", help="报送人或部门")] = "管理员",
     programme: Programme = None,
 ) -> None:
     """报送进展：完成数量、说明、存在问题、下一步打算。"""

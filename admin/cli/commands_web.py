@@ -1,4 +1,4 @@
-"""The web admin's commands: `shishi web` serves it, `shishi user add` creates a login."""
+"""The web admin's commands: `shishi web` serves it; the `user` group manages its logins."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from typing import Annotated
 import typer
 
 from admin import orchestrate
+from admin.cli.commands_users import users
 from admin.cli.runtime import database, handles_errors, settings
-from services.people.users import UserInput, add_user, department_label
-from services.unit_of_work import UnitOfWork
 
 APP_FACTORY = "admin.web.app:create_app"
 DEFAULT_MAX_WORKERS = 4
 MAX_WORKERS = 64
-users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -63,35 +61,3 @@ def web(
 def default_workers() -> int:
     """One worker process per CPU core, at most DEFAULT_MAX_WORKERS."""
     return max(1, min(os.cpu_count() or 1, DEFAULT_MAX_WORKERS))
-
-
-@users.command("add")
-@handles_errors
-def user_add(
-    name: Annotated[str, typer.Argument(help="用户名（登录用，也记入审计记录）")],
-    email: Annotated[str, typer.Option("--email", help="邮箱（也可用于登录）")],
-    role: Annotated[
-        str, typer.Option("--role", help="admin（区实事项目办）| department（部门）| viewer（只读）")
-    ],
-    department: Annotated[
-        str | None,
-        typer.Option("--department", help="部门名称（department 角色必填）；可写作“长宁区/区民政局”"),
-    ] = None,
-    district: Annotated[
-        str | None, typer.Option("--district", help="部门所在区（同名部门在多个区时必填）")
-    ] = None,
-    password: Annotated[
-        str | None, typer.Option("--password", help="密码（不填则提示输入；勿在共享终端中使用）")
-    ] = None,
-) -> None:
-    """新增一个网页登录用户；密码以 Argon2id 哈希保存。"""
-    db = database()
-    if password is None:
-        password = typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
-    data = UserInput(
-        name=name, email=email, role=role, department=department, district=district, password=password
-    )
-    with UnitOfWork(db) as uow:
-        user = add_user(uow, data)
-    where = f"，部门：{department_label(user.district, user.department)}" if user.department else ""
-    typer.echo(f"已新增用户 {user.name}（{user.role_label}{where}）")

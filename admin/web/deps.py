@@ -77,12 +77,20 @@ def today() -> date:
 
 def page_user(request: Request, session: Annotated[Session, Depends(read_session)]) -> UserView:
     """The user of the session cookie, or a redirect to the login page."""
-    uid = request.session.get("uid")
-    user = load_user(session, int(uid)) if isinstance(uid, int) else None
-    if user is None:
+    uid, version = request.session.get("uid"), request.session.get("sv", 0)
+    user = load_user(session, uid, version) if isinstance(uid, int) and isinstance(version, int) else None
+    if user is None:  # logged out, disabled, or the password was reset since: the session ends here
         request.session.pop("uid", None)
+        request.session.pop("sv", None)
         raise LoginRequired()
     return user
+
+
+def start_session(request: Request, user: UserView) -> None:
+    """A fresh session for a user who just logged in, stamped with the user's session version."""
+    request.session.clear()
+    request.session["uid"] = user.id
+    request.session["sv"] = user.session_version
 
 
 def api_user(
@@ -101,14 +109,18 @@ def api_user(
 
 
 def _basic_user(request: Request, session: Session, credentials: HTTPBasicCredentials) -> UserView:
-    """Verify Basic credentials; a success is remembered for five minutes (Argon2 costs ~0.1–0.5 s)."""
-    cache: dict[str, tuple[int, float]] = request.app.state.basic_cache
+    """Verify Basic credentials; a success is remembered for five minutes (Argon2 costs ~0.1–0.5 s).
+
+    The remembered login holds the user's session version, and the user is loaded on every request:
+    a disabled user, or one whose password was reset, is refused at once.
+    """
+    cache: dict[str, tuple[int, int, float]] = request.app.state.basic_cache
     key = hmac.new(
         request.app.state.cache_key, f"{credentials.username}\0{credentials.password}".encode(), "sha256"
     )
     digest, now = key.hexdigest(), time.monotonic()
     hit = cache.get(digest)
-    user = load_user(session, hit[0]) if hit and hit[1] > now else None
+    user = load_user(session, hit[0], hit[1]) if hit and hit[2] > now else None
     if user is None:
         try:
             user = attempt(
@@ -120,7 +132,7 @@ def _basic_user(request: Request, session: Session, credentials: HTTPBasicCreden
             raise LoginRequired()
         if len(cache) > BASIC_CACHE_SIZE:
             cache.clear()
-        cache[digest] = (user.id, now + BASIC_CACHE_SECONDS)
+        cache[digest] = (user.id, user.session_version, now + BASIC_CACHE_SECONDS)
     return user
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.web import actions
-from admin.web.deps import PageUser, check_form_csrf, client_address, database, today
+from admin.web.deps import PageUser, check_form_csrf, client_address, database, start_session, today
 from admin.web.pages_read import project_context
 from admin.web.render import flash, page
 from admin.web.throttle import LOCKED_MESSAGE, Locked, attempt
@@ -46,8 +46,7 @@ def login(
         return page(request, "login.html", {**context, "error": LOCKED_MESSAGE}, status=429)
     if user is None:
         return page(request, "login.html", {**context, "error": "用户名或密码错误"}, status=401)
-    request.session.clear()
-    request.session["uid"] = user.id
+    start_session(request, user)
     return RedirectResponse(_safe_next(next), 303)
 
 

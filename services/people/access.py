@@ -51,3 +51,9 @@ def require_event(user: UserView, event: str) -> None:
 
 def _scope(user: UserView) -> str:
     return f"部门用户只能查看和操作本部门牵头或配合的项目（{user.name}：{user.department}）"
+
+
+def require_admin(user: UserView) -> None:
+    """Refuse anyone but an administrator (managing logins, resetting passwords)."""
+    if not user.is_admin:
+        raise Forbidden("只有管理员可以管理用户", [f"{user.name} 的角色为“{user.role_label}”"])

@@ -19,6 +19,7 @@ from services.people.passwords import (
     needs_rehash,
     verify_password,
 )
+from services.people.user_audit import record_change
 from services.unit_of_work import UnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s.]{1,30}$")
@@ -35,6 +36,8 @@ class UserInput:
     password: str
     department: str | None = None
     district: str | None = None
+    changed_by: str = "命令行"
+    source: str = "cli"
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class UserView:
     department_id: int | None
     department: str | None
     district: str | None = None
+    session_version: int = 0
 
     @property
     def is_admin(self) -> bool:
@@ -76,6 +80,7 @@ def view(user: User) -> UserView:
         user.department_id,
         dept.name if dept else None,
         dept.district if dept else None,
+        user.session_version,
     )
 
 
@@ -90,7 +95,8 @@ def add_user(uow: UnitOfWork, data: UserInput) -> UserView:
         raise BadInput(f"未知角色“{data.role}”；可用：{'、'.join(ROLES)}")
     if not MIN_LENGTH <= len(data.password) <= MAX_LENGTH:
         raise BadInput(f"密码须为 {MIN_LENGTH}–{MAX_LENGTH} 个字符")
-    department = _department(session, data)
+    department = find_department(session, data.role, data.department, data.district)
+    require_name(data.changed_by, "操作人")
     taken = session.scalars(select(User).where(or_(User.name == name, User.email == email))).first()
     if taken is not None:
         raise BadInput(f"用户名“{name}”或邮箱“{email}”已被使用")
@@ -101,20 +107,25 @@ def add_user(uow: UnitOfWork, data: UserInput) -> UserView:
         department=department,
         password_hash=hash_password(data.password),
         active=True,
+        session_version=0,
     )
     session.add(user)
+    record_change(session, user, "add", data.changed_by, data.source, describe_role(user))
     uow.commit()
     return view(user)
 
 
-def _department(session: Session, data: UserInput) -> Department | None:
-    if data.role != "department":
-        if data.department or data.district:
+def find_department(
+    session: Session, role: str, department: str | None, district: str | None
+) -> Department | None:
+    """The department a user of that role belongs to (None unless a department user), checked."""
+    if role != "department":
+        if department or district:
             raise BadInput("只有部门用户才能指定部门", fields=("role", "department"))
         return None
-    if not data.department or not data.department.strip():
+    if not department or not department.strip():
         raise BadInput("部门用户须指定部门", fields=("department",))
-    district, name = _district_and_name(data)
+    district, name = _district_and_name(department, district)
     query = select(Department).where(Department.name == name)
     if district is not None:
         query = query.where(Department.district == district)
@@ -132,14 +143,14 @@ def _department(session: Session, data: UserInput) -> Department | None:
                 select(Department.district, Department.name).order_by(Department.district, Department.name)
             )
         )
-        raise NotFound(f"未找到部门“{data.department[:60]}”；已有：{known or '（无，请先导入计划）'}")
+        raise NotFound(f"未找到部门“{department[:60]}”；已有：{known or '（无，请先导入计划）'}")
     return found[0]
 
 
-def _district_and_name(data: UserInput) -> tuple[str | None, str]:
+def _district_and_name(department: str, district: str | None) -> tuple[str | None, str]:
     """`区民政局` with an optional district, or `长宁区/区民政局`."""
-    text = (data.department or "").strip()
-    district = data.district.strip() if data.district and data.district.strip() else None
+    text = department.strip()
+    district = district.strip() if district and district.strip() else None
     if district is None and "/" in text:
         head, _, text = text.partition("/")
         district = head.strip()
@@ -169,10 +180,19 @@ def authenticate(uow: UnitOfWork, login: str, password: str) -> UserView | None:
     return view(user)
 
 
-def load_user(session: Session, user_id: int) -> UserView | None:
-    """The active user with that id, or None."""
+def load_user(session: Session, user_id: int, session_version: int) -> UserView | None:
+    """The active user with that id whose sessions of that version are still valid, or None."""
     user = session.get(User, user_id)
-    return view(user) if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != session_version:
+        return None
+    return view(user)
+
+
+def describe_role(user: User) -> str:
+    """The role in Chinese, with the department for a department user: `部门（长宁区/区民政局）`."""
+    label = ROLE_LABELS[user.role]
+    dept = user.department
+    return f"{label}（{department_label(dept.district, dept.name)}）" if dept else label
 
 
 def count_users(session: Session) -> int:

@@ -128,7 +128,7 @@ def test_a_judgement_on_a_project_says_the_report_applies_it_at_once(loaded: dic
             "请写明文号，不超过 200 字（--ref）",
         ),
         (
-            ("progress", "2"),
+            ("progress", "2", "--by", "民政局"),
             "请至少报送一项：完成数量、完成情况、存在问题或下一步打算（--done、--note、--problems、--next）",
         ),
         (("status", "4.6", "按序时推进", "--reason", " "), "请写明原因，不超过 2000 字（--reason）"),

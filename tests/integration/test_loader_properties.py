@@ -472,8 +472,8 @@ commands = st.one_of(
     command(
         "progress",
         one,
-        {},
-        {"--done": quantities, "--target": numbers, "--as-of": dates, "--note": anything, "--by": people},
+        {"--by": people},
+        {"--done": quantities, "--target": numbers, "--as-of": dates, "--note": anything},
     ),
 )
 
@@ -520,7 +520,7 @@ def test_any_command_line_exits_0_1_or_2_and_a_refusal_writes_nothing(
         ["evidence", "1.2", "立项批复", "--ref", "号" * 201, "--date", "2021-06-01"],
         ["evidence", "1.2", "立项批复", "--ref", "测建1号", "--date", "2021-06-01", "--by", "名" * 101],
         ["progress", "1", "--done", "5", "--target", "1", "--by", "名" * 101],
-        ["progress", "1", "--done", "1E-1000000", "--target", "1"],
+        ["progress", "1", "--done", "1E-1000000", "--target", "1", "--by", "民政局"],
         [
             "advance",
             "2.1",
