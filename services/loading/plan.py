@@ -107,9 +107,12 @@ def plan_changes(current: Records, wanted: Records) -> list[Change]:
             continue
         out.extend(_fields(key, where, old, new))
     gone = {key[1] for key in current if key[0] == "item" and key not in wanted}
+    kept_targets = {key[1:3] for key in current if key[0] == "target" and key not in wanted}
     for key, old in current.items():
         if key in wanted or (key[0] != "item" and key[0] in KEPT | REMOVED and key[1] in gone):
             continue
+        if key[0] == "milestone" and key[1:3] in kept_targets:
+            continue  # a target kept although missing from the file keeps its milestones too
         where = _where(key, old)
         if key[0] == "item":
             inside = _inside(current, key[1])

@@ -82,3 +82,14 @@ def test_additions_are_harmless_and_missing_reports_are_not_changes() -> None:
     assert [(c.kind, c.destructive, c.line()) for c in changes] == [
         ("added", False, "子项目 1.3“第 1 个助餐点”：新增")
     ]
+
+
+def test_a_kept_missing_target_keeps_its_milestones_and_plans_no_removal_for_them() -> None:
+    held = {
+        ("target", 5, 1): TARGET,
+        ("target", 5, 2): TARGET,
+        ("milestone", 5, 2, "2021-Q2"): {"due_on": date(2021, 6, 30)},
+    }
+    changes = plan_changes(held, {("target", 5, 1): TARGET})
+    assert [c.kind for c in changes] == ["missing"]
+    assert changes[0].key == ("target", 5, 2)
