@@ -31,6 +31,7 @@ from models import (
     Transition,
 )
 from services.sql_rules import counts as counts_sql
+from services.stage_change._prepared import PreparedRead
 from states.counting import counts, target_achieved
 from states.prerequisites import EvidenceFact
 from states.stages import MAIN_LINE, Stage, StageCodes
@@ -133,8 +134,9 @@ def _facts_query(by_code: bool) -> Any:
     )
 
 
-READ = {by_code: _facts_query(by_code) for by_code in (True, False)}
-LOCKED = {by_code: query.with_for_update(of=PROJECTS) for by_code, query in READ.items()}
+_QUERIES = {by_code: _facts_query(by_code) for by_code in (True, False)}
+READ = {by_code: PreparedRead(query) for by_code, query in _QUERIES.items()}
+LOCKED = {by_code: PreparedRead(query.with_for_update(of=PROJECTS)) for by_code, query in _QUERIES.items()}
 
 
 class LockedProject(StageCodes):
@@ -168,8 +170,8 @@ class LockedProject(StageCodes):
     reported_ratio: Decimal | None  # and its ratio
     replayed: int | None  # the transition already recorded for this request id
 
-    def __init__(self, row: Any, evidence: list[EvidenceFact]) -> None:
-        self.__dict__.update(row._mapping)
+    def __init__(self, row: dict[str, Any], evidence: list[EvidenceFact]) -> None:
+        self.__dict__.update(row)
         self.evidence = evidence
 
     def achieved_with(self, stage: Stage) -> Decimal | None:
@@ -195,13 +197,15 @@ def read_project(
 
 
 def _project(
-    conn: Connection, query: Any, code: str | None, item: int, number: int, request_id: str | None
+    conn: Connection, query: PreparedRead, code: str | None, item: int, number: int, request_id: str | None
 ) -> LockedProject | None:
-    params = {"code": code, "item": item, "number": number, "request_id": request_id}
-    rows = conn.execute(query, params).all()
+    params = {"item": item, "number": number, "request_id": request_id}
+    if code:
+        params["code"] = code
+    rows = query.rows(conn, params)
     if not rows:
         return None
-    facts = [EvidenceFact(r.kind, r.doc_no, r.issued_on) for r in rows if r.kind is not None]
+    facts = [EvidenceFact(r["kind"], r["doc_no"], r["issued_on"]) for r in rows if r["kind"] is not None]
     return LockedProject(rows[0], facts)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from models import Department, ItemDepartment, Person, Subscription
 from models.base import utcnow
 from services.people.audience import Audience, audience
+from services.stage_change._prepared import PreparedRead
 from services.stage_change.facts import LockedProject
 from services.stage_change.store import write_outbox
 from services.views.contract import qty
@@ -37,7 +38,7 @@ def _typed_null(kind: Any) -> Any:
     return type_coerce(null(), kind)
 
 
-AUDIENCE = union_all(
+AUDIENCE_QUERY = union_all(
     select(
         literal_column("0").label("source"),
         LINKS.c.position.label("position"),
@@ -68,13 +69,14 @@ AUDIENCE = union_all(
 )
 
 
-_SOURCE_POSITION = itemgetter(0, 1)  # the audience rows' `source` and `position`
+AUDIENCE = PreparedRead(AUDIENCE_QUERY)
+_SOURCE_POSITION = itemgetter("source", "position")
 
 
 def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
     """The item's departments, the programme's subscriptions and the leader's addresses, in one query."""
     params = {"item_id": project.item_id, "programme_id": project.programme_id, "leader": project.leader}
-    return sorted(conn.execute(AUDIENCE, params).all(), key=_SOURCE_POSITION)
+    return sorted(AUDIENCE.rows(conn, params), key=_SOURCE_POSITION)
 
 
 def _stage_audience(project: LockedProject, rows: list[Any]) -> Audience:
@@ -83,7 +85,8 @@ def _stage_audience(project: LockedProject, rows: list[Any]) -> Audience:
     departments: set[int] = set()
     subscriptions: list[Any] = []
     leaders: list[tuple[str, str]] = []
-    for source, _position, email, name, role, department_id, item_number, events in rows:
+    for row in rows:
+        source, _position, email, name, role, department_id, item_number, events = row.values()
         if source == 0:
             departments.add(department_id)
             if role == "lead" and email:

@@ -1,4 +1,5 @@
-"""Prepared writes store exactly what `Connection.execute` stores, and refuse a statement missing a column."""
+"""Prepared statements: writes store what `Connection.execute` stores and refuse a statement missing a
+column; reads give back what `execute` gives back, and stay visible to whoever listens to the engine."""
 
 from __future__ import annotations
 
@@ -19,13 +20,15 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    event,
+    func,
     insert,
     select,
     update,
 )
 
 from models.db import Database
-from services.stage_change._prepared import PreparedWrite
+from services.stage_change._prepared import PreparedRead, PreparedWrite
 from services.unit_of_work import UnitOfWork
 
 METADATA = MetaData()
@@ -105,3 +108,46 @@ def test_a_prepared_insert_missing_a_defaulted_column_is_refused_before_anything
         PreparedWrite(_insert).run(conn, without_status)
     with samples.engine.connect() as conn:
         assert conn.execute(select(SAMPLES.c.id)).first() is None
+
+
+READ_BACK = PreparedRead(
+    select(SAMPLES.c.label, SAMPLES.c.day, SAMPLES.c.amount, SAMPLES.c.doc, func.count().over().label("rows"))
+    .where(SAMPLES.c.label == bindparam("label"))
+    .order_by(SAMPLES.c.id)
+    .limit(1)
+)
+
+
+def _two_rows(samples: Database) -> None:
+    with UnitOfWork(samples) as uow:
+        uow.connection.execute(insert(SAMPLES), [ROW, {**ROW, "day": date(2020, 10, 1)}])
+        uow.commit()
+
+
+def test_a_prepared_read_gives_back_the_types_execute_gives_back(samples: Database) -> None:
+    _two_rows(samples)
+    with UnitOfWork(samples) as uow:
+        expected = uow.connection.execute(READ_BACK._statement, {"label": "第 1 行"}).one()._asdict()
+        got = READ_BACK.rows(uow.connection, {"label": "第 1 行"})
+        missing = READ_BACK.rows(uow.connection, {"label": "没有这一行"})
+    assert got == [expected]
+    assert got[0]["day"] == date(2020, 9, 30) and got[0]["amount"] == Decimal("12.5000")
+    assert got[0]["doc"] == ROW["doc"] and got[0]["rows"] == 2
+    assert missing == []
+
+
+def test_a_prepared_read_is_seen_by_the_engines_execute_events(samples: Database) -> None:
+    _two_rows(samples)
+    seen: list[str] = []
+
+    def listener(*args: object) -> None:
+        seen.append(str(args[2]))
+
+    event.listen(samples.engine, "before_cursor_execute", listener)
+    try:
+        with UnitOfWork(samples) as uow:
+            rows = READ_BACK.rows(uow.connection, {"label": "第 1 行"})
+    finally:
+        event.remove(samples.engine, "before_cursor_execute", listener)
+    assert [r["label"] for r in rows] == ["第 1 行"]
+    assert any("FROM prepared_samples" in sql for sql in seen)
