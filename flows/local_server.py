@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from flows import runner_link
 from flows.process import alive, ends_within, is_server_of
 
 START_TIMEOUT = float(os.environ.get("SHISHI_PREFECT_START_TIMEOUT", "120"))
@@ -115,6 +116,7 @@ def stop(data_dir: Path) -> ServerRecord | None:
     home = home_of(data_dir)
     if not home.is_dir():
         return None
+    runner_link.stop(home)  # the runner serves this server: it goes first
     with _THREADS, _locked(home):
         record = read_record(home)
         (home / RECORD).unlink(missing_ok=True)

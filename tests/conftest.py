@@ -121,13 +121,15 @@ def db(db_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session", autouse=True)
 def no_local_prefect_server_left(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A last guard for CI: kill any local Prefect server still running under this run's temporary folders."""
+    """A last guard for CI: kill any local Prefect server or runner still running under this run's temporary folders."""
     yield
     import signal
 
     from flows.process import servers_under
+    from flows.runner_link import runners_under
 
-    for pid in servers_under(tmp_path_factory.getbasetemp()):
+    root = tmp_path_factory.getbasetemp()
+    for pid in servers_under(root) + runners_under(root):
         os.killpg(pid, signal.SIGKILL)
 
 

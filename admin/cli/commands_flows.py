@@ -44,7 +44,7 @@ def nightly(
         fail(NEEDS_SERVER.format(what="分发到工作池"))
     day = parse_date(as_of)
     database()
-    summaries = orchestrate.nightly(day, programme, pool)
+    summaries = orchestrate.nightly(day, programme, pool, warm=True)
     if json:
         emit_json(summaries)
         return

@@ -41,6 +41,8 @@ def status(json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = F
     typer.echo(f"  API：{info['api_url']}")
     typer.echo(f"  进程号：{info['pid']}（启动于 {info['started']}）")
     typer.echo(f"  运行记录：{info['home']}")
+    if info["runner_pid"]:
+        typer.echo(f"  常驻执行进程：{info['runner_pid']}（后续命令的流程在其中运行）")
 
 
 @prefect_app.command("start")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import uuid
 from typing import Annotated
 
@@ -53,12 +54,14 @@ def _run(ref: str, event: str, by: str, programme: str | None, **kw: object) -> 
     except ServiceError as exc:
         result = refused(request, exc)
     else:
-        result = orchestrate.advance([request], day)[0]
+        results, after = orchestrate.advance_at_terminal([request], day)
+        result = results[0]
     if not result["ok"]:
         text = refusal(result["message"], result["reasons"], result.get("fields", ()), STAGE_FLAGS)
         fail(text, result["exit_code"])
     typer.echo(render.stage_changed(result))
-    orchestrate.regenerate_after([result], announce=False)  # the person has the answer already
+    sys.stdout.flush()
+    after()  # the person has the answer already: the touched report is rewritten now
 
 
 @handles_errors

@@ -62,3 +62,42 @@ def check_request_text(request: StageChange) -> None:
     require_name(request.actor)
     for ev in request.evidence:
         check_evidence_text(ev)
+
+
+def to_wire(request: StageChange) -> dict[str, object]:
+    """The request as JSON-ready values (stages by code, dates as ISO text), for another process."""
+    return {
+        **{name: getattr(request, name) for name in _PLAIN},
+        "to": request.to.code if request.to else None,
+        "expected_stage": request.expected_stage.code if request.expected_stage else None,
+        "at": request.at.isoformat() if request.at else None,
+        "evidence": [[e.kind, e.doc_no, e.issued_on.isoformat()] for e in request.evidence],
+    }
+
+
+def from_wire(data: dict[str, object]) -> StageChange:
+    """The request `to_wire` gave, rebuilt."""
+    to, expected, at = data["to"], data["expected_stage"], data["at"]
+    evidence = data["evidence"]
+    assert isinstance(evidence, list)
+    return StageChange(
+        **{name: data[name] for name in _PLAIN},  # type: ignore[arg-type]
+        to=Stage[str(to)] if to else None,
+        expected_stage=Stage[str(expected)] if expected else None,
+        at=date.fromisoformat(str(at)) if at else None,
+        evidence=tuple(EvidenceInput(k, n, date.fromisoformat(d)) for k, n, d in evidence),
+    )
+
+
+_PLAIN = (
+    "ref",
+    "event",
+    "actor",
+    "reason",
+    "expected_version",
+    "actor_is_admin",
+    "source",
+    "programme",
+    "request_id",
+    "base_url",
+)

@@ -1,5 +1,5 @@
 """A fresh data directory with no Prefect server configured, its commands run as children, and every
-local Prefect server started under it stopped at the end of the test."""
+local Prefect server (and its runner) started under it stopped at the end of the test."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 
 from flows import local_server
 from flows.process import servers_under
+from flows.runner_link import runners_under
 from models.db import Database
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
@@ -82,6 +83,6 @@ def stop_every_server_under(root: Path) -> None:
     """Stop the recorded server, then kill any other server process whose home lies under `root`."""
     for data_dir in root.glob("**/prefect/server.json"):
         local_server.stop(data_dir.parent.parent)
-    for pid in servers_under(root):
+    for pid in servers_under(root) + runners_under(root):
         os.killpg(pid, signal.SIGKILL)
-    assert servers_under(root) == []
+    assert servers_under(root) == [] and runners_under(root) == []
