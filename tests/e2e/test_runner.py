@@ -40,7 +40,9 @@ def _jobs(record: runner_link.RunnerRecord) -> int:
 
 def _applied(fresh: Fresh) -> list[str]:
     with fresh.db.read() as session:
-        rows = session.scalars(select(Transition).where(Transition.event == "advance").order_by(Transition.id))
+        rows = session.scalars(
+            select(Transition).where(Transition.event == "advance").order_by(Transition.id)
+        )
         return [f"{t.project.item.number}.{t.project.number}" for t in rows]
 
 
@@ -50,7 +52,9 @@ def _october_report_written(fresh: Fresh) -> bool:
     return "2020-10" in periods
 
 
-def test_the_first_advance_starts_a_runner_that_applies_the_next_and_rewrites_its_report(fresh: Fresh) -> None:
+def test_the_first_advance_starts_a_runner_that_applies_the_next_and_rewrites_its_report(
+    fresh: Fresh,
+) -> None:
     first = fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE)
     assert first.returncode == 0, first.stderr
     record = _runner(fresh)
