@@ -77,7 +77,10 @@ def nightly(
     from flows.nightly import nightly as nightly_flow
 
     with runtime.short_runs(url):
-        return nightly_flow(as_of=as_of, programme=programme, work_pool=pool)
+        summaries = nightly_flow(as_of=as_of, programme=programme, work_pool=pool)
+    if warm:
+        _start_runner()
+    return summaries
 
 
 def _via_runner(job: dict[str, Any]) -> Any | None:
@@ -161,6 +164,7 @@ def start_local_server(data_dir: Path) -> tuple[str, int, bool]:
     from flows import local_server
 
     record, started = local_server.ensure(data_dir)
+    _start_runner()
     return record.ui_url, record.pid, started
 
 

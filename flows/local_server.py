@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flows import runner_link
+from flows import prefect_template, runner_link
 from flows.process import alive, ends_within, is_server_of
 
 START_TIMEOUT = float(os.environ.get("SHISHI_PREFECT_START_TIMEOUT", "120"))
@@ -157,6 +157,7 @@ def _start(home: Path, port: int) -> ServerRecord:
     env.update(SERVER_TUNING, PREFECT_HOME=str(home), PREFECT__SERVER_FINAL="1")
     env.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     env.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    seeded = prefect_template.seed(home)  # a fresh home starts from the migrated empty database
     with (home / LOG).open("ab") as log:
         child = subprocess.Popen(
             [*args, "--log-level", "warning"],
@@ -174,6 +175,8 @@ def _start(home: Path, port: int) -> ServerRecord:
         _end(child.pid)
         (home / RECORD).unlink(missing_ok=True)
         raise ServerNotStarted(f"本地 Prefect 服务 {START_TIMEOUT:.0f} 秒内未就绪，详见 {home / LOG}")
+    if not seeded:
+        prefect_template.keep(home)  # before any run: the next fresh data directory starts from it
     return record
 
 

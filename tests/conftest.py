@@ -120,6 +120,18 @@ def db(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def cache_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The Prefect database template (flows.prefect_template) lives in this run's folders, not the user's."""
+    before = os.environ.get("SHISHI_CACHE_DIR")
+    os.environ["SHISHI_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("SHISHI_CACHE_DIR", None)
+    else:
+        os.environ["SHISHI_CACHE_DIR"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_local_prefect_server_left(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A last guard for CI: kill any local Prefect server or runner still running under this run's temporary folders."""
     yield

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 
-from flows import local_server
+from flows import local_server, prefect_template
 from flows.process import servers_under
 from tests.conftest import EXAMPLE
-from tests.e2e.conftest import Fresh
+from tests.e2e.conftest import BOUND_SECONDS, SHISHI, Fresh
 from tests.helpers import cli
 
 ACCEPTANCE = ["--evidence", "竣工验收=长民验〔2020〕3号@2020-10-09", "--at", "2020-10-10"]
@@ -63,3 +64,33 @@ def test_a_configured_prefect_api_url_wins_over_the_local_server(env: dict[str, 
     assert not (home / local_server.RECORD).exists()
     assert servers_under(Path(env["SHISHI_DATA_DIR"])) == []
     assert "已设置 PREFECT_API_URL" in cli("prefect", "status").output
+
+
+def test_a_second_fresh_data_directory_starts_from_the_template_without_the_firsts_runs(
+    fresh: Fresh, tmp_path: Path
+) -> None:
+    done = fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE)
+    assert done.returncode == 0, done.stderr
+    template = prefect_template.template_path()
+    assert template.is_file()
+    first_runs = _flow_runs(local_server.home_of(fresh.data_dir) / "prefect.db")
+    assert first_runs >= 1
+    second = tmp_path / "second"
+    started = subprocess.run(
+        [SHISHI, "prefect", "start"],
+        env={**fresh.env, "SHISHI_DATA_DIR": str(second)},
+        capture_output=True,
+        text=True,
+        timeout=BOUND_SECONDS,
+    )
+    assert started.returncode == 0, started.stderr
+    assert _flow_runs(local_server.home_of(second) / "prefect.db") == 0
+    assert _flow_runs(template) == 0
+
+
+def _flow_runs(database: Path) -> int:
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute("SELECT count(*) FROM flow_run").fetchone()[0]
+    finally:
+        conn.close()
