@@ -131,7 +131,7 @@ def test_the_lagging_list_names_each_overdue_project_from_its_planned_date(
     path.write_text(text, encoding="utf-8")
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
-        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长", on=date(2020, 9, 30))
         data = gather(uow.session, None, "2020-09")
         uow.commit()
     projects = [(e["ref"], e["since"], e["reason"]) for e in data["lagging"] if e["scope"] == "project"]
