@@ -35,13 +35,14 @@ def stages_on(
     programme_id: int, day: date, item_id: int | None = None, project_id: int | None = None
 ) -> Subquery:
     """One row per project of a programme (or of one item, or one project): project_id, item_id, target_id and,
-    as of `day`, its stage, suspended_from, reason, phrase and since (the effective date of the row in force)."""
+    as of `day`, its stage, suspended_from, reason, phrase, since (the effective date of the row in force) and row (its id)."""
     scope = _scope(item_id, project_id)
     programme_items = select(Item.id).where(Item.programme_id == programme_id)
     of = Transition.project_id.in_(select(Project.id).where(Project.item_id.in_(programme_items), *scope))
     ranked = (
         select(
             Transition.project_id,
+            Transition.id,
             Transition.occurred_on,
             Transition.to_stage,
             Transition.from_stage,
@@ -80,6 +81,7 @@ def stages_on(
             case((as_stored, Project.stage_reason), (held, ranked.c.reason), else_=null()).label("reason"),
             case((as_stored, Project.stage_phrase), else_=null()).label("phrase"),
             ranked.c.occurred_on.label("since"),
+            ranked.c.id.label("row"),
         )
         .join(Item, Project.item_id == Item.id)
         .outerjoin(ranked, and_(ranked.c.project_id == Project.id, ranked.c.n == 1))
@@ -101,6 +103,7 @@ def stage_facts(
             suspended_from=Stage[r["suspended_from"]] if r["suspended_from"] else None,
             reason=r["reason"],
             phrase=r["phrase"],
+            row=r["row"],
         )
         for r in rows
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -104,11 +105,16 @@ def _shown(
         return stored, _item_snapshots(session, programme, stored["as_of"])
     rows = compute_health(session, programme, as_of).rows
     snaps = {
-        int(r["ref"]): _snapshot(r["status"], r["progress"], r["expected"], r["reason"])
+        int(r["ref"]): _snapshot(r["status"], _decimal(r["progress"]), _decimal(r["expected"]), r["reason"])
         for r in rows
         if r["scope"] == "item"
     }
     return {"as_of": as_of.isoformat(), "computed_at": None}, snaps
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    """A computed ratio as the Decimal a stored one is."""
+    return None if value is None else Decimal(str(value))
 
 
 def _last_run(session: Session, programme: Programme, day: date | None = None) -> dict[str, Any] | None:

@@ -16,6 +16,8 @@ from models.db import Database
 from reports.narrative import blocks, markdown, table_markdown
 from reports.service import generate, write_files
 from services.health.judgements import set_override
+from services.health.recompute import recompute
+from services.refs import resolve_programme
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.reporting.data import gather
@@ -83,6 +85,38 @@ def test_stage_counts_come_from_project_records(loaded: Database) -> None:
         )
     after = _markdown(loaded)
     assert "3 个点位已完成装修；2 个点位正在装修" in after
+
+
+def _advance_2_8_in_october(db: Database) -> None:
+    """What `make demo` records: 2.8 finished on 2020-10-10, its acceptance dated the day before."""
+    with UnitOfWork(db) as uow:
+        change_stage(
+            uow,
+            StageChange(
+                ref="2.8",
+                event="advance",
+                actor="张三",
+                at=date(2020, 10, 10),
+                evidence=(EvidenceInput("acceptance", "长民验〔2020〕3号", date(2020, 10, 9)),),
+            ),
+            TODAY,
+        )
+
+
+def test_a_report_is_built_as_of_its_periods_end(loaded: Database) -> None:
+    _advance_2_8_in_october(loaded)
+    september, october = _markdown(loaded, "2020-09"), _markdown(loaded, "2020-10")
+    assert "2 个点位已完成装修；3 个点位正在装修" in september  # as the published 1-9 月 report says
+    assert "3 个点位已完成装修；2 个点位正在装修" in october
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report is kept beside the repository")
+def test_a_later_change_leaves_every_figure_of_the_seed_in_its_month(loaded: Database) -> None:
+    _advance_2_8_in_october(loaded)
+    with UnitOfWork(loaded) as uow:
+        recompute(uow, resolve_programme(uow.session, None), date(2020, 9, 30))  # the demo's nightly
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", _markdown(loaded)))
+    assert not [n for n in _seed_figures() if n not in numbers]
 
 
 def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
