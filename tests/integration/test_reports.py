@@ -17,9 +17,9 @@ from reports.narrative import blocks, markdown, table_markdown
 from reports.service import generate, write_files
 from services.health.judgements import set_override
 from services.health.recompute import recompute
-from services.refs import resolve_programme
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
