@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from admin.web.deps import PageReader, today
 from admin.web.render import page
 from models.settings import get_settings
+from services.errors import BadInput
 from services.people.access import require_read
 from services.people.users import UserView
 from services.refs import parse_ref, resolve_programme
@@ -57,13 +58,13 @@ async def dashboard_page(
 
 
 def _day(text: str | None) -> date | None:
-    """The dashboard's date (empty: the latest run); a malformed one is a 400 with a Chinese message."""
+    """The dashboard's date (empty: the latest run); a malformed one is bad input (422, in Chinese)."""
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise HTTPException(400, f"日期格式应为 YYYY-MM-DD：{text}") from None
+        raise BadInput(f"日期格式应为 YYYY-MM-DD：{text}", fields=("as_of",)) from None
 
 
 @router.get("/p/{code}/items/{number}", response_class=HTMLResponse)
