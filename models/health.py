@@ -51,6 +51,7 @@ class StatusOverride(Base):
     status: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(100))
+    effective_on: Mapped[date] = mapped_column(Date)  # in force from this day (views and reports as of it)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 

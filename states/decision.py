@@ -36,6 +36,7 @@ class ProjectFacts:
     version: int
     suspended_from: Stage | None = None
     since: date | None = None  # the date it reached its current main-line stage
+    last_on: date | None = None  # the effective date of its latest audit row
     evidence: tuple[EvidenceFact, ...] = ()
     requirements: RequirementTable = field(default_factory=lambda: DEFAULT_REQUIREMENTS)
     # who recorded the latest change and when (local time): read only to explain a conflict
@@ -201,6 +202,7 @@ def _unmet(
         at=intent.at,
         today=today,
         current_since=facts.since,
+        last_change_on=facts.last_on,
         evidence=evidence,
         requirements=table,
     )

@@ -17,3 +17,8 @@ def period_end(period: str) -> date:
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else int(match.group(3)) * 3
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def programme_start(year: int) -> date:
+    """The day a programme of `year` starts: 1 January (the programme file gives no other start)."""
+    return date(year, 1, 1)

@@ -129,6 +129,7 @@ class StageRequest:
     at: date
     today: date
     current_since: date | None = None
+    last_change_on: date | None = None  # the effective date of the project's latest audit row
     evidence: tuple[EvidenceFact, ...] = field(default_factory=tuple)
     requirements: RequirementTable = field(default_factory=lambda: DEFAULT_REQUIREMENTS)
 
@@ -179,8 +180,15 @@ def _not_future(request: StageRequest) -> Check:
 
 
 def _not_before_previous(request: StageRequest) -> Check:
+    """A change takes effect no earlier than the current stage's date, nor than the project's latest change.
+
+    So a project's audit rows in effective order are its rows in the order recorded, and its state as of
+    today (states.asof) is the one stored.
+    """
     label = "变更日期不早于上一阶段日期"
-    since = request.current_since
+    since, last = request.current_since, request.last_change_on
     if since is not None and request.at < since:
         return Check(label, False, f"变更日期 {request.at} 早于“{request.current.label}”阶段日期 {since}")
+    if last is not None and request.at < last:
+        return Check(label, False, f"变更日期 {request.at} 早于该子项目上一次变更的生效日期 {last}")
     return Check(label, True)

@@ -10,7 +10,7 @@ import typer
 
 from admin import orchestrate
 from admin.cli.parse import parse_date
-from admin.cli.runtime import database, emit_json, fail, handles_errors, settings
+from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
 from services.health.judgements import set_override
 from services.unit_of_work import UnitOfWork
 from states.health import Health
@@ -91,15 +91,21 @@ def status(
     reason: Annotated[str, typer.Option("--reason", help="原因（必填）")] = "",
     by: Annotated[str, typer.Option("--by", help="操作人")] = "管理员",
     clear: Annotated[bool, typer.Option("--clear", help="取消人工认定，恢复计算结果")] = False,
+    at: Annotated[
+        str | None, typer.Option("--at", help="生效日期（YYYY-MM-DD，默认今天）；此前日期的报告与视图不采用")
+    ] = None,
     programme: Programme = None,
 ) -> None:
     """人工认定状态（附原因）：项目自下一次夜间计算起生效，子项目即刻用于报告的滞后清单；--clear 取消。"""
     if (value is None) != clear:
         fail("请给出状态，或使用 --clear（二者选一）")
+    on = parse_date(at) or today()
+    if on > today():
+        fail(f"生效日期 {on} 晚于今天")
     with UnitOfWork(database()) as uow:
-        row = set_override(uow, ref, None if clear else value, reason, by, programme)
+        row = set_override(uow, ref, None if clear else value, reason, by, programme, on=on)
         shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
-    typer.echo(f"{ref} {shown}（{reason}）；{_takes_effect(ref)}")
+    typer.echo(f"{ref} {shown}（{reason}，{on} 起）；{_takes_effect(ref)}")
 
 
 @handles_errors

@@ -165,10 +165,12 @@ def _transition(t: dict[str, Any]) -> str:
 
 
 def history(data: dict[str, Any]) -> str:
-    """The audit rows, oldest first."""
+    """The audit rows in effective order, each with when it was recorded."""
     if not data["transitions"]:
         return f"{data['ref']} 暂无变更记录\n"
-    return "\n".join(_transition(t) for t in data["transitions"]) + "\n"
+    return (
+        "\n".join(f"{_transition(t)}  （记录于 {t['recorded_local']}）" for t in data["transitions"]) + "\n"
+    )
 
 
 def stage_changed(r: dict[str, Any]) -> str:

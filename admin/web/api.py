@@ -48,6 +48,9 @@ Code = Annotated[str, Path(max_length=64, description="计划代码")]
 ItemNo = Annotated[int, Path(ge=1, le=100000, description="项目序号 N")]
 ProjectRef = Annotated[str, Path(pattern=r"^\d{1,5}\.\d{1,5}$", description="子项目编号 N.M")]
 Text = Annotated[str | None, Field(max_length=actions.MAX_TEXT)]
+AsOf = Annotated[
+    date | None, Query(description="截至日期（YYYY-MM-DD）：按当日有效的阶段、要件、报送和人工认定作答")
+]
 ETAG_TEXT = '子项目的版本，如 "3"；每次阶段变更加一。操作时放在 If-Match 中，子项目已变更则返回 409'
 IF_MATCH_TEXT = (
     'GET 子项目返回的 ETag（如 "3"，W/"3" 亦可）；与现版本不符时返回 409（并发冲突），不写入任何内容'
@@ -110,19 +113,20 @@ async def programme(
     reader: ApiReader,
     department: Annotated[str | None, Query(max_length=100)] = None,
     status: Annotated[str | None, Query(max_length=16)] = None,
+    as_of: AsOf = None,
 ) -> dict[str, Any]:
-    """The dashboard: items the user may see with their latest schedule health."""
-    return await reader.run(lambda session, user: dashboard(session, user, code, department, status))
+    """The dashboard: items the user may see with their latest schedule health, or their health on `as_of`."""
+    return await reader.run(lambda session, user: dashboard(session, user, code, department, status, as_of))
 
 
 @router.get("/programmes/{code}/items/{number}")
-async def item(code: Code, number: ItemNo, reader: ApiReader) -> dict[str, Any]:
-    """One item with targets, projects, stage counts and reports."""
+async def item(code: Code, number: ItemNo, reader: ApiReader, as_of: AsOf = None) -> dict[str, Any]:
+    """One item with targets, projects, stage counts and reports (as of `as_of`, else today within its year)."""
 
     def body(session: Session, user: UserView) -> dict[str, Any]:
         prog = resolve_programme(session, code)
         require_read(session, user, prog, number)
-        return show_item(session, prog, number, as_of_for(prog.year, today()))
+        return show_item(session, prog, number, as_of or as_of_for(prog.year, today()))
 
     return await reader.run(body)
 
@@ -131,13 +135,16 @@ async def item(code: Code, number: ItemNo, reader: ApiReader) -> dict[str, Any]:
     "/programmes/{code}/projects/{ref}",
     responses={200: {"headers": {"ETag": {"description": ETAG_TEXT, "schema": {"type": "string"}}}}},
 )
-async def project(code: Code, ref: ProjectRef, reader: ApiReader, response: Response) -> dict[str, Any]:
-    """One project with the next stage's prerequisites, evidence and recent history; its ETag is its version."""
+async def project(
+    code: Code, ref: ProjectRef, reader: ApiReader, response: Response, as_of: AsOf = None
+) -> dict[str, Any]:
+    """One project with the next stage's prerequisites, evidence and recent history, today (what an action acts
+    on) or as of `as_of`; its ETag is its version."""
 
     def body(session: Session, user: UserView) -> dict[str, Any]:
         prog = resolve_programme(session, code)
         require_read(session, user, prog, parse_ref(ref).item)
-        return show_project(session, prog, ref, as_of_for(prog.year, today()))
+        return show_project(session, prog, ref, as_of or today())
 
     view = await reader.run(body)
     response.headers["ETag"] = etag(view["version"])

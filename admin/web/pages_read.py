@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from admin.web.deps import PageReader, today
 from admin.web.render import page
 from models.settings import get_settings
+from services.errors import BadInput
 from services.people.access import require_read
 from services.people.users import UserView
 from services.refs import parse_ref, resolve_programme
@@ -44,14 +45,26 @@ async def dashboard_page(
     reader: PageReader,
     dept: Short = None,
     status: Short = None,
+    as_of: Short = None,
 ) -> Response:
-    """Every item the user may see, its bar against the time line, filters by department and status."""
+    """Every item the user may see, its bar against the time line, filters by department, status and date."""
+    day = _day(as_of)
 
     def body(session: Session, user: UserView) -> Response:
-        data = dashboard(session, user, code, dept or None, status or None)
+        data = dashboard(session, user, code, dept or None, status or None, day)
         return page(request, "dashboard.html", {"d": data}, user)
 
     return await reader.run(body)
+
+
+def _day(text: str | None) -> date | None:
+    """The dashboard's date (empty: the latest run); a malformed one is bad input (422, in Chinese)."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"日期格式应为 YYYY-MM-DD：{text}", fields=("as_of",)) from None
 
 
 @router.get("/p/{code}/items/{number}", response_class=HTMLResponse)
@@ -71,7 +84,7 @@ def project_context(session: Session, user: UserView, code: str, ref: str) -> di
     """What the project page shows: stage, next prerequisites, evidence, actions, full history."""
     programme = resolve_programme(session, code)
     require_read(session, user, programme, parse_ref(ref).item)
-    data = show_project(session, programme, ref, as_of_for(programme.year, today()))
+    data = show_project(session, programme, ref, today())  # the present: what an action acts on
     return {
         "p": data,
         "code": programme.code,

@@ -44,7 +44,7 @@ def compute_health(session: Session, programme: Programme, as_of: date) -> Compu
     its row (stage and planned dates), so reports and digests read them with `health_sql.late_projects`.
     """
     share = time_share(programme.year, as_of)
-    overrides = latest_overrides(session, programme.id)
+    overrides = latest_overrides(session, programme.id, as_of)
     rows: list[dict[str, Any]] = []
     items: dict[int, list[tuple[Health, float | None, float, str | None]]] = {}
     item_numbers: dict[int, int] = {}

@@ -108,7 +108,7 @@ def _fresh_projects(
     if excused:
         query = query.where(tuple_(Item.number, Project.number).not_in(excused))
     out = []
-    for r in session.execute(first_late_per_item(query, as_of)):
+    for r in session.execute(first_late_per_item(query, programme_id, as_of)):
         first = f"{r.item_number}.{r.project_number}"
         out.append(
             {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,8 +21,13 @@ def set_override(
     reason: str,
     actor: str,
     programme_code: str | None = None,
+    *,
+    on: date,
 ) -> StatusOverride:
-    """Record an override for item `N` or project `N.M`; `status=None` clears it. Shown from the next recompute."""
+    """Record an override for item `N` or project `N.M` in force from `on`; `status=None` clears it from then.
+
+    Snapshots show it from the next recomputation of a day on or after `on`.
+    """
     session = uow.session
     if not reason.strip() or len(reason) > 2000:
         raise BadInput("请写明原因，不超过 2000 字", fields=("reason",))
@@ -43,15 +50,18 @@ def set_override(
         status=health.name if health else None,
         reason=reason.strip(),
         actor=actor.strip(),
+        effective_on=on,
     )
     session.add(row)
     uow.commit()
     return row
 
 
-def latest_overrides(session: Session, programme_id: int) -> dict[str, StatusOverride]:
-    """The newest override row per ref (a row without status clears the override)."""
+def latest_overrides(session: Session, programme_id: int, day: date) -> dict[str, StatusOverride]:
+    """The override row in force per ref on `day`: the latest taking effect by then (one without status clears)."""
     rows = session.scalars(
-        select(StatusOverride).where(StatusOverride.programme_id == programme_id).order_by(StatusOverride.id)
+        select(StatusOverride)
+        .where(StatusOverride.programme_id == programme_id, StatusOverride.effective_on <= day)
+        .order_by(StatusOverride.effective_on, StatusOverride.id)
     )
     return {o.ref: o for o in rows}

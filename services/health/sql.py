@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -16,37 +17,40 @@ from sqlalchemy import (
 )
 
 from models import Item, Milestone, ProgressReport, Project, Target
+from services.as_of import stages_on
 from services.sql_rules import counts, reached, short_of
 from states.stages import MAIN_LINE, Stage
 
 
-def stage_late(stage: Stage, as_of: date) -> ColumnElement[bool]:
-    """The planned date of `stage` has passed and the project, on the main line, has not reached it."""
-    return and_(getattr(Project, f"planned_{stage.code}_on") < as_of, short_of(Project.stage, stage))
+def stage_late(stage: Stage, as_of: date, column: Any) -> ColumnElement[bool]:
+    """The planned date of `stage` has passed and the project, on the main line at the stage in `column`,
+    has not reached it."""
+    return and_(getattr(Project, f"planned_{stage.code}_on") < as_of, short_of(column, stage))
 
 
-def overdue(as_of: date) -> ColumnElement[bool]:
-    """A project on the main line whose planned date of a later stage has passed."""
-    return or_(*(stage_late(s, as_of) for s in MAIN_LINE[1:]))
+def overdue(as_of: date, column: Any) -> ColumnElement[bool]:
+    """A project on the main line (at the stage in `column`) whose planned date of a later stage has passed."""
+    return or_(*(stage_late(s, as_of, column) for s in MAIN_LINE[1:]))
 
 
 def target_rows(programme_id: int, as_of: date) -> Select:
-    """One row per target of a programme with everything the status needs."""
-    counted = counts(Project.stage, Target.counting_stage)
+    """One row per target of a programme with everything the status needs, its projects at their stages on `as_of`."""
+    stages = stages_on(programme_id, as_of)
+    stage = stages.c.stage
+    counted = counts(stage, Target.counting_stage)
     projects = (
         select(
             Project.target_id.label("target_id"),
             func.count().label("projects"),
             func.count(Project.quantity).label("measured"),
             func.sum(case((counted, Project.quantity), else_=0)).label("counted"),
-            func.sum(case((Project.stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
-            func.sum(case((Project.stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
-            func.sum(case((overdue(as_of), 1), else_=0)).label("late"),
-            func.sum(case((reached(Project.stage, Stage.preparation), 1), else_=0)).label("started"),
+            func.sum(case((stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
+            func.sum(case((stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
+            func.sum(case((overdue(as_of, stage), 1), else_=0)).label("late"),
+            func.sum(case((reached(stage, Stage.preparation), 1), else_=0)).label("started"),
         )
+        .join(stages, stages.c.project_id == Project.id)
         .join(Target, Project.target_id == Target.id)
-        .join(Item, Project.item_id == Item.id)
-        .where(Item.programme_id == programme_id)
         .group_by(Project.target_id)
         .subquery()
     )
@@ -116,17 +120,19 @@ def target_rows(programme_id: int, as_of: date) -> Select:
     )
 
 
-def first_late(as_of: date) -> tuple[ColumnElement[str], ColumnElement[date]]:
-    """The first stage whose planned date has passed unreached: its code and that planned date."""
-    late = [(stage_late(s, as_of), s) for s in MAIN_LINE[1:]]
+def first_late(as_of: date, column: Any) -> tuple[ColumnElement[str], ColumnElement[date]]:
+    """The first stage whose planned date has passed unreached (at the stage in `column`): its code and date."""
+    late = [(stage_late(s, as_of, column), s) for s in MAIN_LINE[1:]]
     code = case(*((when, literal(s.code)) for when, s in late), else_=literal(""))
     day = case(*((when, getattr(Project, f"planned_{s.code}_on")) for when, s in late), else_=None)
     return code, day
 
 
 def late_projects(programme_id: int, as_of: date, previous: date | None = None) -> Select:
-    """The programme's overdue projects on a date (only those not yet overdue on `previous`, if given)."""
-    code, day = first_late(as_of)
+    """The programme's overdue projects on a date, at their stages then (only those not yet overdue on
+    `previous`, if given, at the same stages: newly overdue because a planned date passed)."""
+    stages = stages_on(programme_id, as_of)
+    code, day = first_late(as_of, stages.c.stage)
     query = (
         select(
             Item.id.label("item_id"),
@@ -136,13 +142,14 @@ def late_projects(programme_id: int, as_of: date, previous: date | None = None) 
             code.label("stage"),
             day.label("planned"),
         )
+        .join(stages, stages.c.project_id == Project.id)
         .join(Item, Project.item_id == Item.id)
-        .where(Item.programme_id == programme_id, overdue(as_of))
+        .where(overdue(as_of, stages.c.stage))
     )
     if previous is not None:
         # newly overdue implies a planned date in [previous, as_of): a cheap test that rules out most rows
         due_since = or_(*(and_(_planned(s) >= previous, _planned(s) < as_of) for s in MAIN_LINE[1:]))
-        query = query.where(due_since, overdue(previous).is_not(True))  # NOT would drop NULL rows
+        query = query.where(due_since, overdue(previous, stages.c.stage).is_not(True))  # NOT would drop NULLs
     return query
 
 
@@ -150,7 +157,7 @@ def _planned(stage: Stage) -> ColumnElement[date]:
     return getattr(Project, f"planned_{stage.code}_on")
 
 
-def first_late_per_item(query: Select, as_of: date) -> Select:
+def first_late_per_item(query: Select, programme_id: int, as_of: date) -> Select:
     """One row per item of a `late_projects` query: the item's count and its lowest-numbered project."""
     grouped = (
         query.with_only_columns(
@@ -162,7 +169,8 @@ def first_late_per_item(query: Select, as_of: date) -> Select:
         .group_by(Item.id, Item.number)
         .subquery()
     )
-    code, day = first_late(as_of)
+    stages = stages_on(programme_id, as_of)
+    code, day = first_late(as_of, stages.c.stage)
     return (
         select(
             grouped.c.item_id,
@@ -173,5 +181,6 @@ def first_late_per_item(query: Select, as_of: date) -> Select:
             day.label("planned"),
         )
         .join(Project, and_(Project.item_id == grouped.c.item_id, Project.number == grouped.c.first))
+        .join(stages, stages.c.project_id == Project.id)
         .order_by(grouped.c.item_number)
     )

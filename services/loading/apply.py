@@ -21,6 +21,7 @@ from services.loading.records import Records, current_records, wanted_records
 from services.loading.schema import DepartmentSpec, ItemSpec, ProgrammeSpec
 from services.loading.summary import LoadSummary, assign
 from services.unit_of_work import UnitOfWork
+from states.periods import programme_start
 
 
 def load_programme(
@@ -48,7 +49,7 @@ def load_programme(
     if existing is None:  # a first load: its rows are counted, not listed
         changes = [c for c in changes if c.kind != "added"]
     summary = LoadSummary(spec.programme.code, dry_run=dry_run, changes=changes)
-    programme = _apply(session, file, existing, departments, summary, actor, today)
+    programme = _apply(session, file, existing, departments, summary, actor)
     if not dry_run:
         session.flush()
         if existing is None:
@@ -65,9 +66,9 @@ def _apply(
     departments: dict[str, Department],
     summary: LoadSummary,
     actor: str,
-    today: date,
 ) -> Programme:
     spec = file.spec
+    start = programme_start(spec.programme.year)
     _departments(session, spec.programme.district or "", spec.departments, departments, summary)
     programme = _programme(session, file, existing, summary)
     items = {i.number: i for i in programme.items}
@@ -77,7 +78,7 @@ def _apply(
             item = Item(number=item_spec.number, title=item_spec.title, programme=programme)
             session.add(item)
             summary.count("items", created=True)
-        _item(session, item, item_spec, departments, summary, actor, today)
+        _item(session, item, item_spec, departments, summary, actor, start)
     session.flush()
     created, updated = apply_people(session, programme, spec.people, departments)
     if created:
@@ -176,7 +177,7 @@ def _item(
     departments: dict[str, Department],
     summary: LoadSummary,
     actor: str,
-    today: date,
+    start: date,
 ) -> None:
     if assign(item, item_fields(spec)) and item.id is not None:
         summary.count("items", created=False)
@@ -195,7 +196,7 @@ def _item(
         elif apply_target_fields(target, target_spec):
             summary.count("targets", created=False)
         for project_spec in target_spec.projects:
-            apply_project(session, item, target, projects, next(numbers), project_spec, summary, actor, today)
+            apply_project(session, item, target, projects, next(numbers), project_spec, summary, actor, start)
         apply_item_reports(item, target, target_spec.reports, summary)
     apply_item_reports(item, None, spec.reports, summary)
 

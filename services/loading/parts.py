@@ -54,14 +54,18 @@ def apply_project(
     spec: ProjectSpec,
     summary: LoadSummary,
     actor: str,
-    today: date,
+    start: date,
 ) -> None:
-    """Create a project at its stage (with a 导入 transition) or update what the file may change."""
+    """Create a project at its stage (with a 导入 transition) or update what the file may change.
+
+    The 导入 row takes effect on the date the file gives for the stage reached, else on `start`, the
+    programme's start: a project listed without a stage date has been at its stage since then.
+    """
     stage = parse_stage(spec.stage)
     project = projects.get(number)
     fields = {**project_fields(spec), "target": target}
     if project is None:
-        project = _new_project(item, number, stage, spec, actor, today)
+        project = _new_project(item, number, stage, spec, actor, start)
         assign(project, fields)
         session.add(project)
         projects[number] = project
@@ -81,7 +85,7 @@ def apply_project(
 
 
 def _new_project(
-    item: Item, number: int, stage: Stage, spec: ProjectSpec, actor: str, today: date
+    item: Item, number: int, stage: Stage, spec: ProjectSpec, actor: str, start: date
 ) -> Project:
     project = Project(item=item, number=number, stage=stage.code, version=1)
     for name, value in stage_fields(spec).items():
@@ -94,7 +98,7 @@ def _new_project(
             from_stage=None,
             to_stage=stage.code,
             actor=actor,
-            occurred_on=on or today,
+            occurred_on=on or start,
             reason=spec.reason or "由实事项目计划文件导入",
             evidence=[],
             source="load",

@@ -9,11 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import Item, Programme
+from services.as_of import ProjectOn, stage_facts
 from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
 from services.refs import resolve_programme
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.views.contract import achieved, qty, stage_summary
+from states.asof import StageAsOf
 from states.health import Health, late_reason
 from states.periods import period_end
 from states.stages import Stage
@@ -34,7 +36,8 @@ def previous_period(period: str) -> str:
 
 
 def gather(session: Session, programme_code: str | None, period: str) -> dict[str, Any]:
-    """The report's data for a month: narrative per item, the table rows and the lagging list; writes nothing.
+    """The report's data for a month, as of its last day: narrative per item, the table rows and the lagging
+    list; writes nothing. Projects are at their stages on that day, reports and judgements those by then.
 
     Statuses are the snapshots stored for the period's end or, when the nightly did not run for that day,
     the same rows computed in memory; last month's column shows only what was stored.
@@ -49,6 +52,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         .order_by(Item.number)
         .options(selectinload(Item.targets), selectinload(Item.projects), selectinload(Item.reports))
     ).all()
+    stages = stage_facts(session, programme.id, end)
     data = {
         "programme": {
             "code": programme.code,
@@ -61,7 +65,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         "as_of": end.isoformat(),
         "title": period_title(programme, end),
         "issued": f"{end.year} 年 {end.month} 月",
-        "items": [_item(item, end, snaps) for item in items],
+        "items": [_item(item, end, snaps, stages) for item in items],
         "table": [_row(item, snaps, last) for item in items],
     }
     overall = snaps.get(("programme", ""))
@@ -71,11 +75,12 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     return data
 
 
-def _item(item: Item, end: date, snaps: Statuses) -> dict[str, Any]:
+def _item(item: Item, end: date, snaps: Statuses, stages: dict[int, StageAsOf]) -> dict[str, Any]:
+    """An item's narrative, its projects at their stages on `end` and the reports filed by then."""
     reports = [r for r in item.reports if r.as_of <= end]
     targets = []
     for target in item.targets:
-        projects = [p for p in item.projects if p.target_id == target.id]
+        projects = [ProjectOn(p, stages[p.id], end) for p in item.projects if p.target_id == target.id]
         snap = snaps.get(("target", f"{item.number}#{target.position}"))
         t_reports = [r for r in reports if r.target_id == target.id]
         latest = max(t_reports, key=lambda r: r.as_of, default=None)
@@ -163,7 +168,7 @@ def _lagging(
         entry(n, "item", str(n), s.status, since.get(str(n), s.as_of), s.override_reason or s.reason or "")
         for n, s in lagging
     ]
-    overrides = latest_overrides(session, programme_id)
+    overrides = latest_overrides(session, programme_id, end)
     for r in session.execute(late_projects(programme_id, end).order_by("item_number", "project_number")):
         ref = f"{r.item_number}.{r.project_number}"
         override = overrides.get(ref)

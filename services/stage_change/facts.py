@@ -55,6 +55,15 @@ def _since() -> Any:
     return case(*whens)
 
 
+def _last_on() -> Any:
+    """The effective date of the project's latest audit row (a change may not take effect before it)."""
+    return (
+        select(func.max(TRANSITIONS.c.occurred_on))
+        .where(TRANSITIONS.c.project_id == PROJECTS.c.id)
+        .scalar_subquery()
+    )
+
+
 REPLAYED = select(TRANSITIONS.c.id).where(TRANSITIONS.c.request_id == bindparam("request_id"))
 
 
@@ -102,6 +111,7 @@ def _facts_query(by_code: bool) -> Any:
             *columns,
             PROJECTS.c.version,
             _since().label("since"),
+            _last_on().label("last_on"),
             ITEMS.c.id.label("item_id"),
             ITEMS.c.number.label("item_number"),
             ITEMS.c.title.label("item_title"),
@@ -150,6 +160,7 @@ class LockedProject(StageCodes):
     suspended_from: str | None
     version: int
     since: date | None  # the date it reached its current main-line stage
+    last_on: date | None  # the effective date of its latest audit row
     item_id: int
     item_number: int
     item_title: str

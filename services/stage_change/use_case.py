@@ -69,6 +69,7 @@ def project_facts(project: LockedProject, ref: str) -> ProjectFacts:
         version=project.version,
         suspended_from=project.suspended_from_enum,
         since=project.since,
+        last_on=project.last_on,
         evidence=tuple(project.evidence),
         requirements=requirement_table(project.requirements),
     )

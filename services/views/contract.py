@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from models import Item, ProgressReport, Project, Target, Transition
+from models.settings import get_settings
+from services.as_of import ProjectOn
 from states.counting import counts, target_achieved, target_ratio
 from states.health import project_health
 from states.machine import EVENT_LABELS
 from states.prerequisites import kind_label
 from states.stages import MAIN_LINE, Stage
+
+AnyProject = Project | ProjectOn  # a project as stored now, or as it stood on a day
 
 
 def qty(value: Decimal | None) -> int | float | None:
@@ -22,7 +27,7 @@ def qty(value: Decimal | None) -> int | float | None:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def project_view(project: Project, item_number: int, target: Target, as_of: date) -> dict[str, Any]:
+def project_view(project: AnyProject, item_number: int, target: Target, as_of: date) -> dict[str, Any]:
     """The summary of a project every listing shows."""
     stage = project.stage_enum
     health = project_health(stage, Stage[target.counting_stage], _planned(project), as_of)
@@ -43,7 +48,7 @@ def project_view(project: Project, item_number: int, target: Target, as_of: date
     }
 
 
-def _planned(project: Project) -> dict[Stage, date | None]:
+def _planned(project: AnyProject) -> dict[Stage, date | None]:
     return {s: project.planned_on(s) for s in MAIN_LINE}
 
 
@@ -59,9 +64,9 @@ def item_head(item: Item) -> dict[str, Any]:
     }
 
 
-def stage_summary(target: Target, projects: Iterable[Project]) -> list[dict[str, Any]]:
+def stage_summary(target: Target, projects: Iterable[AnyProject]) -> list[dict[str, Any]]:
     """Projects of a target grouped by stage and phrase, furthest stage first, in the target's words."""
-    groups: dict[tuple[str, str], list[Project]] = {}
+    groups: dict[tuple[str, str], list[AnyProject]] = {}
     for p in projects:
         phrase = p.stage_phrase or target.phrases.get(p.stage) or f"处于{p.stage_enum.label}阶段"
         groups.setdefault((p.stage, phrase), []).append(p)
@@ -96,7 +101,7 @@ def _join(phrase: str) -> str:
     return f" {phrase}" if phrase[:1].isdigit() else phrase
 
 
-def achieved(target: Target, projects: list[Project], reports: list[ProgressReport]) -> dict[str, Any]:
+def achieved(target: Target, projects: Sequence[AnyProject], reports: list[ProgressReport]) -> dict[str, Any]:
     """Achieved quantity and ratio by states.counting: counted projects' sum, else the latest reported figure."""
     counting = Stage[target.counting_stage]
     measured = any(p.quantity is not None for p in projects)
@@ -155,13 +160,21 @@ def transition_view(t: Transition, ref: str) -> dict[str, Any]:
         "actor": t.actor,
         "on": t.occurred_on.isoformat(),
         "recorded_at": t.recorded_at.isoformat(timespec="seconds"),
+        "recorded_local": _local(t.recorded_at),
         "reason": t.reason,
         "evidence": t.evidence,
         "source": t.source,
     }
 
 
-def evidence_view(project: Project) -> list[dict[str, Any]]:
+def _local(moment: datetime) -> str:
+    """A stored time (UTC) in the district's time zone, to the minute."""
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(ZoneInfo(get_settings().timezone)):%Y-%m-%d %H:%M}"
+
+
+def evidence_view(project: AnyProject) -> list[dict[str, Any]]:
     """The documents recorded for a project."""
     return [
         {

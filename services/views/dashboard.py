@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from models import Department, HealthSnapshot, Item, ItemDepartment, Programme
 from models.settings import get_settings
 from services.errors import BadInput
+from services.health.compute import compute_health
 from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
@@ -26,16 +28,17 @@ def dashboard(
     programme_code: str | None,
     department: str | None = None,
     status: str | None = None,
+    as_of: date | None = None,
 ) -> dict[str, Any]:
-    """Items the user may see, each with its latest snapshot; a fixed number of queries whatever the size."""
+    """Items the user may see, each with its latest snapshot, or its status on `as_of` (stored for that day,
+    else computed in memory and not stored); a fixed number of queries whatever the size."""
     programme = resolve_programme(session, programme_code)
     try:
         want_status = parse_health(status).name if status else None
     except ValueError as exc:
         raise BadInput(str(exc)) from exc
     allowed = visible_items(session, user, programme)
-    last = _last_run(session, programme)
-    snaps = _item_snapshots(session, programme, last["as_of"]) if last else {}
+    last, snaps = _shown(session, programme, as_of)
     rows = []
     for head in _item_heads(session, programme):
         if allowed is not None and head["number"] not in allowed:
@@ -52,6 +55,7 @@ def dashboard(
             session.scalars(select(Programme.code).order_by(Programme.year.desc(), Programme.code))
         ),
         "last_run": last,
+        "as_of": as_of.isoformat() if as_of else None,
         "departments": _departments(session, programme),
         "statuses": [{"code": h.name, "label": h.label} for h in Health],
         "filters": {"department": department, "status": want_status},
@@ -89,11 +93,36 @@ def _item_heads(session: Session, programme: Programme) -> list[dict[str, Any]]:
     ]
 
 
-def _last_run(session: Session, programme: Programme) -> dict[str, str] | None:
-    """The date the nightly flow last recomputed this programme for, and when it ran."""
+def _shown(
+    session: Session, programme: Programme, as_of: date | None
+) -> tuple[dict[str, Any] | None, dict[int, dict[str, Any]]]:
+    """The run shown and its item statuses: the latest run, the one stored for `as_of`, or `as_of` computed."""
+    if as_of is None:
+        last = _last_run(session, programme)
+        return last, _item_snapshots(session, programme, last["as_of"]) if last else {}
+    stored = _last_run(session, programme, as_of)
+    if stored is not None:
+        return stored, _item_snapshots(session, programme, stored["as_of"])
+    rows = compute_health(session, programme, as_of).rows
+    snaps = {
+        int(r["ref"]): _snapshot(r["status"], _decimal(r["progress"]), _decimal(r["expected"]), r["reason"])
+        for r in rows
+        if r["scope"] == "item"
+    }
+    return {"as_of": as_of.isoformat(), "computed_at": None}, snaps
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    """A computed ratio as the Decimal a stored one is."""
+    return None if value is None else Decimal(str(value))
+
+
+def _last_run(session: Session, programme: Programme, day: date | None = None) -> dict[str, Any] | None:
+    """The date the nightly flow last recomputed this programme for (or `day`, if stored), and when it ran."""
+    on_day = [HealthSnapshot.as_of == day] if day is not None else []
     row = session.execute(
         select(HealthSnapshot.as_of, func.max(HealthSnapshot.computed_at))
-        .where(HealthSnapshot.programme_id == programme.id, HealthSnapshot.scope == "programme")
+        .where(HealthSnapshot.programme_id == programme.id, HealthSnapshot.scope == "programme", *on_day)
         .group_by(HealthSnapshot.as_of)
         .order_by(HealthSnapshot.as_of.desc())
         .limit(1)

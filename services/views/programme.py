@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from models import HealthSnapshot, Item, Programme, Project, Target, Transition
+from services.as_of import ProjectOn, stage_facts
 from services.errors import BadInput
 from services.health.judgements import latest_overrides
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
@@ -49,7 +50,7 @@ def list_projects(
     stage: str | None = None,
     status: str | None = None,
 ) -> dict[str, Any]:
-    """Every item of a programme with its projects, optionally filtered by stage or status."""
+    """Every item of a programme with its projects at their stages on `as_of`, optionally filtered by stage or status."""
     programme = resolve_programme(session, programme_code)
     try:
         want_stage = parse_stage(stage).code if stage else None
@@ -62,10 +63,14 @@ def list_projects(
         .order_by(Item.number)
         .options(selectinload(Item.targets), selectinload(Item.projects))
     ).all()
+    stages = stage_facts(session, programme.id, as_of)
     out = []
     for item in items:
         targets = {t.id: t for t in item.targets}
-        projects = [project_view(p, item.number, targets[p.target_id], as_of) for p in item.projects]
+        projects = [
+            project_view(ProjectOn(p, stages[p.id], as_of), item.number, targets[p.target_id], as_of)
+            for p in item.projects
+        ]
         projects = [
             p
             for p in projects
@@ -87,12 +92,14 @@ def show(session: Session, ref_text: str, programme_code: str | None, as_of: dat
 
 
 def show_item(session: Session, programme: Programme, number: int, as_of: date) -> dict[str, Any]:
-    """One item: departments, targets with achieved and stage counts, projects, reports."""
+    """One item as of a day: targets with achieved and stage counts, projects, the reports filed by then."""
     item = resolve_item(session, programme, number)
+    stages = stage_facts(session, programme.id, as_of, item_id=item.id)
+    filed = [r for r in item.reports if r.as_of <= as_of]
     targets = []
     for target in item.targets:
-        projects = [p for p in item.projects if p.target_id == target.id]
-        reports = [r for r in item.reports if r.target_id == target.id]
+        projects = [ProjectOn(p, stages[p.id], as_of) for p in item.projects if p.target_id == target.id]
+        reports = [r for r in filed if r.target_id == target.id]
         targets.append(
             {
                 "position": target.position,
@@ -112,15 +119,18 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
         "health": latest_health(session, programme.id, str(item.number), as_of),
         "targets": targets,
         "projects": [p for t in targets for p in t["projects"]],
-        "reports": [report_view(r, {t.id: t.position for t in item.targets}) for r in item.reports],
+        "reports": [report_view(r, {t.id: t.position for t in item.targets}) for r in filed],
     }
 
 
 def show_project(session: Session, programme: Programme, ref_text: str, as_of: date) -> dict[str, Any]:
-    """One project: stage, dates, evidence, the next stage's prerequisites met or unmet, recent history."""
+    """One project as of a day: stage, dates, evidence, the next stage's prerequisites, the history by then."""
     ref = parse_ref(ref_text)
-    project = resolve_project(session, programme, ref)
-    target: Target = project.target
+    stored = resolve_project(session, programme, ref)
+    project = ProjectOn(
+        stored, stage_facts(session, programme.id, as_of, project_id=stored.id)[stored.id], as_of
+    )
+    target: Target = stored.target
     view = project_view(project, ref.item, target, as_of)
     stage = project.stage_enum
     nxt = stage.next() if stage.is_main else None
@@ -132,6 +142,7 @@ def show_project(session: Session, programme: Programme, ref_text: str, as_of: d
             at=as_of,
             today=as_of,
             current_since=project.actual_on(stage),
+            last_change_on=project.since,
             evidence=tuple(_facts(project)),
             requirements=requirement_table(target.requirements),
         )
@@ -142,14 +153,14 @@ def show_project(session: Session, programme: Programme, ref_text: str, as_of: d
         }
     recent = session.scalars(
         select(Transition)
-        .where(Transition.project_id == project.id)
-        .order_by(Transition.id.desc())
+        .where(Transition.project_id == stored.id, Transition.occurred_on <= as_of)
+        .order_by(Transition.occurred_on.desc(), Transition.id.desc())
         .limit(RECENT_TRANSITIONS)
     ).all()
     return {
         "programme": programme_head(programme),
         **view,
-        "item": {"ref": str(ref.item), "title": project.item.title},
+        "item": {"ref": str(ref.item), "title": stored.item.title},
         "target_detail": {
             "position": target.position,
             "name": target.name,
@@ -169,19 +180,20 @@ def show_project(session: Session, programme: Programme, ref_text: str, as_of: d
     }
 
 
-def _facts(project: Project) -> list[EvidenceFact]:
+def _facts(project: ProjectOn) -> list[EvidenceFact]:
     return [EvidenceFact(e.kind, e.doc_no, e.issued_on) for e in project.evidence]
 
 
 def history(session: Session, ref_text: str, programme_code: str | None) -> dict[str, Any]:
-    """The full audit trail of a project, or of every project of an item, oldest first."""
+    """The full audit trail of a project, or of every project of an item, in effective order (by the date each
+    row takes effect, then as recorded); each row says when it was recorded."""
     programme = resolve_programme(session, programme_code)
     ref = parse_ref(ref_text)
     query = (
         select(Transition, Project.number, Item.number)
         .join(Project, Transition.project_id == Project.id)
         .join(Item, Project.item_id == Item.id)
-        .order_by(Transition.id)
+        .order_by(Transition.occurred_on, Transition.id)
     )
     if ref.project is None:
         item = resolve_item(session, programme, ref.item)
@@ -218,7 +230,7 @@ def latest_health(session: Session, programme_id: int, ref: str, as_of: date) ->
         .order_by(HealthSnapshot.as_of.desc())
         .limit(1)
     ).first()
-    override = latest_overrides(session, programme_id).get(ref)
+    override = latest_overrides(session, programme_id, as_of).get(ref)
     if snap is None and override is None:
         return None
     out: dict[str, Any] = {
@@ -247,6 +259,7 @@ def latest_health(session: Session, programme_id: int, ref: str, as_of: date) ->
             "status": override.status,
             "reason": override.reason,
             "actor": override.actor,
+            "on": override.effective_on.isoformat(),
             "at": override.created_at.isoformat(timespec="seconds"),
         }
     return out

@@ -110,7 +110,9 @@ def test_projects_newly_overdue_are_counted_per_item_from_their_planned_dates(lo
 def test_an_override_excuses_an_overdue_project_from_the_digest(loaded: Database) -> None:
     _night(loaded, date(2020, 10, 14))
     with UnitOfWork(loaded) as uow:
-        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+        set_override(
+            uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长", on=date(2020, 10, 14)
+        )
     _night(loaded, date(2020, 10, 31))
     entries = {e["reason"] for e in _project_entries(loaded, date(2020, 10, 31)) if e["ref"] == "4"}
     assert entries == {"4 个子项目新近逾期（如 4.7：逾期未到达“完工”（计划 2020-10-15））"}

@@ -90,7 +90,7 @@ def test_snapshots_are_kept_per_date_so_last_month_stays_beside_this_month(examp
 
 def test_an_override_replaces_the_status_and_keeps_the_computed_one(example: Database) -> None:
     with UnitOfWork(example) as uow:
-        set_override(uow, "6", "按序时推进", "入户改造集中在四季度", "王科长")
+        set_override(uow, "6", "按序时推进", "入户改造集中在四季度", "王科长", on=date(2020, 9, 30))
     _recompute(example)
     snap = _snapshots(example)[("item", "6")]
     assert (snap.status, snap.computed_status) == ("on_track", "slow")

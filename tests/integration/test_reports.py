@@ -16,8 +16,10 @@ from models.db import Database
 from reports.narrative import blocks, markdown, table_markdown
 from reports.service import generate, write_files
 from services.health.judgements import set_override
+from services.health.recompute import recompute
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
@@ -85,6 +87,38 @@ def test_stage_counts_come_from_project_records(loaded: Database) -> None:
     assert "3 个点位已完成装修；2 个点位正在装修" in after
 
 
+def _advance_2_8_in_october(db: Database) -> None:
+    """What `make demo` records: 2.8 finished on 2020-10-10, its acceptance dated the day before."""
+    with UnitOfWork(db) as uow:
+        change_stage(
+            uow,
+            StageChange(
+                ref="2.8",
+                event="advance",
+                actor="张三",
+                at=date(2020, 10, 10),
+                evidence=(EvidenceInput("acceptance", "长民验〔2020〕3号", date(2020, 10, 9)),),
+            ),
+            TODAY,
+        )
+
+
+def test_a_report_is_built_as_of_its_periods_end(loaded: Database) -> None:
+    _advance_2_8_in_october(loaded)
+    september, october = _markdown(loaded, "2020-09"), _markdown(loaded, "2020-10")
+    assert "2 个点位已完成装修；3 个点位正在装修" in september  # as the published 1-9 月 report says
+    assert "3 个点位已完成装修；2 个点位正在装修" in october
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed report is kept beside the repository")
+def test_a_later_change_leaves_every_figure_of_the_seed_in_its_month(loaded: Database) -> None:
+    _advance_2_8_in_october(loaded)
+    with UnitOfWork(loaded) as uow:
+        recompute(uow, resolve_programme(uow.session, None), date(2020, 9, 30))  # the demo's nightly
+    numbers = set(re.findall(r"\d+(?:\.\d+)?", _markdown(loaded)))
+    assert not [n for n in _seed_figures() if n not in numbers]
+
+
 def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     files = generate(loaded, None, "2020-09", ("md", "docx", "xlsx"), tmp_path)
     paths = {(f["kind"], f["format"]): Path(f["path"]) for f in files}
@@ -131,7 +165,7 @@ def test_the_lagging_list_names_each_overdue_project_from_its_planned_date(
     path.write_text(text, encoding="utf-8")
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
-        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长")
+        set_override(uow, "4.6", "按序时推进", "场地移交推迟，区体育局已同意", "王科长", on=date(2020, 9, 30))
         data = gather(uow.session, None, "2020-09")
         uow.commit()
     projects = [(e["ref"], e["since"], e["reason"]) for e in data["lagging"] if e["scope"] == "project"]

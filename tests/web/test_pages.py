@@ -290,6 +290,25 @@ def test_the_dashboard_filters_by_department(client: TestClient) -> None:
     assert unknown.status_code == 422 and "未知状态" in unknown.text
 
 
+def test_the_dashboard_shows_a_chosen_date_computed_when_no_nightly_ran_for_it(
+    client: TestClient, site: Site
+) -> None:
+    login(client, USERS["admin"])
+    before = snapshot(site.db)
+    page = client.get(f"/p/{CODE}", params={"as_of": "2020-06-30"}).text
+    assert "截至 2020-06-30 的状态" in page and 'value="2020-06-30"' in page
+    assert len(re.findall(r'data-item="(\d+)"', page)) == 12
+    assert snapshot(site.db) == before  # computed in memory: nothing stored
+    june = client.get(f"/api/programmes/{CODE}", params={"as_of": "2020-06-30"}).json()
+    september = client.get(f"/api/programmes/{CODE}", params={"as_of": "2020-09-30"}).json()
+    progress = {r["number"]: r["progress"] for r in june["items"]}
+    assert (
+        progress[8] < {r["number"]: r["progress"] for r in september["items"]}[8]
+    )  # 8's beds opened in July
+    wrong = client.get(f"/p/{CODE}", params={"as_of": "2020-13-01"})
+    assert wrong.status_code == 422 and "日期格式应为" in wrong.text
+
+
 def test_a_department_refused_a_revert_gets_403_and_nothing_is_written(
     client: TestClient, site: Site
 ) -> None:

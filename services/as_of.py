@@ -1,0 +1,141 @@
+"""The SQL form of `states.asof.stage_on`: every project of a programme at its stage on a date, in one query.
+
+The row in force is the latest audit row taking effect on or before the date (by `occurred_on`, then
+id), found with a window over the programme's rows; a project with no row after the date is as stored.
+Tested against the pure replay (tests/integration/test_as_of.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal_column, null, select
+from sqlalchemy.orm import Session
+
+from models import Evidence, Item, Project, Transition
+from states.asof import BEFORE_RECORDS, StageAsOf
+from states.stages import MAIN_LINE, Stage, StageCodes
+
+
+def _code(stage: Stage) -> ColumnElement[str]:
+    return literal_column(f"'{stage.code}'")
+
+
+def _scope(item_id: int | None, project_id: int | None) -> tuple[ColumnElement[bool], ...]:
+    """The projects asked for within the programme: one project, one item's, or all (no condition)."""
+    if project_id is not None:
+        return (Project.id == project_id,)
+    if item_id is not None:
+        return (Project.item_id == item_id,)
+    return ()
+
+
+def stages_on(
+    programme_id: int, day: date, item_id: int | None = None, project_id: int | None = None
+) -> Subquery:
+    """One row per project of a programme (or of one item, or one project): project_id, item_id, target_id and,
+    as of `day`, its stage, suspended_from, reason, phrase, since (the effective date of the row in force) and row (its id)."""
+    scope = _scope(item_id, project_id)
+    programme_items = select(Item.id).where(Item.programme_id == programme_id)
+    of = Transition.project_id.in_(select(Project.id).where(Project.item_id.in_(programme_items), *scope))
+    ranked = (
+        select(
+            Transition.project_id,
+            Transition.id,
+            Transition.occurred_on,
+            Transition.to_stage,
+            Transition.from_stage,
+            Transition.reason,
+            func.row_number()
+            .over(
+                partition_by=Transition.project_id,
+                order_by=(Transition.occurred_on.desc(), Transition.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(of, Transition.occurred_on <= day)
+        .subquery("ranked")
+    )
+    later = (
+        select(Transition.project_id)
+        .where(of, Transition.occurred_on > day)
+        .group_by(Transition.project_id)
+        .subquery("later")
+    )
+    as_stored = later.c.project_id.is_(None)
+    held = ranked.c.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
+    return (
+        select(
+            Project.id.label("project_id"),
+            Project.item_id,
+            Project.target_id,
+            case(
+                (as_stored, Project.stage), else_=func.coalesce(ranked.c.to_stage, _code(BEFORE_RECORDS))
+            ).label("stage"),
+            case(
+                (as_stored, Project.suspended_from),
+                (ranked.c.to_stage == _code(Stage.suspended), ranked.c.from_stage),
+                else_=null(),
+            ).label("suspended_from"),
+            case((as_stored, Project.stage_reason), (held, ranked.c.reason), else_=null()).label("reason"),
+            case((as_stored, Project.stage_phrase), else_=null()).label("phrase"),
+            ranked.c.occurred_on.label("since"),
+            ranked.c.id.label("row"),
+        )
+        .join(Item, Project.item_id == Item.id)
+        .outerjoin(ranked, and_(ranked.c.project_id == Project.id, ranked.c.n == 1))
+        .outerjoin(later, later.c.project_id == Project.id)
+        .where(Item.programme_id == programme_id, *scope)
+        .subquery("as_of")
+    )
+
+
+def stage_facts(
+    session: Session, programme_id: int, day: date, item_id: int | None = None, project_id: int | None = None
+) -> dict[int, StageAsOf]:
+    """Every project of a programme (or of one item, or one project) at its stage on `day`, by id; one query."""
+    rows = session.execute(select(stages_on(programme_id, day, item_id, project_id))).mappings()
+    return {
+        r["project_id"]: StageAsOf(
+            stage=Stage[r["stage"]],
+            since=r["since"],
+            suspended_from=Stage[r["suspended_from"]] if r["suspended_from"] else None,
+            reason=r["reason"],
+            phrase=r["phrase"],
+            row=r["row"],
+        )
+        for r in rows
+    }
+
+
+class ProjectOn(StageCodes):
+    """A project as it stood on a day: its own row, with its stage, reason and phrase then, the stage dates
+    reached by then and the documents issued by then."""
+
+    def __init__(self, project: Project, facts: StageAsOf, day: date) -> None:
+        self.project, self.day = project, day
+        self.stage = facts.stage.code
+        self.suspended_from = facts.suspended_from.code if facts.suspended_from else None
+        self.stage_reason, self.stage_phrase, self.since = facts.reason, facts.phrase, facts.since
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.project, name)
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        """The documents issued on or before the day."""
+        return [e for e in self.project.evidence if e.issued_on <= self.day]
+
+    def actual_on(self, stage: Stage) -> date | None:
+        """The date a main-line stage was reached, if by the day."""
+        value = self.project.actual_on(stage)
+        return value if value is not None and value <= self.day else None
+
+    def planned_on(self, stage: Stage) -> date | None:
+        """The planned date of a main-line stage."""
+        return self.project.planned_on(stage)
+
+    def dates(self) -> dict[str, dict[str, Any]]:
+        """Planned and actual (by the day) dates per main-line stage code."""
+        return {s.code: {"planned": self.planned_on(s), "actual": self.actual_on(s)} for s in MAIN_LINE}
