@@ -104,7 +104,7 @@ class Transition(Base):
     from_stage: Mapped[str | None] = mapped_column(String(16))
     to_stage: Mapped[str] = mapped_column(String(16))
     actor: Mapped[str] = mapped_column(String(100))
-    occurred_on: Mapped[date] = mapped_column(Date)
+    occurred_on: Mapped[date] = mapped_column(Date)  # the effective date
     recorded_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     reason: Mapped[str | None] = mapped_column(Text)
     evidence: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)

@@ -1,7 +1,7 @@
 """The SQL form of `states.asof.stage_on`: every project of a programme at its stage on a date, in one query.
 
 The row in force is the latest audit row taking effect on or before the date (by `occurred_on`, then
-id), found with a window over the programme's rows; a project with no row after the date is as stored.
+id), looked up per project by its index; a project with no row after the date is as stored.
 Tested against the pure replay (tests/integration/test_as_of.py).
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal_column, null, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models import Evidence, Item, Project, Transition
 from states.asof import BEFORE_RECORDS, StageAsOf
@@ -32,70 +32,104 @@ def _scope(item_id: int | None, project_id: int | None) -> tuple[ColumnElement[b
 
 
 def stages_on(
-    programme_id: int, day: date, item_id: int | None = None, project_id: int | None = None
+    programme_id: int,
+    day: date,
+    item_id: int | None = None,
+    project_id: int | None = None,
+    since: bool = False,
 ) -> Subquery:
-    """One row per project of a programme (or of one item, or one project): project_id, item_id, target_id and,
-    as of `day`, its stage, suspended_from, reason, phrase, since (the effective date of the row in force) and row (its id)."""
-    scope = _scope(item_id, project_id)
-    programme_items = select(Item.id).where(Item.programme_id == programme_id)
-    of = Transition.project_id.in_(select(Project.id).where(Project.item_id.in_(programme_items), *scope))
-    ranked = (
-        select(
-            Transition.project_id,
-            Transition.id,
-            Transition.occurred_on,
-            Transition.to_stage,
-            Transition.from_stage,
-            Transition.reason,
-            func.row_number()
-            .over(
-                partition_by=Transition.project_id,
-                order_by=(Transition.occurred_on.desc(), Transition.id.desc()),
-            )
-            .label("n"),
-        )
-        .where(of, Transition.occurred_on <= day)
-        .subquery("ranked")
+    """One row per project of a programme (or of one item, or one project): its own columns (project_id, item_id,
+    target_id, number, name, quantity, planned_*_on) and, as of `day`, its stage, suspended_from, reason, phrase,
+    and, for the projects replayed, since (the effective date of the row in force) and row (that row's id).
+
+    Set-based: the projects with a row taking effect after the day are found first (by the index on
+    `project_id`), and only they are replayed (the latest effective date on or before the day, then the
+    latest id on it, as grouped subqueries); the others are as stored. With `since`, every project is
+    replayed, so that each has its `since` and `row`.
+    """
+    projects = select(Project.id).join(Item, Project.item_id == Item.id)
+    mine = Transition.project_id.in_(
+        projects.where(Item.programme_id == programme_id, *_scope(item_id, project_id))
     )
     later = (
         select(Transition.project_id)
-        .where(of, Transition.occurred_on > day)
+        .where(mine, Transition.occurred_on > day)
         .group_by(Transition.project_id)
         .subquery("later")
     )
+    after = aliased(
+        Transition, name="after_day"
+    )  # the same rows as `later`, as a list (not correlated to it)
+    mine_after = after.project_id.in_(
+        projects.where(Item.programme_id == programme_id, *_scope(item_id, project_id))
+    )
+    changed = select(after.project_id).where(mine_after, after.occurred_on > day)
+    replayed = mine if since else Transition.project_id.in_(changed)
+    # the row in force: the latest id among the rows of the latest effective date on or before the day
+    last_day = (
+        select(Transition.project_id, func.max(Transition.occurred_on).label("day"))
+        .where(replayed, Transition.occurred_on <= day)
+        .group_by(Transition.project_id)
+        .subquery("last_day")
+    )
+    last = (
+        select(Transition.project_id, func.max(Transition.id).label("id"))
+        .join(
+            last_day,
+            and_(last_day.c.project_id == Transition.project_id, last_day.c.day == Transition.occurred_on),
+        )
+        .group_by(Transition.project_id)
+        .subquery("last")
+    )
+    row = aliased(Transition, name="in_force")
     as_stored = later.c.project_id.is_(None)
-    held = ranked.c.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
+    held = row.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
+    planned = [getattr(Project, f"planned_{s.code}_on") for s in MAIN_LINE[1:]]  # 立项 has no planned date
     return (
         select(
             Project.id.label("project_id"),
             Project.item_id,
             Project.target_id,
-            case(
-                (as_stored, Project.stage), else_=func.coalesce(ranked.c.to_stage, _code(BEFORE_RECORDS))
-            ).label("stage"),
+            Project.number,
+            Project.name,
+            Project.quantity,
+            *planned,
+            case((as_stored, Project.stage), else_=func.coalesce(row.to_stage, _code(BEFORE_RECORDS))).label(
+                "stage"
+            ),
             case(
                 (as_stored, Project.suspended_from),
-                (ranked.c.to_stage == _code(Stage.suspended), ranked.c.from_stage),
+                (row.to_stage == _code(Stage.suspended), row.from_stage),
                 else_=null(),
             ).label("suspended_from"),
-            case((as_stored, Project.stage_reason), (held, ranked.c.reason), else_=null()).label("reason"),
+            case((as_stored, Project.stage_reason), (held, row.reason), else_=null()).label("reason"),
             case((as_stored, Project.stage_phrase), else_=null()).label("phrase"),
-            ranked.c.occurred_on.label("since"),
-            ranked.c.id.label("row"),
+            row.occurred_on.label("since"),
+            row.id.label("row"),
         )
         .join(Item, Project.item_id == Item.id)
-        .outerjoin(ranked, and_(ranked.c.project_id == Project.id, ranked.c.n == 1))
+        .outerjoin(last, last.c.project_id == Project.id)
+        .outerjoin(row, row.id == last.c.id)
         .outerjoin(later, later.c.project_id == Project.id)
-        .where(Item.programme_id == programme_id, *scope)
+        .where(Item.programme_id == programme_id, *_scope(item_id, project_id))
+        .offset(0)  # a fence: each database computes a project's stage once, however often a query reads it
         .subquery("as_of")
     )
 
 
 def stage_facts(
-    session: Session, programme_id: int, day: date, item_id: int | None = None, project_id: int | None = None
+    session: Session,
+    programme_id: int,
+    day: date,
+    item_id: int | None = None,
+    project_id: int | None = None,
+    since: bool = False,
 ) -> dict[int, StageAsOf]:
-    """Every project of a programme (or of one item, or one project) at its stage on `day`, by id; one query."""
-    rows = session.execute(select(stages_on(programme_id, day, item_id, project_id))).mappings()
+    """Every project of a programme (or of one item, or one project) at its stage on `day`, by id; one query.
+
+    `since` and `row` are given for every project only when `since` is asked (see `stages_on`).
+    """
+    rows = session.execute(select(stages_on(programme_id, day, item_id, project_id, since))).mappings()
     return {
         r["project_id"]: StageAsOf(
             stage=Stage[r["stage"]],

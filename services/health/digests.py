@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from models import HealthSnapshot, Item, OutboxMessage, Programme, Project, StatusOverride
+from models import HealthSnapshot, Item, OutboxMessage, Programme, StatusOverride
 from services.health.sql import first_late_per_item, late_projects
 from services.people.audience import recipients_by_item
 from states.health import Health, late_reason
@@ -106,7 +106,9 @@ def _fresh_projects(
     """
     query = late_projects(programme_id, as_of, previous)
     if excused:
-        query = query.where(tuple_(Item.number, Project.number).not_in(excused))
+        query = query.where(
+            tuple_(Item.number, query.selected_columns.project_number.element).not_in(excused)
+        )
     out = []
     for r in session.execute(first_late_per_item(query, programme_id, as_of)):
         first = f"{r.item_number}.{r.project_number}"

@@ -16,42 +16,40 @@ from sqlalchemy import (
     select,
 )
 
-from models import Item, Milestone, ProgressReport, Project, Target
+from models import Item, Milestone, ProgressReport, Target
 from services.as_of import stages_on
 from services.sql_rules import counts, reached, short_of
 from states.stages import MAIN_LINE, Stage
 
 
-def stage_late(stage: Stage, as_of: date, column: Any) -> ColumnElement[bool]:
-    """The planned date of `stage` has passed and the project, on the main line at the stage in `column`,
+def stage_late(stage: Stage, as_of: date, p: Any) -> ColumnElement[bool]:
+    """The planned date of `stage` has passed and the project (`p`: a row of `stages_on`), on the main line,
     has not reached it."""
-    return and_(getattr(Project, f"planned_{stage.code}_on") < as_of, short_of(column, stage))
+    return and_(p[f"planned_{stage.code}_on"] < as_of, short_of(p.stage, stage))
 
 
-def overdue(as_of: date, column: Any) -> ColumnElement[bool]:
-    """A project on the main line (at the stage in `column`) whose planned date of a later stage has passed."""
-    return or_(*(stage_late(s, as_of, column) for s in MAIN_LINE[1:]))
+def overdue(as_of: date, p: Any) -> ColumnElement[bool]:
+    """A project (`p`: a row of `stages_on`) on the main line whose planned date of a later stage has passed."""
+    return or_(*(stage_late(s, as_of, p) for s in MAIN_LINE[1:]))
 
 
 def target_rows(programme_id: int, as_of: date) -> Select:
     """One row per target of a programme with everything the status needs, its projects at their stages on `as_of`."""
-    stages = stages_on(programme_id, as_of)
-    stage = stages.c.stage
-    counted = counts(stage, Target.counting_stage)
+    p = stages_on(programme_id, as_of).c
+    counted = counts(p.stage, Target.counting_stage)
     projects = (
         select(
-            Project.target_id.label("target_id"),
+            p.target_id,
             func.count().label("projects"),
-            func.count(Project.quantity).label("measured"),
-            func.sum(case((counted, Project.quantity), else_=0)).label("counted"),
-            func.sum(case((stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
-            func.sum(case((stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
-            func.sum(case((overdue(as_of, stage), 1), else_=0)).label("late"),
-            func.sum(case((reached(stage, Stage.preparation), 1), else_=0)).label("started"),
+            func.count(p.quantity).label("measured"),
+            func.sum(case((counted, p.quantity), else_=0)).label("counted"),
+            func.sum(case((p.stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
+            func.sum(case((p.stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
+            func.sum(case((overdue(as_of, p), 1), else_=0)).label("late"),
+            func.sum(case((reached(p.stage, Stage.preparation), 1), else_=0)).label("started"),
         )
-        .join(stages, stages.c.project_id == Project.id)
-        .join(Target, Project.target_id == Target.id)
-        .group_by(Project.target_id)
+        .join(Target, p.target_id == Target.id)
+        .group_by(p.target_id)
         .subquery()
     )
     latest_day = (
@@ -120,67 +118,65 @@ def target_rows(programme_id: int, as_of: date) -> Select:
     )
 
 
-def first_late(as_of: date, column: Any) -> tuple[ColumnElement[str], ColumnElement[date]]:
-    """The first stage whose planned date has passed unreached (at the stage in `column`): its code and date."""
-    late = [(stage_late(s, as_of, column), s) for s in MAIN_LINE[1:]]
+def first_late(as_of: date, p: Any) -> tuple[ColumnElement[str], ColumnElement[date]]:
+    """The first stage whose planned date has passed unreached (`p`: a row of `stages_on`): its code and date."""
+    late = [(stage_late(s, as_of, p), s) for s in MAIN_LINE[1:]]
     code = case(*((when, literal(s.code)) for when, s in late), else_=literal(""))
-    day = case(*((when, getattr(Project, f"planned_{s.code}_on")) for when, s in late), else_=None)
+    day = case(*((when, p[f"planned_{s.code}_on"]) for when, s in late), else_=None)
     return code, day
 
 
 def late_projects(programme_id: int, as_of: date, previous: date | None = None) -> Select:
     """The programme's overdue projects on a date, at their stages then (only those not yet overdue on
     `previous`, if given, at the same stages: newly overdue because a planned date passed)."""
-    stages = stages_on(programme_id, as_of)
-    code, day = first_late(as_of, stages.c.stage)
+    p = stages_on(programme_id, as_of).c
+    code, day = first_late(as_of, p)
     query = (
         select(
             Item.id.label("item_id"),
             Item.number.label("item_number"),
-            Project.number.label("project_number"),
-            Project.name,
+            p.number.label("project_number"),
+            p.name,
             code.label("stage"),
             day.label("planned"),
         )
-        .join(stages, stages.c.project_id == Project.id)
-        .join(Item, Project.item_id == Item.id)
-        .where(overdue(as_of, stages.c.stage))
+        .join_from(p.project_id.table, Item, p.item_id == Item.id)
+        .where(overdue(as_of, p))
     )
     if previous is not None:
         # newly overdue implies a planned date in [previous, as_of): a cheap test that rules out most rows
-        due_since = or_(*(and_(_planned(s) >= previous, _planned(s) < as_of) for s in MAIN_LINE[1:]))
-        query = query.where(due_since, overdue(previous, stages.c.stage).is_not(True))  # NOT would drop NULLs
+        planned = [p[f"planned_{s.code}_on"] for s in MAIN_LINE[1:]]
+        due_since = or_(*(and_(d >= previous, d < as_of) for d in planned))
+        query = query.where(due_since, overdue(previous, p).is_not(True))  # NOT would drop NULL rows
     return query
-
-
-def _planned(stage: Stage) -> ColumnElement[date]:
-    return getattr(Project, f"planned_{stage.code}_on")
 
 
 def first_late_per_item(query: Select, programme_id: int, as_of: date) -> Select:
     """One row per item of a `late_projects` query: the item's count and its lowest-numbered project."""
+    number = query.selected_columns.project_number.element
     grouped = (
         query.with_only_columns(
             Item.id.label("item_id"),
             Item.number.label("item_number"),
             func.count().label("count"),
-            func.min(Project.number).label("first"),
+            func.min(number).label("first"),
         )
         .group_by(Item.id, Item.number)
         .subquery()
     )
-    stages = stages_on(programme_id, as_of)
-    code, day = first_late(as_of, stages.c.stage)
+    p = stages_on(programme_id, as_of).c
+    code, day = first_late(as_of, p)
     return (
         select(
             grouped.c.item_id,
             grouped.c.item_number,
             grouped.c.count,
-            Project.number.label("project_number"),
+            p.number.label("project_number"),
             code.label("stage"),
             day.label("planned"),
         )
-        .join(Project, and_(Project.item_id == grouped.c.item_id, Project.number == grouped.c.first))
-        .join(stages, stages.c.project_id == Project.id)
+        .join_from(
+            grouped, p.project_id.table, and_(p.item_id == grouped.c.item_id, p.number == grouped.c.first)
+        )
         .order_by(grouped.c.item_number)
     )

@@ -128,7 +128,7 @@ def show_project(session: Session, programme: Programme, ref_text: str, as_of: d
     ref = parse_ref(ref_text)
     stored = resolve_project(session, programme, ref)
     project = ProjectOn(
-        stored, stage_facts(session, programme.id, as_of, project_id=stored.id)[stored.id], as_of
+        stored, stage_facts(session, programme.id, as_of, project_id=stored.id, since=True)[stored.id], as_of
     )
     target: Target = stored.target
     view = project_view(project, ref.item, target, as_of)

@@ -104,10 +104,14 @@ def test_the_sql_form_equals_the_pure_replay_for_every_project_and_date(changed:
     for day in _days():
         with changed.read() as session:
             programme = resolve_programme(session, None)
-            got = stage_facts(session, programme.id, day)
+            got = stage_facts(session, programme.id, day, since=True)
+            quick = stage_facts(session, programme.id, day)
         want = {i: stage_on(rows[i], day, stored[i]) for i in refs}
         assert {i: (f.stage, f.since, f.suspended_from, f.reason, f.phrase) for i, f in got.items()} == {
             i: (f.stage, f.since, f.suspended_from, f.reason, f.phrase) for i, f in want.items()
+        }, day
+        assert {i: (f.stage, f.suspended_from, f.reason, f.phrase) for i, f in quick.items()} == {
+            i: (f.stage, f.suspended_from, f.reason, f.phrase) for i, f in want.items()
         }, day
 
 
@@ -204,7 +208,7 @@ def test_rows_recorded_out_of_effective_order_before_the_rule_replay_by_effectiv
     refs, rows, stored = _rows(changed)
     for day in _days():
         with changed.read() as session:
-            got = stage_facts(session, resolve_programme(session, None).id, day)
+            got = stage_facts(session, resolve_programme(session, None).id, day, since=True)
             listed = {
                 p["ref"]: p["stage"]
                 for i in list_projects(session, None, day)["items"]
