@@ -18,7 +18,7 @@ from services.people.users import UserView
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files, report_file
 from services.views.dashboard import dashboard
-from services.views.programme import history, show_item, show_project
+from services.views.programme import show_item, show_project
 from states.machine import EVENT_LABELS
 from states.prerequisites import EVIDENCE_KINDS
 
@@ -84,11 +84,11 @@ def project_context(session: Session, user: UserView, code: str, ref: str) -> di
     """What the project page shows: stage, next prerequisites, evidence, actions, full history."""
     programme = resolve_programme(session, code)
     require_read(session, user, programme, parse_ref(ref).item)
-    data = show_project(session, programme, ref, today())  # the present: what an action acts on
+    data = show_project(session, programme, ref, today(), recent=None)  # the present: what an action acts on
     return {
         "p": data,
         "code": programme.code,
-        "history": history(session, ref, programme.code)["transitions"],
+        "history": data["transitions"],  # the whole audit trail, in effective order
         "events": EVENT_LABELS,
         "kinds": EVIDENCE_KINDS,
         "form": {},

@@ -123,8 +123,15 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
     }
 
 
-def show_project(session: Session, programme: Programme, ref_text: str, as_of: date) -> dict[str, Any]:
-    """One project as of a day: stage, dates, evidence, the next stage's prerequisites, the history by then."""
+def show_project(
+    session: Session,
+    programme: Programme,
+    ref_text: str,
+    as_of: date,
+    recent: int | None = RECENT_TRANSITIONS,
+) -> dict[str, Any]:
+    """One project as of a day: stage, dates, evidence, the next stage's prerequisites, the history by then
+    (its `recent` latest rows; None: all of them)."""
     ref = parse_ref(ref_text)
     stored = resolve_project(session, programme, ref)
     project = ProjectOn(
@@ -155,7 +162,7 @@ def show_project(session: Session, programme: Programme, ref_text: str, as_of: d
         select(Transition)
         .where(Transition.project_id == stored.id, Transition.occurred_on <= as_of)
         .order_by(Transition.occurred_on.desc(), Transition.id.desc())
-        .limit(RECENT_TRANSITIONS)
+        .limit(recent)
     ).all()
     return {
         "programme": programme_head(programme),
