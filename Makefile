@@ -52,6 +52,7 @@ bench: dev
 	$(BIN)/python bench/stage_changes.py
 	$(BIN)/python bench/nightly.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/as_of.py
 	$(BIN)/python bench/flow_overhead.py
 	$(BIN)/python bench/web_load.py
 	@if SHISHI_BENCH_PG_URL=$(BENCH_PG_URL) $(BIN)/python bench/benchdb.py; then \
@@ -61,6 +62,7 @@ bench: dev
 		$(BIN)/python bench/nightly.py --db postgres --items 1000 --targets 5; \
 		$(BIN)/python bench/nightly.py --db postgres --projects 1000000; \
 		$(BIN)/python bench/web_load.py --db postgres; \
+		$(BIN)/python bench/as_of.py --db postgres; \
 	else \
 		echo "PostgreSQL benchmarks skipped: no server answers at $(BENCH_PG_URL) (set BENCH_PG_URL=...)"; \
 	fi
