@@ -8,9 +8,23 @@ Tested against the pure replay (tests/integration/test_as_of.py).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal_column, null, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal_column,
+    null,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from models import Evidence, Item, Project, Transition
@@ -22,7 +36,7 @@ def _code(stage: Stage) -> ColumnElement[str]:
     return literal_column(f"'{stage.code}'")
 
 
-def _scope(item_id: int | None, project_id: int | None) -> tuple[ColumnElement[bool], ...]:
+def _scope(item_id: Any | None, project_id: Any | None) -> tuple[ColumnElement[bool], ...]:
     """The projects asked for within the programme: one project, one item's, or all (no condition)."""
     if project_id is not None:
         return (Project.id == project_id,)
@@ -32,13 +46,14 @@ def _scope(item_id: int | None, project_id: int | None) -> tuple[ColumnElement[b
 
 
 def stages_on(
-    programme_id: int,
-    day: date,
-    item_id: int | None = None,
-    project_id: int | None = None,
+    programme_id: Any,
+    day: Any,
+    item_id: Any | None = None,
+    project_id: Any | None = None,
     since: bool = False,
 ) -> Subquery:
-    """One row per project of a programme (or of one item, or one project): its own columns (project_id, item_id,
+    """One row per project of a programme (or of one item, or one project; each given as a value or a bound
+    parameter): its own columns (project_id, item_id,
     target_id, number, name, quantity, planned_*_on) and, as of `day`, its stage, suspended_from, reason, phrase,
     and, for the projects replayed, since (the effective date of the row in force) and row (that row's id).
 
@@ -129,7 +144,14 @@ def stage_facts(
 
     `since` and `row` are given for every project only when `since` is asked (see `stages_on`).
     """
-    rows = session.execute(select(stages_on(programme_id, day, item_id, project_id, since))).mappings()
+    params = {
+        "asof_programme": programme_id,
+        "asof_day": day,
+        "asof_item": item_id,
+        "asof_project": project_id,
+    }
+    scope = "project" if project_id is not None else "item" if item_id is not None else "programme"
+    rows = session.execute(_prepared(scope, since), params).mappings()
     return {
         r["project_id"]: StageAsOf(
             stage=Stage[r["stage"]],
@@ -141,6 +163,20 @@ def stage_facts(
         )
         for r in rows
     }
+
+
+@cache
+def _prepared(scope: str, since: bool) -> Select[Any]:
+    """`stages_on` with its values as parameters, built once per shape: pages ask it on every request."""
+    return select(
+        stages_on(
+            bindparam("asof_programme", type_=Integer),
+            bindparam("asof_day", type_=Date),
+            bindparam("asof_item", type_=Integer) if scope == "item" else None,
+            bindparam("asof_project", type_=Integer) if scope == "project" else None,
+            since,
+        )
+    )
 
 
 class ProjectOn(StageCodes):
