@@ -142,11 +142,12 @@ def local_server_status(data_dir: Path) -> dict[str, Any]:
     import os
 
     from flows import local_server, runner_link
+    from flows.process import alive
 
     home = local_server.home_of(data_dir)
     record = local_server.read_record(home)
     runner = runner_link.read_record(home)
-    runner_up = bool(runner and runner_link.alive(runner.pid) and runner_link.is_runner_of(runner.pid, home))
+    runner_up = bool(runner and alive(runner.pid) and runner_link.is_runner_of(runner.pid, home))
     return {
         "runner_pid": runner.pid if runner and runner_up else None,
         "configured_url": os.environ.get("PREFECT_API_URL") or None,

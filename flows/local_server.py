@@ -10,7 +10,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flows import prefect_template, runner_link
-from flows.process import alive, ends_within, is_server_of
+from flows.process import alive, end, is_server_of
 
 START_TIMEOUT = float(os.environ.get("SHISHI_PREFECT_START_TIMEOUT", "120"))
 RECORD = "server.json"
@@ -200,16 +199,8 @@ def _wait_until_answering(record: ServerRecord, child: subprocess.Popen[bytes] |
 
 
 def _end(pid: int) -> None:
-    """SIGTERM to the server's session, SIGKILL when it is still there after 15 s."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            pass
-        except PermissionError:
-            os.kill(pid, sig)
-        if ends_within(pid, 15):
-            break
+    """End the server (`flows.process.end`), and reap it when this process started it."""
+    end(pid)
     for child in [c for c in _CHILDREN if c.pid == pid]:
         child.wait(timeout=5)
         _CHILDREN.remove(child)

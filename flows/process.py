@@ -1,9 +1,10 @@
-"""Processes seen from outside: alive or not, a local Prefect server of a given home or not, ended or not."""
+"""Processes seen from outside: alive or not, a local Prefect server (or runner) of a given home or not, ended."""
 
 from __future__ import annotations
 
 import os
 import select
+import signal
 import time
 from pathlib import Path
 
@@ -32,8 +33,9 @@ def alive(pid: int) -> bool:
         return True  # no /proc: trust the signal
 
 
-def is_server_of(pid: int, home: Path) -> bool:
-    """True when the process is a local Prefect server whose PREFECT_HOME is `home` (no /proc: assume so)."""
+def is_server_of(pid: int, home: Path, mark: bytes = APP_MARK) -> bool:
+    """True when the process is a local Prefect server (or, with its `mark`, another process such as the
+    runner) whose PREFECT_HOME is `home` (no /proc: assume so)."""
     if not PROC.is_dir():
         return True
     try:
@@ -41,11 +43,12 @@ def is_server_of(pid: int, home: Path) -> bool:
         environ = (PROC / str(pid) / "environ").read_bytes()
     except OSError:
         return False
-    return APP_MARK in cmdline and f"PREFECT_HOME={home}".encode() in environ.split(b"\0")
+    return mark in cmdline and f"PREFECT_HOME={home}".encode() in environ.split(b"\0")
 
 
-def servers_under(root: Path) -> list[int]:
-    """Every local Prefect server process whose PREFECT_HOME lies under `root` (Linux only)."""
+def servers_under(root: Path, mark: bytes = APP_MARK) -> list[int]:
+    """Every local Prefect server process (or, with its `mark`, runner) whose PREFECT_HOME lies under `root`
+    (Linux only)."""
     found = []
     if not PROC.is_dir():
         return found
@@ -54,7 +57,7 @@ def servers_under(root: Path) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            if APP_MARK not in (entry / "cmdline").read_bytes():
+            if mark not in (entry / "cmdline").read_bytes():
                 continue
             homes = [v for v in (entry / "environ").read_bytes().split(b"\0") if v.startswith(prefix)]
         except OSError:
@@ -62,6 +65,19 @@ def servers_under(root: Path) -> list[int]:
         if homes and alive(int(entry.name)):
             found.append(int(entry.name))
     return sorted(found)
+
+
+def end(pid: int, seconds: float = 15) -> None:
+    """SIGTERM to the process's session, SIGKILL when it is still there after `seconds`."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            os.kill(pid, sig)
+        if ends_within(pid, seconds):
+            break
 
 
 def ends_within(pid: int, seconds: float) -> bool:

@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from flows.process import alive, ends_within
+from flows.process import alive, end, is_server_of, servers_under
 from models.settings import get_settings
 from services import errors
 
@@ -115,7 +114,7 @@ def rebuilt(error: dict[str, Any]) -> Exception:
 
 def start(home: Path) -> int:
     """Start the runner in the background with this process's environment; its PID (it records itself)."""
-    env = dict(os.environ)
+    env = {**os.environ, "PREFECT_HOME": str(home)}  # how its process is known as this home's runner
     with (home / LOG).open("ab") as log:
         child = subprocess.Popen(
             [sys.executable, "-m", MARK, str(home)],
@@ -139,37 +138,15 @@ def stop(home: Path) -> int | None:
     (home / RECORD).unlink(missing_ok=True)
     if record is None or not alive(record.pid) or not is_runner_of(record.pid, home):
         return None
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.kill(record.pid, sig)
-        except ProcessLookupError:
-            break
-        if ends_within(record.pid, 10):
-            break
+    end(record.pid, 10)
     return record.pid
 
 
 def is_runner_of(pid: int, home: Path) -> bool:
     """True when the process is the runner of `home` (no /proc: assume so)."""
-    proc = Path("/proc") / str(pid) / "cmdline"
-    if not proc.parent.parent.is_dir():
-        return True
-    try:
-        args = proc.read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return MARK.encode() in args and str(home).encode() in args
+    return is_server_of(pid, home, MARK.encode())
 
 
 def runners_under(root: Path) -> list[int]:
     """Every runner process whose home lies under `root` (Linux only)."""
-    found = []
-    prefix = str(root.resolve()).encode()
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            args = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if MARK.encode() in args and any(a.startswith(prefix) for a in args) and alive(int(entry.name)):
-            found.append(int(entry.name))
-    return sorted(found)
+    return servers_under(root, MARK.encode())

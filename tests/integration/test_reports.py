@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,24 +71,13 @@ def test_the_narrative_names_every_item_title_and_department(loaded: Database) -
 def test_stage_counts_come_from_project_records(loaded: Database) -> None:
     before = _markdown(loaded)
     assert "2 个点位已完成装修；3 个点位正在装修" in before
-    with UnitOfWork(loaded) as uow:
-        change_stage(
-            uow,
-            StageChange(
-                ref="2.8",
-                event="advance",
-                actor="张三",
-                at=date(2020, 9, 28),
-                evidence=(EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 9, 27)),),
-            ),
-            TODAY,
-        )
+    _advance_2_8(loaded, date(2020, 9, 28), "长民验〔2020〕9号")
     after = _markdown(loaded)
     assert "3 个点位已完成装修；2 个点位正在装修" in after
 
 
-def _advance_2_8_in_october(db: Database) -> None:
-    """What `make demo` records: 2.8 finished on 2020-10-10, its acceptance dated the day before."""
+def _advance_2_8(db: Database, on: date, doc_no: str) -> None:
+    """2.8 finished on a day, its acceptance dated the day before."""
     with UnitOfWork(db) as uow:
         change_stage(
             uow,
@@ -96,11 +85,16 @@ def _advance_2_8_in_october(db: Database) -> None:
                 ref="2.8",
                 event="advance",
                 actor="张三",
-                at=date(2020, 10, 10),
-                evidence=(EvidenceInput("acceptance", "长民验〔2020〕3号", date(2020, 10, 9)),),
+                at=on,
+                evidence=(EvidenceInput("acceptance", doc_no, on - timedelta(days=1)),),
             ),
             TODAY,
         )
+
+
+def _advance_2_8_in_october(db: Database) -> None:
+    """What `make demo` records: 2.8 finished on 2020-10-10, its acceptance dated the day before."""
+    _advance_2_8(db, date(2020, 10, 10), "长民验〔2020〕3号")
 
 
 def test_a_report_is_built_as_of_its_periods_end(loaded: Database) -> None:
