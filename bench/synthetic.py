@@ -37,6 +37,18 @@ FROM (SELECT item_id, target_id, number, k, (g * 2654435761) % 4294967296 * 100 
             FROM targets t JOIN items i ON t.item_id = i.id, n WHERE i.programme_id = :pid) AS h) AS x
 """
 )
+# the audit trail as a load and a week of work leave it: an import row per project (1 January), and for
+# one project in a hundred a move on MOVED_ON, a few days before AS_OF (the nights before it replay those)
+MOVED_ON = date(2020, 9, 27)
+_AUDIT = """
+INSERT INTO transitions (project_id, event, from_stage, to_stage, actor, occurred_on, recorded_at, evidence, source)
+SELECT id, '{event}', {before}, stage, '合成', :{on}, CURRENT_TIMESTAMP, '[]', '{source}' FROM projects{where}
+"""
+AUDIT_SQL = (
+    _AUDIT.format(event="load", before="NULL", on="start", source="load", where=""),
+    _AUDIT.format(event="advance", before="'approved'", on="moved", source="cli", where=" WHERE id % 100 = 7"),
+    "UPDATE projects SET changed_on = CASE WHEN id % 100 = 7 THEN :moved ELSE :start END",
+)
 PLANNED = {
     "sqlite": "date('2020-06-30', '+' || d || ' days')",
     "postgresql": "DATE '2020-06-30' + CAST(d AS integer)",
@@ -69,6 +81,8 @@ def generate(
         )
         sql = PROJECTS_SQL.format(planned=PLANNED[dialect])
         conn.execute(text(sql), {"count": per_target, "pid": pid, "seed": seed, "targets": targets})
+        for audit in AUDIT_SQL:  # every project's import row; one in a hundred moved in the last week
+            conn.execute(text(audit), {"start": date(2020, 1, 1), "moved": MOVED_ON})
         if dialect == "postgresql":
             conn.execute(text("ANALYZE"))
         return conn.execute(text("SELECT count(*) FROM projects")).scalar_one()

@@ -42,6 +42,8 @@ class Project(StageCodes, Base):
     actual_construction_on: Mapped[date | None] = mapped_column(Date)
     actual_completed_on: Mapped[date | None] = mapped_column(Date)
     actual_operating_on: Mapped[date | None] = mapped_column(Date)
+    # the effective date of its latest audit row: "as of" a day replays only projects changed after it
+    changed_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 

@@ -1,7 +1,8 @@
 """The SQL form of `states.asof.stage_on`: every project of a programme at its stage on a date, in one query.
 
 The row in force is the latest audit row taking effect on or before the date (by `occurred_on`, then
-id), looked up per project by its index; a project with no row after the date is as stored.
+id), looked up per project by its index; a project whose latest change (`projects.changed_on`) takes
+effect on or before the date is as stored.
 Tested against the pure replay (tests/integration/test_as_of.py).
 """
 
@@ -17,15 +18,15 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
-    and_,
     bindparam,
     case,
     func,
     literal_column,
     null,
+    or_,
     select,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from models import Evidence, Item, Project, Transition
 from states.asof import BEFORE_RECORDS, StageAsOf
@@ -57,48 +58,32 @@ def stages_on(
     target_id, number, name, quantity, planned_*_on) and, as of `day`, its stage, suspended_from, reason, phrase,
     and, for the projects replayed, since (the effective date of the row in force) and row (that row's id).
 
-    Set-based: the projects with a row taking effect after the day are found first (by the index on
-    `project_id`), and only they are replayed (the latest effective date on or before the day, then the
-    latest id on it, as grouped subqueries); the others are as stored. With `since`, every project is
-    replayed, so that each has its `since` and `row`.
+    Set-based: a project whose latest change (`changed_on`) takes effect on or before the day is as stored;
+    only the others are replayed, each from its latest audit row on or before the day (the latest effective
+    date, then the latest id: a window over that project's rows, by its index). With `since`, every project
+    is replayed, so that each has its `since` and `row`.
     """
-    projects = select(Project.id).join(Item, Project.item_id == Item.id)
-    mine = Transition.project_id.in_(
-        projects.where(Item.programme_id == programme_id, *_scope(item_id, project_id))
-    )
-    later = (
-        select(Transition.project_id)
-        .where(mine, Transition.occurred_on > day)
-        .group_by(Transition.project_id)
-        .subquery("later")
-    )
-    after = aliased(
-        Transition, name="after_day"
-    )  # the same rows as `later`, as a list (not correlated to it)
-    mine_after = after.project_id.in_(
-        projects.where(Item.programme_id == programme_id, *_scope(item_id, project_id))
-    )
-    changed = select(after.project_id).where(mine_after, after.occurred_on > day)
-    replayed = mine if since else Transition.project_id.in_(changed)
-    # the row in force: the latest id among the rows of the latest effective date on or before the day
-    last_day = (
-        select(Transition.project_id, func.max(Transition.occurred_on).label("day"))
-        .where(replayed, Transition.occurred_on <= day)
-        .group_by(Transition.project_id)
-        .subquery("last_day")
-    )
-    last = (
-        select(Transition.project_id, func.max(Transition.id).label("id"))
-        .join(
-            last_day,
-            and_(last_day.c.project_id == Transition.project_id, last_day.c.day == Transition.occurred_on),
+    scope = (Item.programme_id == programme_id, *_scope(item_id, project_id))
+    as_stored = or_(Project.changed_on <= day, Project.changed_on.is_(None))
+    replayed = select(Project.id).join(Item, Project.item_id == Item.id).where(*scope)
+    if not since:
+        replayed = replayed.where(Project.changed_on > day)
+    newest_first = (Transition.occurred_on.desc(), Transition.id.desc())
+    ranked = (
+        select(
+            Transition.id,
+            Transition.project_id,
+            Transition.from_stage,
+            Transition.to_stage,
+            Transition.reason,
+            Transition.occurred_on,
+            func.row_number().over(partition_by=Transition.project_id, order_by=newest_first).label("rank"),
         )
-        .group_by(Transition.project_id)
-        .subquery("last")
+        .where(Transition.project_id.in_(replayed), Transition.occurred_on <= day)
+        .subquery("ranked")
     )
-    row = aliased(Transition, name="in_force")
-    as_stored = later.c.project_id.is_(None)
-    held = row.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
+    row = select(ranked).where(ranked.c.rank == 1).subquery("in_force")
+    held = row.c.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
     planned = [getattr(Project, f"planned_{s.code}_on") for s in MAIN_LINE[1:]]  # 立项 has no planned date
     return (
         select(
@@ -109,25 +94,22 @@ def stages_on(
             Project.name,
             Project.quantity,
             *planned,
-            case((as_stored, Project.stage), else_=func.coalesce(row.to_stage, _code(BEFORE_RECORDS))).label(
-                "stage"
-            ),
+            case(
+                (as_stored, Project.stage), else_=func.coalesce(row.c.to_stage, _code(BEFORE_RECORDS))
+            ).label("stage"),
             case(
                 (as_stored, Project.suspended_from),
-                (row.to_stage == _code(Stage.suspended), row.from_stage),
+                (row.c.to_stage == _code(Stage.suspended), row.c.from_stage),
                 else_=null(),
             ).label("suspended_from"),
-            case((as_stored, Project.stage_reason), (held, row.reason), else_=null()).label("reason"),
+            case((as_stored, Project.stage_reason), (held, row.c.reason), else_=null()).label("reason"),
             case((as_stored, Project.stage_phrase), else_=null()).label("phrase"),
-            row.occurred_on.label("since"),
-            row.id.label("row"),
+            row.c.occurred_on.label("since"),
+            row.c.id.label("row"),
         )
         .join(Item, Project.item_id == Item.id)
-        .outerjoin(last, last.c.project_id == Project.id)
-        .outerjoin(row, row.id == last.c.id)
-        .outerjoin(later, later.c.project_id == Project.id)
-        .where(Item.programme_id == programme_id, *_scope(item_id, project_id))
-        .offset(0)  # a fence: each database computes a project's stage once, however often a query reads it
+        .outerjoin(row, row.c.project_id == Project.id)
+        .where(*scope)
         .subquery("as_of")
     )
 

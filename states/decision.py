@@ -216,6 +216,7 @@ def _columns(intent: Intent, before: StageToken, after: StageToken) -> dict[str,
         "suspended_from": after.suspended_from.code if after.suspended_from else None,
         "stage_phrase": None,
         "stage_reason": intent.reason if after.state in (Stage.suspended, Stage.cancelled) else None,
+        "changed_on": intent.at,  # the effective date of the project's latest audit row: this one
     }
     if intent.event == Event.advance:
         values[f"actual_{after.state.code}_on"] = intent.at

@@ -92,6 +92,7 @@ def _new_project(
         setattr(project, name, value)
     reached = project.suspended_from_enum or stage
     on = project.actual_on(reached) if reached.is_main else None
+    project.changed_on = on or start
     project.transitions.append(
         Transition(
             event="load",

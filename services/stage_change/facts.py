@@ -55,15 +55,6 @@ def _since() -> Any:
     return case(*whens)
 
 
-def _last_on() -> Any:
-    """The effective date of the project's latest audit row (a change may not take effect before it)."""
-    return (
-        select(func.max(TRANSITIONS.c.occurred_on))
-        .where(TRANSITIONS.c.project_id == PROJECTS.c.id)
-        .scalar_subquery()
-    )
-
-
 REPLAYED = select(TRANSITIONS.c.id).where(TRANSITIONS.c.request_id == bindparam("request_id"))
 
 
@@ -111,7 +102,7 @@ def _facts_query(by_code: bool) -> Any:
             *columns,
             PROJECTS.c.version,
             _since().label("since"),
-            _last_on().label("last_on"),
+            PROJECTS.c.changed_on.label("last_on"),
             ITEMS.c.id.label("item_id"),
             ITEMS.c.number.label("item_number"),
             ITEMS.c.title.label("item_title"),

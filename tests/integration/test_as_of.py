@@ -121,6 +121,15 @@ def test_today_the_replay_is_the_stored_stage(changed: Database) -> None:
     assert stored[next(i for i, r in refs.items() if r == "2.17")].stage is Stage.cancelled
 
 
+def test_each_project_carries_the_effective_date_of_its_latest_audit_row(changed: Database) -> None:
+    """`changed_on`, which lets "as of" skip the projects unchanged since, follows the import and every change."""
+    _, rows, _ = _rows(changed)
+    with changed.read() as session:
+        carried = dict(session.execute(select(Project.id, Project.changed_on)).all())
+    assert carried == {i: max(r.occurred_on for r in audit) for i, audit in rows.items()}
+    assert len(set(carried.values())) > 5  # the import day, the programme start and the changes
+
+
 def test_an_import_without_a_stage_date_is_in_force_from_the_programme_start(changed: Database) -> None:
     with changed.read() as session:
         jan = {
@@ -203,7 +212,9 @@ def test_rows_recorded_out_of_effective_order_before_the_rule_replay_by_effectiv
                     evidence=[],
                 )
             )
-        uow.session.get(Project, project_id).stage = "construction"
+        project = uow.session.get(Project, project_id)
+        project.stage = "construction"
+        project.changed_on = max(on for *_, on in legacy)  # as the migration to `changed_on` fills it
         uow.commit()
     refs, rows, stored = _rows(changed)
     for day in _days():

@@ -1,4 +1,5 @@
-"""Revision 0011 on existing data: undated imports move to the programme's start, judgements get their day."""
+"""Revisions 0011 and 0015 on existing data: undated imports move to the programme's start, judgements get
+their day, projects the date of their latest change."""
 
 from __future__ import annotations
 
@@ -75,3 +76,10 @@ def test_the_audit_rows_stay_append_only_after_the_upgrade(db: Database) -> None
         except Exception:
             changed = False
     assert not changed
+
+
+def test_upgrade_gives_each_project_the_date_of_its_latest_audit_row(db: Database) -> None:
+    _at_0010(db)
+    upgrade(db)  # 0011 re-dates the undated imports first; `changed_on` follows the corrected dates
+    rows = [(i, _day(on)) for i, on in _all(db, "SELECT id, changed_on FROM projects ORDER BY id")]
+    assert rows == [(1, date(2020, 1, 1)), (2, date(2020, 10, 20)), (3, date(2020, 10, 20))]
