@@ -27,6 +27,7 @@ from models import (
     Programme,
     ProgressReport,
     Project,
+    PublishedReport,
     Target,
     Transition,
 )
@@ -43,7 +44,7 @@ def _t(model: Any) -> Table:
 
 PROJECTS, ITEMS, PROGRAMMES, TARGETS = _t(Project), _t(Item), _t(Programme), _t(Target)
 EVIDENCE, TRANSITIONS = _t(Evidence), _t(Transition)
-REPORTS = _t(ProgressReport)
+REPORTS, PUBLISHED = _t(ProgressReport), _t(PublishedReport)
 
 
 def _since() -> Any:
@@ -60,6 +61,15 @@ def _last_on() -> Any:
     return (
         select(func.max(TRANSITIONS.c.occurred_on))
         .where(TRANSITIONS.c.project_id == PROJECTS.c.id)
+        .scalar_subquery()
+    )
+
+
+def _published_until() -> Any:
+    """The end of the programme's latest published period: a change dated on or before it is inside one."""
+    return (
+        select(func.max(PUBLISHED.c.period_end))
+        .where(PUBLISHED.c.programme_id == PROGRAMMES.c.id)
         .scalar_subquery()
     )
 
@@ -120,6 +130,7 @@ def _facts_query(by_code: bool) -> Any:
             PROGRAMMES.c.code.label("programme_code"),
             PROGRAMMES.c.name.label("programme_name"),
             PROGRAMMES.c.office_email,
+            _published_until().label("published_until"),
             TARGETS.c.id.label("target_id"),
             TARGETS.c.name.label("target_name"),
             TARGETS.c.quantity.label("target_quantity"),
@@ -169,6 +180,7 @@ class LockedProject(StageCodes):
     programme_code: str
     programme_name: str
     office_email: str | None
+    published_until: date | None  # the end of its programme's latest published period
     target_id: int
     target_name: str
     target_quantity: Decimal | None
