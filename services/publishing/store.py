@@ -49,7 +49,7 @@ def check_publishable(
             fields=("new_version",),
         )
     if latest and not (reason or "").strip():
-        raise BadInput(f"重新发布 {period}（第 {latest + 1} 版）须写明原因（--reason）", fields=("reason",))
+        raise BadInput(f"重新发布 {period}（第 {latest + 1} 版）须写明原因", fields=("reason",))
     return (latest or 0) + 1
 
 
