@@ -233,8 +233,9 @@ def progress(
     progress = actions.Progress(
         number, body.as_of, body.done, body.target, body.note, body.problems, body.next_steps
     )
-    created, _ = actions.report_progress(database(request), user, code, progress, today())
-    return {"ref": str(number), "created": created}
+    created, when = actions.report_progress(database(request), user, code, progress, today())
+    notice = actions.published_notice(database(request), code, when)
+    return {"ref": str(number), "created": created, "notice": notice}
 
 
 @router.get("/programmes/{code}/reports")
