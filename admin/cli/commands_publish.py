@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from admin.cli.render_publish import diff_lines, published_lines
-from admin.cli.runtime import database, emit_json, handles_errors, settings, today
+from admin.cli.runtime import database, emit_json, handles_errors, settings, today, writable_folder
 
 Period = Annotated[str, typer.Option("--period", help="报告期 YYYY-MM")]
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
@@ -34,7 +34,6 @@ def publish(
     json: Json = False,
 ) -> None:
     """发布某期报告：保存该期全部格式的报告内容与各项数据（不可修改），记录校验和、发布人与时间。"""
-    from admin.cli.commands_reports import writable_folder
     from reports.service import publish as publish_period
 
     folder = writable_folder(out) if out is not None else settings().reports_folder

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
+from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today, writable_folder
 from models.db import Database
 
 
@@ -75,21 +74,6 @@ def report(
         fail(f"报告期 {period} 不在计划 {code} 的年度（{year} 年）内（--period）")
     files = generate(db, programme, period or _default_period(year), wanted, out or settings().reports_folder)
     _print(files, json)
-
-
-def writable_folder(out: Path) -> Path:
-    """The --out folder, checked before anything is generated: a folder we may write, or one we may create."""
-    folder = out.expanduser().absolute()
-    if folder.exists() and not folder.is_dir():
-        fail(f"输出位置不是文件夹：{folder}（--out）")
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        fail(f"无法在 {existing} 下创建输出文件夹：它不是文件夹（--out）")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        fail(f"输出文件夹不可写：{existing}（--out）")
-    return folder
 
 
 def _formats(text: str | None, known: tuple[str, ...]) -> tuple[str, ...]:

@@ -27,10 +27,10 @@ TARGET_FIELDS = (("planned", "计划"), ("achieved", "完成"), ("ratio", "完�
 def diff_periods(session: Session, code: str | None, period: str, against: str | None) -> dict[str, Any]:
     """The changes from `against` (by default the period before) to `period`, per item with any change."""
     programme = resolve_programme(session, code)
-    against = against or previous_period(_month(period, programme, "--period"))
-    _month(against, programme, "--against")
+    against = against or previous_period(_month(period, programme, "period"))
+    _month(against, programme, "against")
     if against == period:
-        raise BadInput(f"两个报告期相同：{period}（--against）")
+        raise BadInput(f"两个报告期相同：{period}", fields=("against",))
     before, before_source = period_state(session, programme, against)
     after, after_source = period_state(session, programme, period)
     items = [
@@ -119,9 +119,11 @@ def _stages(before: dict[str, int], after: dict[str, int]) -> list[dict[str, Any
     ]
 
 
-def _month(period: str, programme: Programme, flag: str) -> str:
+def _month(period: str, programme: Programme, field: str) -> str:
     if not MONTH.fullmatch(period):
-        raise BadInput(f"报告期格式应为 YYYY-MM：{period[:20]}（{flag}）")
+        raise BadInput(f"报告期格式应为 YYYY-MM：{period[:20]}", fields=(field,))
     if int(period[:4]) != programme.year:
-        raise BadInput(f"报告期 {period} 不在计划 {programme.code} 的年度（{programme.year} 年）内（{flag}）")
+        raise BadInput(
+            f"报告期 {period} 不在计划 {programme.code} 的年度（{programme.year} 年）内", fields=(field,)
+        )
     return period

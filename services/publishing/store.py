@@ -45,8 +45,8 @@ def check_publishable(
     if latest and not new_version:
         raise BadInput(
             f"{period} 已发布（第 {latest} 版），已发布的报告不再改变；"
-            f"如确需重新发布，请使用 --new-version 并用 --reason 写明原因（第 {latest} 版保留）",
-            fields=("new_version",),
+            f"如确需重新发布，请发布为新版本并写明原因（第 {latest} 版保留）",
+            fields=("new_version", "reason"),
         )
     if latest and not (reason or "").strip():
         raise BadInput(f"重新发布 {period}（第 {latest + 1} 版）须写明原因", fields=("reason",))
