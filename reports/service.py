@@ -22,6 +22,7 @@ from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.reporting.files import record_files
 from services.unit_of_work import UnitOfWork
+from states.periods import period_end
 
 FORMATS = ("md", "html", "docx", "xlsx")
 
@@ -107,7 +108,7 @@ def publish(
         programme = resolve_programme(session, programme_code)
         check_publishable(session, programme, period, new_version, reason, today)  # before any work
         data = gather(session, programme.code, period)
-        figures = period_figures(session, programme.id, report_day(data), data)
+        figures = period_figures(session, programme.id, period_end(period), data)
     with tempfile.TemporaryDirectory() as scratch:
         rendered = render(data, FORMATS, Path(scratch))
         files = [
@@ -122,11 +123,6 @@ def publish(
     with UnitOfWork(db) as uow:
         version = publish_period(uow, programme.code, period, by, reason, new_version, files, figures, today)
     return version, generate(db, programme.code, period, FORMATS, out_dir)
-
-
-def report_day(data: dict[str, Any]) -> date:
-    """The day a gathered report is as of."""
-    return date.fromisoformat(data["as_of"])
 
 
 def _folder(out_dir: Path, code: str, period: str) -> Path:
