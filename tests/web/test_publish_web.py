@@ -21,6 +21,8 @@ def test_an_administrator_publishes_a_period_and_sees_it_listed(client: TestClie
     page = client.get(f"/p/{CODE}/reports").text
     assert "已发布 2020-09 第 1 版" in page  # the flash
     assert row.checksum[:16] in page and "办公室" in page
+    listed = client.get(f"/api/programmes/{CODE}/published").json()
+    assert [(v["period"], v["version"], v["checksum"]) for v in listed] == [("2020-09", 1, row.checksum)]
     again = client.post(f"/p/{CODE}/reports/publish", data={"csrf": token, "period": "2020-09"})
     assert again.status_code == 422 and "已发布（第 1 版）" in again.text
 
