@@ -51,3 +51,17 @@ def test_a_progress_report_inside_a_published_period_is_saved_with_the_notice(
     )
     assert response.status_code == 303
     assert "注意：2020-09 已发布，已发布的报告不受影响" in client.get(f"/p/{CODE}/items/2").text
+
+
+def test_a_stage_change_inside_a_published_period_is_applied_with_the_notice(
+    client: TestClient, site: Site
+) -> None:
+    token = login(client, USERS["admin"])
+    assert (
+        client.post(f"/p/{CODE}/reports/publish", data={"csrf": token, "period": "2020-09"}).status_code
+        == 303
+    )
+    change = {"event": "suspend", "reason": "资金未到位", "at": "2020-09-20", "csrf": token, "version": "1"}
+    assert client.post(f"/p/{CODE}/projects/2.10/action", data=change).status_code == 303
+    page = client.get(f"/p/{CODE}/projects/2.10").text
+    assert "已暂停" in page and "注意：2020-09 已发布，已发布的报告不受影响" in page
