@@ -14,6 +14,7 @@ from models.programme import (
     Target,
 )
 from models.project import Evidence, ProgressReport, Project, Transition
+from models.published import PublishedFile, PublishedReport
 from models.user import User, UserChange
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
     "ProgrammeChange",
     "ProgressReport",
     "Project",
+    "PublishedFile",
+    "PublishedReport",
     "ReportFile",
     "StatusOverride",
     "Subscription",

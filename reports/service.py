@@ -1,8 +1,13 @@
-"""Regenerate a programme's reports for a period: gather (read only) and write the files, then record them."""
+"""Regenerate a programme's reports for a period: gather (read only) and write the files, then record them.
+
+A published period is not gathered again: its files are written from the bytes stored when it was published.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +16,13 @@ from reports.docx import write_docx
 from reports.html import render_html
 from reports.narrative import markdown, table_markdown
 from reports.xlsx import write_xlsx
+from services.publishing.figures import period_figures
+from services.publishing.store import check_publishable, latest_published, publish_period
+from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.reporting.files import record_files
 from services.unit_of_work import UnitOfWork
+from states.periods import period_end
 
 FORMATS = ("md", "html", "docx", "xlsx")
 
@@ -21,8 +30,14 @@ FORMATS = ("md", "html", "docx", "xlsx")
 def generate(
     db: Database, programme_code: str | None, period: str, formats: tuple[str, ...], out_dir: Path
 ) -> list[dict[str, str]]:
-    """Write the requested formats under out_dir, then record them (the one write); returns the files."""
-    code, files = write_files(db, programme_code, period, formats, out_dir)
+    """Write the requested formats under out_dir, then record them (the one write); returns the files.
+
+    For a published period the files are its latest published version's, byte for byte, each marked with
+    `published_version`.
+    """
+    code, files = write_published(db, programme_code, period, formats, out_dir)
+    if not files:
+        code, files = write_files(db, programme_code, period, formats, out_dir)
     with UnitOfWork(db) as uow:
         record_files(uow, code, period, files)
     return files
@@ -34,14 +49,86 @@ def write_files(
     """Gather in a read session and render the files; writes nothing to the database."""
     with db.read() as session:
         data = gather(session, programme_code, period)
-    code = data["programme"]["code"]
-    folder = out_dir.resolve() / code / period  # stored paths are absolute and resolved
-    folder.mkdir(parents=True, exist_ok=True)
-    files = [
+    return data["programme"]["code"], render(data, formats, out_dir)
+
+
+def render(data: dict[str, Any], formats: tuple[str, ...], out_dir: Path) -> list[dict[str, str]]:
+    """Write the report files of gathered data under out_dir/code/period."""
+    code, period = data["programme"]["code"], data["period"]
+    folder = _folder(out_dir, code, period)
+    return [
         _write(kind, fmt, folder / f"{code}-{period}-{name}.{fmt}", data, writer)
         for kind, fmt, name, writer in _plan(formats)
     ]
+
+
+def write_published(
+    db: Database, programme_code: str | None, period: str, formats: tuple[str, ...], out_dir: Path
+) -> tuple[str, list[dict[str, str]]]:
+    """The requested files of the period's latest published version, written as stored; none when unpublished."""
+    with db.read() as session:
+        programme = resolve_programme(session, programme_code)
+        published = latest_published(session, programme.id, period)
+        code = programme.code
+        if published is None:
+            return code, []
+        stored = [(f.kind, f.format, f.name, f.content) for f in published.files if f.format in formats]
+        version = str(published.version)
+    folder = _folder(out_dir, code, period)
+    files = []
+    for kind, fmt, name, content in stored:
+        path = folder / name
+        path.write_bytes(content)
+        checksum = hashlib.sha256(content).hexdigest()
+        files.append(
+            {
+                "kind": kind,
+                "format": fmt,
+                "path": str(path),
+                "checksum": checksum,
+                "published_version": version,
+            }
+        )
     return code, files
+
+
+def publish(
+    db: Database,
+    programme_code: str | None,
+    period: str,
+    by: str,
+    reason: str | None,
+    new_version: bool,
+    today: date,
+    out_dir: Path,
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Publish a period: gather and render every format once, store the bytes and figures (the one write), then
+    write the published files under out_dir; returns the version stored and the files written."""
+    with db.read() as session:
+        programme = resolve_programme(session, programme_code)
+        check_publishable(session, programme, period, new_version, reason, today)  # before any work
+        data = gather(session, programme.code, period)
+        figures = period_figures(session, programme.id, period_end(period), data)
+    with tempfile.TemporaryDirectory() as scratch:
+        rendered = render(data, FORMATS, Path(scratch))
+        files = [
+            {
+                "kind": f["kind"],
+                "format": f["format"],
+                "name": Path(f["path"]).name,
+                "content": Path(f["path"]).read_bytes(),
+            }
+            for f in rendered
+        ]
+    with UnitOfWork(db) as uow:
+        version = publish_period(uow, programme.code, period, by, reason, new_version, files, figures, today)
+    return version, generate(db, programme.code, period, FORMATS, out_dir)
+
+
+def _folder(out_dir: Path, code: str, period: str) -> Path:
+    folder = out_dir.resolve() / code / period  # stored paths are absolute and resolved
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _plan(formats: tuple[str, ...]) -> list[tuple[str, str, str, Any]]:

@@ -12,6 +12,7 @@ from admin import orchestrate
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
 from services.health.judgements import set_override
+from services.publishing.notice import notice_for
 from services.unit_of_work import UnitOfWork
 from states.health import Health
 
@@ -102,10 +103,15 @@ def status(
     on = parse_date(at) or today()
     if on > today():
         fail(f"生效日期 {on} 晚于今天")
-    with UnitOfWork(database()) as uow:
+    db = database()
+    with UnitOfWork(db) as uow:
         row = set_override(uow, ref, None if clear else value, reason, by, programme, on=on)
         shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
     typer.echo(f"{ref} {shown}（{reason}，{on} 起）；{_takes_effect(ref)}")
+    with db.read() as session:
+        notice = notice_for(session, programme, on)
+    if notice:
+        typer.echo(notice)
 
 
 @handles_errors

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
+from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today, writable_folder
 from models.db import Database
 
 
 def register(app: typer.Typer) -> None:
-    """Add the report command to the app."""
-    app.command("report")(report)
+    """Add the report command, with its publish and diff subcommands, to the app."""
+    from admin.cli import commands_publish
+
+    group = typer.Typer(rich_markup_mode=None)
+    group.callback(invoke_without_command=True)(report)
+    commands_publish.register(group)
+    app.add_typer(group, name="report")
 
 
 @handles_errors
 def report(
+    ctx: typer.Context,
     period: Annotated[
         str | None, typer.Option("--period", help="报告期 YYYY-MM（默认本月，往年计划为 12 月）")
     ] = None,
@@ -32,7 +37,12 @@ def report(
     city: Annotated[str | None, typer.Option("--city", help="生成此城市按区汇总的报告（md、html）")] = None,
     json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """生成进展报告（文字报告、序时进度表、滞后项目情况），打印文件路径；--city 生成城市汇总。"""
+    """生成进展报告（文字报告、序时进度表、滞后项目情况），打印文件路径；--city 生成城市汇总。
+
+    子命令：publish 发布某期报告（此后重新生成该期，内容与发布时相同）；diff 比较两期的变化。
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from reports.service import FORMATS, generate
     from services.refs import resolve_programme
     from services.reporting.files import list_files
@@ -40,7 +50,7 @@ def report(
     if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
         fail(f"报告期格式应为 YYYY-MM：{period}")
     if out is not None:
-        out = _writable_folder(out)
+        out = writable_folder(out)
     db = database()
     if city is not None:
         if list_ or programme:
@@ -64,21 +74,6 @@ def report(
         fail(f"报告期 {period} 不在计划 {code} 的年度（{year} 年）内（--period）")
     files = generate(db, programme, period or _default_period(year), wanted, out or settings().reports_folder)
     _print(files, json)
-
-
-def _writable_folder(out: Path) -> Path:
-    """The --out folder, checked before anything is generated: a folder we may write, or one we may create."""
-    folder = out.expanduser().absolute()
-    if folder.exists() and not folder.is_dir():
-        fail(f"输出位置不是文件夹：{folder}（--out）")
-    existing = folder
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        fail(f"无法在 {existing} 下创建输出文件夹：它不是文件夹（--out）")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        fail(f"输出文件夹不可写：{existing}（--out）")
-    return folder
 
 
 def _formats(text: str | None, known: tuple[str, ...]) -> tuple[str, ...]:
@@ -114,3 +109,9 @@ def _print(files: list[dict[str, str]], json: bool) -> None:
         return
     for f in files:
         typer.echo(f["path"])
+    published = next((f["published_version"] for f in files if "published_version" in f), None)
+    if published:
+        typer.echo(
+            f"本期报告已发布（第 {published} 版）：写出的是已发布的报告，与发布时逐字节相同；"
+            "此后的变更不影响本期报告（查看变化：shishi report diff）"
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -12,8 +13,10 @@ from admin import orchestrate
 from admin.cli import render
 from admin.cli.parse import evidence_kind, evidence_option, parse_date, quantity, stage_option
 from admin.cli.runtime import FLAGS, database, fail, handles_errors, refusal, today
+from models.db import Database
 from services.errors import ServiceError
 from services.progress.record import ProgressInput, record_progress
+from services.publishing.notice import notice_for
 from services.stage_change.evidence import describe_evidence, record_evidence
 from services.stage_change.outcomes import refused
 from services.stage_change.preview import check_change
@@ -153,7 +156,17 @@ def progress(
         approximate=approximate,
         programme=programme,
     )
-    with UnitOfWork(database()) as uow:
+    db = database()
+    with UnitOfWork(db) as uow:
         report, created = record_progress(uow, data, day)
         when = report.as_of
     typer.echo(f"第{ref}项 {when} 进展已{'报送' if created else '更新'}")
+    _published_notice(db, programme, when)
+
+
+def _published_notice(db: Database, programme: str | None, day: date) -> None:
+    """Print the warning when the day lies inside a published period."""
+    with db.read() as session:
+        notice = notice_for(session, programme, day)
+    if notice:
+        typer.echo(notice)

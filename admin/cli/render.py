@@ -180,4 +180,5 @@ def stage_changed(r: dict[str, Any]) -> str:
         "；要件：" + "、".join(f"{e['kind']} {e['doc_no']}" for e in r["evidence"]) if r["evidence"] else ""
     )
     move = f"{Stage[r['from_stage']].label} → {Stage[r['to_stage']].label}"
-    return f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
+    line = f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
+    return f"{line}\n{r['notice']}" if r.get("notice") else line

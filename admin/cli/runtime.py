@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import typer
@@ -40,6 +41,9 @@ FLAGS: Mapping[str, str] = {
     "problems": "--problems",
     "next_steps": "--next",
     "accept_changes": "--accept-changes",
+    "period": "--period",
+    "against": "--against",
+    "new_version": "--new-version",
 }
 
 
@@ -129,3 +133,18 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):  # no real file descriptor (a test runner's stdout)
         pass
+
+
+def writable_folder(out: Path) -> Path:
+    """The --out folder, checked before anything is generated: a folder we may write, or one we may create."""
+    folder = out.expanduser().absolute()
+    if folder.exists() and not folder.is_dir():
+        fail(f"输出位置不是文件夹：{folder}（--out）")
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        fail(f"无法在 {existing} 下创建输出文件夹：它不是文件夹（--out）")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        fail(f"输出文件夹不可写：{existing}（--out）")
+    return folder

@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from admin import orchestrate
 from admin.web.deps import request_id
 from models.base import as_quantity
 from models.db import Database
-from services.errors import BadInput, ServiceError
+from models.settings import get_settings
+from services.errors import BadInput, Forbidden, ServiceError
 from services.people.access import require_event, require_write
 from services.people.users import UserView
 from services.progress.record import ProgressInput, record_progress
+from services.publishing.notice import notice_for
 from services.refs import parse_ref, resolve_programme, resolve_project
 from services.stage_change.evidence import record_evidence
 from services.stage_change.outcomes import refused
@@ -127,9 +130,41 @@ def report_progress(
         return created, data.as_of
 
 
+def published_notice(db: Database, code: str, on: date) -> str | None:
+    """The warning when a day lies inside a published period of the programme."""
+    with db.read() as session:
+        return notice_for(session, code, on)
+
+
+def publish_period(
+    db: Database, user: UserView, code: str, period: str, reason: str | None, new_version: bool, today: date
+) -> dict[str, Any]:
+    """Publish a period's report as an administrator; returns the version stored."""
+    if not user.is_admin:
+        raise Forbidden("只有管理员可以发布报告", [f"{user.name} 的角色为“{user.role_label}”"])
+    from reports.service import publish
+
+    version, _ = publish(
+        db,
+        code,
+        period.strip(),
+        user.name,
+        text(_blank(reason), "原因"),
+        new_version,
+        today,
+        reports_folder(),
+    )
+    return version
+
+
 def reporter(user: UserView) -> str:
     """Who a report is from: the department and the person, or the administrator's name."""
     return f"{user.department}（{user.name}）"[:100] if user.department else user.name
+
+
+def reports_folder() -> Path:
+    """Where the web writes report files: the configured reports folder, the one it serves downloads from."""
+    return get_settings().reports_folder
 
 
 def _blank(value: str | None) -> str | None:

@@ -17,6 +17,7 @@ from admin.web.pages_read import as_of_for
 from services.errors import BadInput
 from services.people.access import require_read
 from services.people.users import UserView
+from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
 from services.stage_change.request import EvidenceInput
@@ -233,8 +234,15 @@ def progress(
     progress = actions.Progress(
         number, body.as_of, body.done, body.target, body.note, body.problems, body.next_steps
     )
-    created, _ = actions.report_progress(database(request), user, code, progress, today())
-    return {"ref": str(number), "created": created}
+    created, when = actions.report_progress(database(request), user, code, progress, today())
+    notice = actions.published_notice(database(request), code, when)
+    return {"ref": str(number), "created": created, "notice": notice}
+
+
+@router.get("/programmes/{code}/published")
+async def published(code: Code, reader: ApiReader) -> list[dict[str, Any]]:
+    """The published periods: period, version, who, when, reason and checksum, latest first."""
+    return await reader.run(lambda session, user: list_published(session, code))
 
 
 @router.get("/programmes/{code}/reports")

@@ -15,6 +15,7 @@ from models.settings import get_settings
 from services.errors import BadInput
 from services.people.access import require_read
 from services.people.users import UserView
+from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files, report_file
 from services.views.dashboard import dashboard
@@ -105,12 +106,14 @@ async def project_page(request: Request, code: str, ref: str, reader: PageReader
 
 @router.get("/p/{code}/reports", response_class=HTMLResponse)
 async def reports_page(request: Request, code: str, reader: PageReader) -> Response:
-    """The generated report files of a programme, newest first."""
+    """The generated report files of a programme, newest first; its published periods (and, for an
+    administrator, the form that publishes one)."""
 
     def body(session: Session, user: UserView) -> Response:
         programme = resolve_programme(session, code)
         files = list_files(session, programme.code)
-        context = {"files": files, "code": programme.code, "name": programme.name}
+        published = list_published(session, programme.code)
+        context = {"files": files, "published": published, "code": programme.code, "name": programme.name}
         return page(request, "reports.html", context, user)
 
     return await reader.run(body)

@@ -93,7 +93,8 @@ def stage_action(
     if result["ok"]:
         background.add_task(actions.regenerate_after, result)  # after the person has the answer
         moved = f"{parse_stage(result['from_stage']).label} → {parse_stage(result['to_stage']).label}"
-        flash(request, "ok", f"{ref} 已{EVENT_LABELS.get(event, event)}：{moved}")
+        notice = [result["notice"]] if result.get("notice") else None
+        flash(request, "ok", f"{ref} 已{EVENT_LABELS.get(event, event)}：{moved}", notice)
         return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
     with database(request).read() as session:
         context = project_context(session, user, code, ref)
@@ -149,8 +150,32 @@ def report_progress(
         number, actions.day(as_of, "截至日期"), actions.quantity(done), target, note, problems, next_steps
     )
     created, when = actions.report_progress(database(request), user, code, progress, today())
-    flash(request, "ok", f"第{number}项进展已{'报送' if created else '更新'}（截至 {when}）")
+    notice = actions.published_notice(database(request), code, when)
+    flash(
+        request,
+        "ok",
+        f"第{number}项进展已{'报送' if created else '更新'}（截至 {when}）",
+        [notice] if notice else None,
+    )
     return RedirectResponse(f"/p/{code}/items/{number}", 303)
+
+
+@router.post("/p/{code}/reports/publish")
+def publish_period(
+    request: Request,
+    code: str,
+    user: PageUser,
+    period: Annotated[str, Form(max_length=20)],
+    csrf: Token = None,
+    reason: Field = None,
+    new_version: Annotated[bool, Form()] = False,
+) -> Response:
+    """An administrator publishes a period's report: stored once, with its checksum, who and when."""
+    check_form_csrf(request, csrf)
+    version = actions.publish_period(database(request), user, code, period, reason, new_version, today())
+    text = f"已发布 {version['period']} 第 {version['version']} 版（校验和 {version['checksum'][:12]}…）"
+    flash(request, "ok", text)
+    return RedirectResponse(f"/p/{code}/reports", 303)
 
 
 def _evidence(kind: str | None, doc_no: str | None, issued_on: str | None) -> EvidenceInput | None:

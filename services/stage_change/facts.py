@@ -27,6 +27,7 @@ from models import (
     Programme,
     ProgressReport,
     Project,
+    PublishedReport,
     Target,
     Transition,
 )
@@ -43,7 +44,7 @@ def _t(model: Any) -> Table:
 
 PROJECTS, ITEMS, PROGRAMMES, TARGETS = _t(Project), _t(Item), _t(Programme), _t(Target)
 EVIDENCE, TRANSITIONS = _t(Evidence), _t(Transition)
-REPORTS = _t(ProgressReport)
+REPORTS, PUBLISHED = _t(ProgressReport), _t(PublishedReport)
 
 
 def _since() -> Any:
@@ -53,6 +54,15 @@ def _since() -> Any:
         for s in MAIN_LINE
     ]
     return case(*whens)
+
+
+def _published_until() -> Any:
+    """The end of the programme's latest published period: a change dated on or before it is inside one."""
+    return (
+        select(func.max(PUBLISHED.c.period_end))
+        .where(PUBLISHED.c.programme_id == PROGRAMMES.c.id)
+        .scalar_subquery()
+    )
 
 
 REPLAYED = select(TRANSITIONS.c.id).where(TRANSITIONS.c.request_id == bindparam("request_id"))
@@ -111,6 +121,7 @@ def _facts_query(by_code: bool) -> Any:
             PROGRAMMES.c.code.label("programme_code"),
             PROGRAMMES.c.name.label("programme_name"),
             PROGRAMMES.c.office_email,
+            _published_until().label("published_until"),
             TARGETS.c.id.label("target_id"),
             TARGETS.c.name.label("target_name"),
             TARGETS.c.quantity.label("target_quantity"),
@@ -160,6 +171,7 @@ class LockedProject(StageCodes):
     programme_code: str
     programme_name: str
     office_email: str | None
+    published_until: date | None  # the end of its programme's latest published period
     target_id: int
     target_name: str
     target_quantity: Decimal | None

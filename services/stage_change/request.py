@@ -49,6 +49,7 @@ class StageChanged:
     version: int
     evidence: list[dict[str, str]] = field(default_factory=list)
     programme: str = ""  # the programme's code: whose report the change touches
+    notice: str | None = None  # a warning for the person: the change is dated inside a published period
 
 
 def check_evidence_text(ev: EvidenceFact) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import Transition
 from models.settings import get_settings
 from services.errors import BadInput, Conflict, NotFound, Refused, ServiceError
+from services.publishing.notice import published_notice
 from services.refs import Ref, parse_ref, resolve_programme, resolve_project
 from services.stage_change.facts import LockedProject, is_replay, last_change, lock_project
 from services.stage_change.outbox import queue_stage_change
@@ -45,6 +46,7 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
     transition = _transition(project, request, decision)
     transition["id"] = write_transition(conn, transition)
     queue_stage_change(conn, project, transition, request.base_url)
+    notice = _notice(conn, project, decision.at)
     uow.commit()
     return StageChanged(
         str(ref),
@@ -58,7 +60,15 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
         project.version + 1,
         list(decision.cited),
         project.programme_code,
+        notice,
     )
+
+
+def _notice(conn: Connection, project: LockedProject, at: date) -> str | None:
+    """The warning when the change is dated inside a published period; read only then."""
+    if project.published_until is None or at > project.published_until:
+        return None
+    return published_notice(conn, project.programme_id, at)
 
 
 def project_facts(project: LockedProject, ref: str) -> ProjectFacts:

@@ -1,4 +1,4 @@
-"""Revisions 0011 and 0015 on existing data: undated imports move to the programme's start, judgements get
+"""Revisions 0011 and 0013 on existing data: undated imports move to the programme's start, judgements get
 their day, projects the date of their latest change."""
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ audit trail for every project of the programme. The stage change writes it toget
 row (never earlier: a change may not take effect before the latest one) and the import sets it with
 the import row. Existing rows take the latest `occurred_on` of their audit rows.
 
-Revision ID: 0015
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 19:30:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
