@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Item, Programme, Project
@@ -33,12 +33,17 @@ def parse_ref(text: str) -> Ref:
     return Ref(int(match.group(1)), int(match.group(2)) if match.group(2) else None)
 
 
+# built once: every page and command resolves a programme, and most an item
+_PROGRAMME_BY_CODE = select(Programme).where(func.lower(Programme.code) == bindparam("code"))
+_ITEM_BY_NUMBER = select(Item).where(
+    Item.programme_id == bindparam("programme_id"), Item.number == bindparam("number")
+)
+
+
 def resolve_programme(session: Session, code: str | None) -> Programme:
     """The programme with that code (in any case), or the only/latest one when no code is given."""
     if code:
-        programme = session.scalars(
-            select(Programme).where(func.lower(Programme.code) == code.strip().lower())
-        ).one_or_none()
+        programme = session.scalars(_PROGRAMME_BY_CODE, {"code": code.strip().lower()}).one_or_none()
         if programme is None:
             known = "、".join(session.scalars(select(Programme.code).order_by(Programme.code))) or "（无）"
             raise NotFound(f"未找到计划“{code}”；已有：{known}")
@@ -62,9 +67,7 @@ def programme_codes_of_year(session: Session, year: int, code: str | None = None
 
 def resolve_item(session: Session, programme: Programme, number: int) -> Item:
     """Item N of a programme."""
-    item = session.scalars(
-        select(Item).where(Item.programme_id == programme.id, Item.number == number)
-    ).one_or_none()
+    item = session.scalars(_ITEM_BY_NUMBER, {"programme_id": programme.id, "number": number}).one_or_none()
     if item is None:
         raise NotFound(f"计划“{programme.code}”中没有第{number}项")
     return item

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Department, User
@@ -180,12 +180,31 @@ def authenticate(uow: UnitOfWork, login: str, password: str) -> UserView | None:
     return view(user)
 
 
+_USER_OF_SESSION = (  # built once: every request of a logged-in user asks it
+    select(
+        User.id,
+        User.name,
+        User.email,
+        User.role,
+        User.department_id,
+        Department.name,
+        Department.district,
+        User.session_version,
+    )
+    .outerjoin(Department, User.department_id == Department.id)
+    .where(
+        User.id == bindparam("user_id"),
+        User.active.is_(True),
+        User.session_version == bindparam("session_version"),
+    )
+)
+
+
 def load_user(session: Session, user_id: int, session_version: int) -> UserView | None:
-    """The active user with that id whose sessions of that version are still valid, or None."""
-    user = session.get(User, user_id)
-    if user is None or not user.active or user.session_version != session_version:
-        return None
-    return view(user)
+    """The active user with that id whose sessions of that version are still valid, or None (one row read as
+    columns, no ORM object: it runs on every request)."""
+    row = session.execute(_USER_OF_SESSION, {"user_id": user_id, "session_version": session_version}).first()
+    return UserView(*row) if row is not None else None
 
 
 def describe_role(user: User) -> str:
