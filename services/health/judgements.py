@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from models import StatusOverride
@@ -57,11 +57,17 @@ def set_override(
     return row
 
 
+_IN_FORCE = (  # built once: every item page asks it
+    select(StatusOverride)
+    .where(
+        StatusOverride.programme_id == bindparam("programme_id"),
+        StatusOverride.effective_on <= bindparam("day"),
+    )
+    .order_by(StatusOverride.effective_on, StatusOverride.id)
+)
+
+
 def latest_overrides(session: Session, programme_id: int, day: date) -> dict[str, StatusOverride]:
     """The override row in force per ref on `day`: the latest taking effect by then (one without status clears)."""
-    rows = session.scalars(
-        select(StatusOverride)
-        .where(StatusOverride.programme_id == programme_id, StatusOverride.effective_on <= day)
-        .order_by(StatusOverride.effective_on, StatusOverride.id)
-    )
+    rows = session.scalars(_IN_FORCE, {"programme_id": programme_id, "day": day})
     return {o.ref: o for o in rows}

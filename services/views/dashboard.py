@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from models import Department, HealthSnapshot, Item, ItemDepartment, Programme
@@ -51,9 +51,7 @@ def dashboard(
         rows.append(row)
     return {
         "programme": programme_head(programme),
-        "programmes": list(
-            session.scalars(select(Programme.code).order_by(Programme.year.desc(), Programme.code))
-        ),
+        "programmes": list(session.scalars(_CODES)),
         "last_run": last,
         "as_of": as_of.isoformat() if as_of else None,
         "departments": _departments(session, programme),
@@ -63,23 +61,60 @@ def dashboard(
     }
 
 
+# the dashboard's statements, built once with their values as parameters (it is the most visited page)
+_PROGRAMME = bindparam("programme_id")
+_CODES = select(Programme.code).order_by(Programme.year.desc(), Programme.code)
+_LINKS = (
+    select(ItemDepartment.item_id, ItemDepartment.role, Department.name)
+    .join(Department, ItemDepartment.department_id == Department.id)
+    .join(Item, ItemDepartment.item_id == Item.id)
+    .where(Item.programme_id == _PROGRAMME)
+    .order_by(ItemDepartment.item_id, ItemDepartment.position, ItemDepartment.id)
+)
+_ITEMS = (
+    select(Item.id, Item.number, Item.title, Item.leader)
+    .where(Item.programme_id == _PROGRAMME)
+    .order_by(Item.number)
+)
+_RUNS = (
+    select(HealthSnapshot.as_of, func.max(HealthSnapshot.computed_at))
+    .where(HealthSnapshot.programme_id == _PROGRAMME, HealthSnapshot.scope == "programme")
+    .group_by(HealthSnapshot.as_of)
+    .order_by(HealthSnapshot.as_of.desc())
+    .limit(1)
+)
+_RUN_OF_DAY = _RUNS.where(HealthSnapshot.as_of == bindparam("day"))
+_ITEM_SNAPSHOTS = (
+    select(
+        Item.number,
+        HealthSnapshot.status,
+        HealthSnapshot.progress,
+        HealthSnapshot.expected,
+        HealthSnapshot.reason,
+    )
+    .join(Item, HealthSnapshot.item_id == Item.id)
+    .where(
+        HealthSnapshot.programme_id == _PROGRAMME,
+        HealthSnapshot.scope == "item",
+        HealthSnapshot.as_of == bindparam("day"),
+    )
+)
+_DEPARTMENTS = (
+    select(Department.name)
+    .join(ItemDepartment, ItemDepartment.department_id == Department.id)
+    .join(Item, ItemDepartment.item_id == Item.id)
+    .where(Item.programme_id == _PROGRAMME)
+    .distinct()
+    .order_by(Department.name)
+)
+
+
 def _item_heads(session: Session, programme: Programme) -> list[dict[str, Any]]:
     """`item_head` of every item, in number order, from two column queries (no ORM objects)."""
     names: dict[int, dict[str, list[str]]] = {}
-    links = (
-        select(ItemDepartment.item_id, ItemDepartment.role, Department.name)
-        .join(Department, ItemDepartment.department_id == Department.id)
-        .join(Item, ItemDepartment.item_id == Item.id)
-        .where(Item.programme_id == programme.id)
-        .order_by(ItemDepartment.item_id, ItemDepartment.position, ItemDepartment.id)
-    )
-    for item_id, role, name in session.execute(links):
+    for item_id, role, name in session.execute(_LINKS, {"programme_id": programme.id}):
         names.setdefault(item_id, {}).setdefault(role, []).append(name)
-    items = session.execute(
-        select(Item.id, Item.number, Item.title, Item.leader)
-        .where(Item.programme_id == programme.id)
-        .order_by(Item.number)
-    )
+    items = session.execute(_ITEMS, {"programme_id": programme.id})
     return [
         {
             "ref": str(number),
@@ -119,14 +154,10 @@ def _decimal(value: float | None) -> Decimal | None:
 
 def _last_run(session: Session, programme: Programme, day: date | None = None) -> dict[str, Any] | None:
     """The date the nightly flow last recomputed this programme for (or `day`, if stored), and when it ran."""
-    on_day = [HealthSnapshot.as_of == day] if day is not None else []
-    row = session.execute(
-        select(HealthSnapshot.as_of, func.max(HealthSnapshot.computed_at))
-        .where(HealthSnapshot.programme_id == programme.id, HealthSnapshot.scope == "programme", *on_day)
-        .group_by(HealthSnapshot.as_of)
-        .order_by(HealthSnapshot.as_of.desc())
-        .limit(1)
-    ).first()
+    if day is None:
+        row = session.execute(_RUNS, {"programme_id": programme.id}).first()
+    else:
+        row = session.execute(_RUN_OF_DAY, {"programme_id": programme.id, "day": day}).first()
     if row is None:
         return None
     as_of, computed_at = row
@@ -137,21 +168,8 @@ def _last_run(session: Session, programme: Programme, day: date | None = None) -
 
 
 def _item_snapshots(session: Session, programme: Programme, as_of: str) -> dict[int, dict[str, Any]]:
-    rows = session.execute(
-        select(
-            Item.number,
-            HealthSnapshot.status,
-            HealthSnapshot.progress,
-            HealthSnapshot.expected,
-            HealthSnapshot.reason,
-        )
-        .join(Item, HealthSnapshot.item_id == Item.id)
-        .where(
-            HealthSnapshot.programme_id == programme.id,
-            HealthSnapshot.scope == "item",
-            HealthSnapshot.as_of == date.fromisoformat(as_of),
-        )
-    ).all()
+    params = {"programme_id": programme.id, "day": date.fromisoformat(as_of)}
+    rows = session.execute(_ITEM_SNAPSHOTS, params).all()
     return {
         number: _snapshot(status, progress, expected, reason)
         for number, status, progress, expected, reason in rows
@@ -184,13 +202,4 @@ def _pct(value: float | int | None) -> float:
 
 
 def _departments(session: Session, programme: Programme) -> list[str]:
-    return list(
-        session.scalars(
-            select(Department.name)
-            .join(ItemDepartment, ItemDepartment.department_id == Department.id)
-            .join(Item, ItemDepartment.item_id == Item.id)
-            .where(Item.programme_id == programme.id)
-            .distinct()
-            .order_by(Department.name)
-        )
-    )
+    return list(session.scalars(_DEPARTMENTS, {"programme_id": programme.id}))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from models import HealthSnapshot, Item, Programme, Project, Target, Transition
 from services.as_of import ProjectOn, stage_facts
@@ -123,6 +123,18 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
     }
 
 
+_PROJECT_WITH_ALL = (  # built once: the project page and the API's project read it on every request
+    select(Project)
+    .join(Item, Project.item_id == Item.id)
+    .where(
+        Item.programme_id == bindparam("programme_id"),
+        Item.number == bindparam("item"),
+        Project.number == bindparam("project"),
+    )
+    .options(contains_eager(Project.item), joinedload(Project.target), selectinload(Project.evidence))
+)
+
+
 def show_project(
     session: Session,
     programme: Programme,
@@ -133,7 +145,10 @@ def show_project(
     """One project as of a day: stage, dates, evidence, the next stage's prerequisites, the history by then
     (its `recent` latest rows; None: all of them)."""
     ref = parse_ref(ref_text)
-    stored = resolve_project(session, programme, ref)
+    params = {"programme_id": programme.id, "item": ref.item, "project": ref.project}
+    stored = session.scalars(_PROJECT_WITH_ALL, params).unique().one_or_none() if ref.project else None
+    if stored is None:
+        stored = resolve_project(session, programme, ref)  # raises the precise NotFound
     project = ProjectOn(
         stored, stage_facts(session, programme.id, as_of, project_id=stored.id, since=True)[stored.id], as_of
     )
@@ -224,19 +239,22 @@ def current_stage(session: Session, ref_text: str, programme_code: str | None) -
     return resolve_project(session, resolve_programme(session, programme_code), ref).stage_enum
 
 
+_ITEM_SNAPSHOT = (  # built once: the item pages ask it on every request
+    select(HealthSnapshot)
+    .where(
+        HealthSnapshot.programme_id == bindparam("programme_id"),
+        HealthSnapshot.ref == bindparam("ref"),
+        HealthSnapshot.scope == "item",
+        HealthSnapshot.as_of <= bindparam("day"),
+    )
+    .order_by(HealthSnapshot.as_of.desc())
+    .limit(1)
+)
+
+
 def latest_health(session: Session, programme_id: int, ref: str, as_of: date) -> dict[str, Any] | None:
     """The newest schedule-health snapshot of an item on or before a date, with any pending override."""
-    snap = session.scalars(
-        select(HealthSnapshot)
-        .where(
-            HealthSnapshot.programme_id == programme_id,
-            HealthSnapshot.ref == ref,
-            HealthSnapshot.scope == "item",
-            HealthSnapshot.as_of <= as_of,
-        )
-        .order_by(HealthSnapshot.as_of.desc())
-        .limit(1)
-    ).first()
+    snap = session.scalars(_ITEM_SNAPSHOT, {"programme_id": programme_id, "ref": ref, "day": as_of}).first()
     override = latest_overrides(session, programme_id, as_of).get(ref)
     if snap is None and override is None:
         return None
