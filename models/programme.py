@@ -80,7 +80,9 @@ class Item(Base):
         back_populates="item", order_by="Project.number", cascade="all, delete-orphan"
     )
     reports: Mapped[list[ProgressReport]] = relationship(
-        back_populates="item", order_by="(ProgressReport.as_of, ProgressReport.version)", cascade="all, delete-orphan"
+        back_populates="item",
+        order_by="(ProgressReport.as_of, ProgressReport.version)",
+        cascade="all, delete-orphan",
     )
 
     def department_names(self, role: str) -> list[str]:
