@@ -107,6 +107,14 @@ def filing_period(kind: PeriodKind, day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def filing_title(key: str) -> str:
+    """A filing period as words: 2020 年 9 月, 2020 年三季度."""
+    period = parse_period(key, "month")
+    if period.kind == "quarter":
+        return f"{period.end.year} 年{period.title()}"
+    return f"{period.end.year} 年 {period.end.month} 月"
+
+
 def programme_start(year: int) -> date:
     """The day a programme of `year` starts: 1 January (the programme file gives no other start)."""
     return date(year, 1, 1)

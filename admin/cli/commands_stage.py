@@ -154,6 +154,5 @@ def progress(
         programme=programme,
     )
     with UnitOfWork(database()) as uow:
-        report, created = record_progress(uow, data, day)
-        when = report.as_of
-    typer.echo(f"第{ref}项 {when} 进展已{'报送' if created else '更新'}")
+        message = record_progress(uow, data, day).message()
+    typer.echo(message)

@@ -233,8 +233,18 @@ def progress(
     progress = actions.Progress(
         number, body.as_of, body.done, body.target, body.note, body.problems, body.next_steps
     )
-    created, _ = actions.report_progress(database(request), user, code, progress, today())
-    return {"ref": str(number), "created": created}
+    filed = actions.report_progress(database(request), user, code, progress, today())
+    replaced = filed.replaced
+    return {
+        "ref": str(number),
+        "created": filed.created,
+        "period": filed.period,
+        "version": filed.version,
+        "replaced": None
+        if replaced is None
+        else {"by": replaced.by, "as_of": replaced.as_of.isoformat(), "version": replaced.version},
+        "message": filed.message,
+    }
 
 
 @router.get("/programmes/{code}/reports")
