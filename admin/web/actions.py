@@ -134,8 +134,9 @@ def report_progress(db: Database, user: UserView, code: str, progress: Progress,
         programme = resolve_programme(uow.session, code)
         require_write(uow.session, user, programme, progress.number)
         recorded = record_progress(uow, data, today)
-        r = recorded.report
-        return Filed(recorded.created, recorded.message(), r.period, r.version, recorded.replaced)
+        return Filed(
+            recorded.created, recorded.message(), recorded.period, recorded.version, recorded.replaced
+        )
 
 
 def reporter(user: UserView) -> str:

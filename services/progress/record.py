@@ -53,7 +53,10 @@ class Recorded:
     """What a report became: its period and version, and the version it replaced (None when the first)."""
 
     item: int  # the item's number
-    report: ProgressReport
+    report_id: int
+    as_of: date
+    period: str
+    version: int
     replaced: Replaced | None
     changed: bool = True
 
@@ -64,10 +67,10 @@ class Recorded:
 
     def message(self) -> str:
         """第3项 2020-09-30 进展已报送（2020 年 9 月第 2 版），已替换 … 的报送（第 1 版）."""
-        r = self.report
+        when, version = filing_title(self.period), self.version
         if not self.changed:
-            return f"第{self.item}项 {r.as_of} 进展与{filing_title(r.period)}最近一次报送（第 {r.version} 版）相同，无变化"
-        text = f"第{self.item}项 {r.as_of} 进展已报送（{filing_title(r.period)}第 {r.version} 版）"
+            return f"第{self.item}项 {self.as_of} 进展与{when}最近一次报送（第 {version} 版）相同，无变化"
+        text = f"第{self.item}项 {self.as_of} 进展已报送（{when}第 {version} 版）"
         return text + (f"，{self.replaced.text()}" if self.replaced else "")
 
 
@@ -89,7 +92,7 @@ def record_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> Record
     previous = _latest_version(session, item.id, target_id, period)
     fields = _fields(previous, data)
     if previous is not None and all(getattr(previous, k) == v for k, v in fields.items()):
-        return Recorded(item.number, previous, None, changed=False)
+        return _recorded(item.number, previous, None, changed=False)
     report = ProgressReport(
         item_id=item.id,
         target_id=target_id,
@@ -104,8 +107,14 @@ def record_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> Record
         if previous is not None
         else None
     )
+    session.flush()
+    recorded = _recorded(item.number, report, replaced)
     uow.commit()
-    return Recorded(item.number, report, replaced)
+    return recorded
+
+
+def _recorded(item: int, report: ProgressReport, replaced: Replaced | None, changed: bool = True) -> Recorded:
+    return Recorded(item, report.id, report.as_of, report.period, report.version, replaced, changed)
 
 
 def _check(data: ProgressInput, today: date) -> None:
