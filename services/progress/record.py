@@ -69,7 +69,7 @@ class Recorded:
         """第3项 2020-09-30 进展已报送（2020 年 9 月第 2 版），已替换 … 的报送（第 1 版）."""
         when, version = filing_title(self.period), self.version
         if not self.changed:
-            return f"第{self.item}项 {self.as_of} 进展与{when}最近一次报送（第 {version} 版）相同，无变化"
+            return f"第{self.item}项 {self.as_of} 进展与 {when}最近一次报送（第 {version} 版）相同，无变化"
         text = f"第{self.item}项 {self.as_of} 进展已报送（{when}第 {version} 版）"
         return text + (f"，{self.replaced.text()}" if self.replaced else "")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from models import HealthSnapshot, Item, Programme, ProgressReport, Project, Target, Transition
@@ -229,7 +229,7 @@ def _report_versions(session: Session, item: Item) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(ProgressReport)
         .where(ProgressReport.item_id == item.id)
-        .order_by(ProgressReport.period, ProgressReport.target_id, ProgressReport.version)
+        .order_by(ProgressReport.period, func.coalesce(ProgressReport.target_id, 0), ProgressReport.version)
     ).all()
     newest = {(r.target_id, r.period): r.version for r in rows}
     return [report_view(r, positions, replaced=r.version < newest[(r.target_id, r.period)]) for r in rows]
