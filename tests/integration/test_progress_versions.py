@@ -187,3 +187,17 @@ def test_the_sql_and_the_python_rule_agree_on_every_day(loaded: Database) -> Non
             assert sql == {r.id for r in in_force(every, day)}, day
         september = session.execute(select(in_force_sql(date(2020, 9, 30)).c.achieved)).scalars().all()
     assert Decimal(72) in september and Decimal(70) not in september  # version 2 replaced version 1
+
+
+def test_a_reload_that_changes_a_report_files_a_new_version(loaded: Database, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert text.count("achieved: 70\n") == 1
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("achieved: 70\n", "achieved: 72\n"), encoding="utf-8")
+    for _ in range(2):  # the second load finds nothing to change
+        with UnitOfWork(loaded) as uow:
+            load_programme(uow, read_programme_file(changed, TODAY), "测试", TODAY, accept_changes=True)
+    assert [v[:4] for v in _versions(loaded)] == [
+        ("2020-09", 1, date(2020, 9, 30), Decimal(70)),
+        ("2020-09", 2, date(2020, 9, 30), Decimal(72)),
+    ]
