@@ -107,6 +107,11 @@ def filing_period(kind: PeriodKind, day: date) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
+def period_on(kind: PeriodKind, day: date) -> str:
+    """The period of `kind` that `day` falls in, as written: 2020-09, 2020-Q3, or the day for a snapshot."""
+    return day.isoformat() if kind == "snapshot" else filing_period(kind, day)
+
+
 def filing_title(key: str) -> str:
     """A filing period as words: 2020 年 9 月, 2020 年三季度."""
     period = parse_period(key, "month")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from states.periods import Period, filing_period, parse_period
+from states.periods import Period, filing_period, filing_title, parse_period, period_on
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,15 @@ def test_the_key_of_a_parsed_period_parses_back_to_it(day: date) -> None:
             else parse_period(day.isoformat())
         )  # type: ignore[arg-type]
         assert parse_period(period.key, period.kind) == period
+
+
+@pytest.mark.parametrize(
+    ("kind", "period"),
+    [("cumulative", "2020-08"), ("month", "2020-08"), ("quarter", "2020-Q3"), ("snapshot", "2020-08-15")],
+)
+def test_the_period_a_day_falls_in_follows_the_kind(kind: str, period: str) -> None:
+    assert period_on(kind, date(2020, 8, 15)) == period  # type: ignore[arg-type]
+
+
+def test_a_filing_period_reads_as_words() -> None:
+    assert (filing_title("2020-09"), filing_title("2020-Q3")) == ("2020 年 9 月", "2020 年三季度")
