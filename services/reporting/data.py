@@ -192,7 +192,8 @@ def _summary(data: dict[str, Any], end: date) -> str:
     paused = [r for r in rows if r["status"] == Health.suspended.label]
     text = (
         f"{data['programme']['year']} 年{data['programme']['district'] or ''}区政府实事项目共 {len(rows)} 项，"
-        f"截至 {end.month} 月底，已完成（含超额完成）{len(done)} 项，"
+        f"截至 {end.month} 月{'底' if (end + timedelta(days=1)).day == 1 else f' {end.day} 日'}，"
+        f"已完成（含超额完成）{len(done)} 项，"
         f"按序时推进 {sum(r['status'] == Health.on_track.label for r in rows)} 项，"
         f"慢序时或滞后 {len(lagging)} 项"
     )

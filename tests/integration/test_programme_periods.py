@@ -31,21 +31,23 @@ def _load(db: Database, folder: Path, periods: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("periods", "period", "title"),
+    ("periods", "period", "title", "since"),
     [
-        ("cumulative", "2020-09", "关于区政府实事项目 1-9 月推进情况"),
-        ("month", "2020-09", "关于区政府实事项目 9 月推进情况"),
-        ("quarter", "2020-Q3", "关于区政府实事项目 三季度推进情况"),
-        ("snapshot", "2020-10-31", "关于区政府实事项目推进情况（截至10月31日）"),
+        ("cumulative", "2020-09", "关于区政府实事项目 1-9 月推进情况", "截至 9 月底，"),
+        ("month", "2020-09", "关于区政府实事项目 9 月推进情况", "截至 9 月底，"),
+        ("quarter", "2020-Q3", "关于区政府实事项目 三季度推进情况", "截至 9 月底，"),
+        ("snapshot", "2020-10-31", "关于区政府实事项目推进情况（截至10月31日）", "截至 10 月底，"),
+        ("snapshot", "2020-10-15", "关于区政府实事项目推进情况（截至10月15日）", "截至 10 月 15 日，"),
     ],
 )
 def test_the_report_title_follows_the_periods_the_programme_publishes(
-    db: Database, tmp_path: Path, periods: str, period: str, title: str
+    db: Database, tmp_path: Path, periods: str, period: str, title: str, since: str
 ) -> None:
     code = _load(db, tmp_path, periods)
     with db.read() as session:
         data = gather(session, code, period)
     assert data["title"] == title
+    assert since in data["summary"]
 
 
 def test_a_programme_publishing_quarters_files_reports_by_quarter(db: Database, tmp_path: Path) -> None:
