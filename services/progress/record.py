@@ -159,7 +159,7 @@ def _fields(previous: ProgressReport | None, data: ProgressInput) -> dict[str, A
         "reported_by": data.reported_by,
         "approximate": data.approximate if data.done is not None else kept("approximate", None) or False,
         "achieved": kept("achieved", as_quantity(data.done) if data.done is not None else None),
-        "ratio": previous.ratio if previous else None,
+        "ratio": kept("ratio", None) if data.done is None else None,  # a new figure replaces a ratio
         "note": kept("note", data.note),
         "problems": kept("problems", data.problems),
         "next_steps": kept("next_steps", data.next_steps),
