@@ -28,6 +28,8 @@ class Programme(Base):
     city: Mapped[str | None] = mapped_column(String(100))
     issuer: Mapped[str | None] = mapped_column(String(200))
     office_email: Mapped[str | None] = mapped_column(String(200))
+    # the periods it publishes: cumulative (1-N月), month, quarter or snapshot (截至 M月D日)
+    periods: Mapped[str] = mapped_column(String(16), default="cumulative", server_default="cumulative")
     source_checksum: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -78,7 +80,9 @@ class Item(Base):
         back_populates="item", order_by="Project.number", cascade="all, delete-orphan"
     )
     reports: Mapped[list[ProgressReport]] = relationship(
-        back_populates="item", order_by="ProgressReport.as_of", cascade="all, delete-orphan"
+        back_populates="item",
+        order_by="(ProgressReport.as_of, ProgressReport.version)",
+        cascade="all, delete-orphan",
     )
 
     def department_names(self, role: str) -> list[str]:

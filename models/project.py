@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Quantity, Timestamp, utcnow
@@ -117,7 +117,10 @@ class Transition(Base):
 
 
 class ProgressReport(Base):
-    """进展报送: a department's figures and text for an item or one of its targets."""
+    """进展报送: a department's figures and text for an item or one of its targets, in one period.
+
+    A second report for the same target and period is a new version; the earlier ones stay as history.
+    """
 
     __tablename__ = "progress_reports"
 
@@ -125,6 +128,8 @@ class ProgressReport(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"), index=True)
     target_id: Mapped[int | None] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
     as_of: Mapped[date] = mapped_column(Date)
+    period: Mapped[str] = mapped_column(String(10))  # the period it is filed in: 2020-09 or 2020-Q3
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     achieved: Mapped[Decimal | None] = mapped_column(Quantity)
     approximate: Mapped[bool] = mapped_column(default=False)
     ratio: Mapped[Decimal | None] = mapped_column(Quantity)
@@ -137,3 +142,14 @@ class ProgressReport(Base):
 
     item: Mapped[Item] = relationship(back_populates="reports")
     target: Mapped[Target | None] = relationship()
+
+
+# one version number per item, target (or the item itself) and period
+Index(
+    "uq_progress_reports_version",
+    ProgressReport.item_id,
+    func.coalesce(ProgressReport.target_id, 0),
+    ProgressReport.period,
+    ProgressReport.version,
+    unique=True,
+)

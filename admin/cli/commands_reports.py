@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +10,7 @@ import typer
 
 from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today, writable_folder
 from models.db import Database
+from states.periods import PeriodKind, parse_period, period_on
 
 
 def register(app: typer.Typer) -> None:
@@ -26,7 +27,11 @@ def register(app: typer.Typer) -> None:
 def report(
     ctx: typer.Context,
     period: Annotated[
-        str | None, typer.Option("--period", help="报告期 YYYY-MM（默认本月，往年计划为 12 月）")
+        str | None,
+        typer.Option(
+            "--period",
+            help="报告期 YYYY-MM、YYYY-Qn 或截至日 YYYY-MM-DD（默认按计划的发布期间取本期，往年计划取年末）",
+        ),
     ] = None,
     formats: Annotated[
         str | None, typer.Option("--format", help="格式，逗号分隔：md,html,docx,xlsx（城市汇总：md,html）")
@@ -47,8 +52,11 @@ def report(
     from services.refs import resolve_programme
     from services.reporting.files import list_files
 
-    if period is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
-        fail(f"报告期格式应为 YYYY-MM：{period}")
+    if period is not None:
+        try:
+            parse_period(period)
+        except ValueError as exc:
+            fail(f"报告期{str(exc).removeprefix('期间')}（--period）")
     if out is not None:
         out = writable_folder(out)
     db = database()
@@ -69,10 +77,11 @@ def report(
     wanted = _formats(formats, FORMATS)
     with db.read() as session:
         found = resolve_programme(session, programme)
-        code, year = found.code, found.year
+        code, year, kind = found.code, found.year, found.periods
     if period is not None and int(period[:4]) != year:
         fail(f"报告期 {period} 不在计划 {code} 的年度（{year} 年）内（--period）")
-    files = generate(db, programme, period or _default_period(year), wanted, out or settings().reports_folder)
+    period = period or _default_period(year, kind)  # type: ignore[arg-type]
+    files = generate(db, programme, period, wanted, out or settings().reports_folder)
     _print(files, json)
 
 
@@ -84,10 +93,10 @@ def _formats(text: str | None, known: tuple[str, ...]) -> tuple[str, ...]:
     return wanted
 
 
-def _default_period(year: int) -> str:
-    """This month for this year's programmes, December for an earlier year's."""
+def _default_period(year: int, kind: PeriodKind = "cumulative") -> str:
+    """The programme's period of today for this year's programmes, of 31 December for an earlier year's."""
     day = today()
-    return f"{day.year}-{day.month:02d}" if year == day.year else f"{year}-12"
+    return period_on(kind, day if year == day.year else date(year, 12, 31))
 
 
 def _city(

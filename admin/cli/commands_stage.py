@@ -158,9 +158,9 @@ def progress(
     )
     db = database()
     with UnitOfWork(db) as uow:
-        report, created = record_progress(uow, data, day)
-        when = report.as_of
-    typer.echo(f"第{ref}项 {when} 进展已{'报送' if created else '更新'}")
+        recorded = record_progress(uow, data, day)
+        message, when = recorded.message(), recorded.as_of
+    typer.echo(message)
     _published_notice(db, programme, when)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from states.machine import EVENT_LABELS
+from states.periods import filing_title
 from states.stages import Stage
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ def item(data: dict[str, Any]) -> str:
             if x
         )
         if text:
-            lines.append(f"\n[{r['as_of']} {scope} {r['by']}] {text}")
+            lines.append(f"\n[{r['as_of']} {scope} {r['by']} {_version(r)}] {text}")
     return "\n".join(lines) + "\n"
 
 
@@ -165,12 +166,23 @@ def _transition(t: dict[str, Any]) -> str:
 
 
 def history(data: dict[str, Any]) -> str:
-    """The audit rows in effective order, each with when it was recorded."""
-    if not data["transitions"]:
+    """The audit rows in effective order, each with when it was recorded; an item's progress reports, every
+    version."""
+    reports = [
+        f"进展报送 {r['as_of']} {'指标' + str(r['target']) if r['target'] else '项目'} {r['by']} "
+        f"{_version(r)}  （记录于 {r['recorded_local']}）"
+        for r in data.get("reports", [])
+    ]
+    if not data["transitions"] and not reports:
         return f"{data['ref']} 暂无变更记录\n"
-    return (
-        "\n".join(f"{_transition(t)}  （记录于 {t['recorded_local']}）" for t in data["transitions"]) + "\n"
-    )
+    lines = [f"{_transition(t)}  （记录于 {t['recorded_local']}）" for t in data["transitions"]]
+    return "\n".join(lines + reports) + "\n"
+
+
+def _version(report: dict[str, Any]) -> str:
+    """2020 年 9 月第 2 版, and 已被替换 when a later version is in force."""
+    text = f"{filing_title(report['period'])}第 {report['version']} 版"
+    return text + ("，已被替换" if report.get("replaced") else "")
 
 
 def stage_changed(r: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ from models.settings import get_settings
 from services.errors import BadInput, Forbidden, ServiceError
 from services.people.access import require_event, require_write
 from services.people.users import UserView
-from services.progress.record import ProgressInput, record_progress
+from services.progress.record import ProgressInput, Replaced, record_progress
 from services.publishing.notice import notice_for
 from services.refs import parse_ref, resolve_programme, resolve_project
 from services.stage_change.evidence import record_evidence
@@ -109,10 +109,21 @@ class Progress:
     next_steps: str | None = None
 
 
-def report_progress(
-    db: Database, user: UserView, code: str, progress: Progress, today: date
-) -> tuple[bool, date]:
-    """Create or update a progress report, signed by the user's department and name; True when new."""
+@dataclass(frozen=True)
+class Filed:
+    """A filed report, as the pages and the API answer: new or not, the message, its period and version."""
+
+    created: bool
+    message: str
+    period: str
+    version: int
+    replaced: Replaced | None
+    as_of: date
+
+
+def report_progress(db: Database, user: UserView, code: str, progress: Progress, today: date) -> Filed:
+    """File a progress report (a new version when its period has one), signed by the user's department and
+    name."""
     data = ProgressInput(
         ref=str(progress.number),
         reported_by=reporter(user),
@@ -126,8 +137,15 @@ def report_progress(
     with UnitOfWork(db) as uow:
         programme = resolve_programme(uow.session, code)
         require_write(uow.session, user, programme, progress.number)
-        _, created = record_progress(uow, data, today)
-        return created, data.as_of
+        recorded = record_progress(uow, data, today)
+        return Filed(
+            recorded.created,
+            recorded.message(),
+            recorded.period,
+            recorded.version,
+            recorded.replaced,
+            recorded.as_of,
+        )
 
 
 def published_notice(db: Database, code: str, on: date) -> str | None:

@@ -234,9 +234,19 @@ def progress(
     progress = actions.Progress(
         number, body.as_of, body.done, body.target, body.note, body.problems, body.next_steps
     )
-    created, when = actions.report_progress(database(request), user, code, progress, today())
-    notice = actions.published_notice(database(request), code, when)
-    return {"ref": str(number), "created": created, "notice": notice}
+    filed = actions.report_progress(database(request), user, code, progress, today())
+    replaced = filed.replaced
+    return {
+        "ref": str(number),
+        "created": filed.created,
+        "period": filed.period,
+        "version": filed.version,
+        "replaced": None
+        if replaced is None
+        else {"by": replaced.by, "as_of": replaced.as_of.isoformat(), "version": replaced.version},
+        "message": filed.message,
+        "notice": actions.published_notice(database(request), code, filed.as_of),
+    }
 
 
 @router.get("/programmes/{code}/published")

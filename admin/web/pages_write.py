@@ -149,14 +149,9 @@ def report_progress(
     progress = actions.Progress(
         number, actions.day(as_of, "截至日期"), actions.quantity(done), target, note, problems, next_steps
     )
-    created, when = actions.report_progress(database(request), user, code, progress, today())
-    notice = actions.published_notice(database(request), code, when)
-    flash(
-        request,
-        "ok",
-        f"第{number}项进展已{'报送' if created else '更新'}（截至 {when}）",
-        [notice] if notice else None,
-    )
+    filed = actions.report_progress(database(request), user, code, progress, today())
+    notice = actions.published_notice(database(request), code, filed.as_of)
+    flash(request, "ok", filed.message, [notice] if notice else None)
     return RedirectResponse(f"/p/{code}/items/{number}", 303)
 
 

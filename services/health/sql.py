@@ -16,8 +16,9 @@ from sqlalchemy import (
     select,
 )
 
-from models import Item, Milestone, ProgressReport, Target
+from models import Item, Milestone, Target
 from services.as_of import stages_on
+from services.progress.in_force import in_force_sql
 from services.sql_rules import counts, reached, short_of
 from states.stages import MAIN_LINE, Stage
 
@@ -52,27 +53,25 @@ def target_rows(programme_id: int, as_of: date) -> Select:
         .group_by(p.target_id)
         .subquery()
     )
+    filed = in_force_sql(as_of)
+    figured = (
+        select(filed.c.target_id, filed.c.as_of, filed.c.achieved, filed.c.ratio, filed.c.approximate)
+        .where(filed.c.target_id.is_not(None))
+        .where(or_(filed.c.achieved.is_not(None), filed.c.ratio.is_not(None)))
+        .subquery("figured")
+    )
     latest_day = (
-        select(ProgressReport.target_id, func.max(ProgressReport.as_of).label("day"))
-        .where(ProgressReport.as_of <= as_of, ProgressReport.target_id.is_not(None))
-        .where(or_(ProgressReport.achieved.is_not(None), ProgressReport.ratio.is_not(None)))
-        .group_by(ProgressReport.target_id)
-        .subquery()
+        select(figured.c.target_id, func.max(figured.c.as_of).label("day"))
+        .group_by(figured.c.target_id)
+        .subquery("latest_day")
     )
     report = (
-        select(
-            ProgressReport.target_id,
-            ProgressReport.achieved,
-            ProgressReport.ratio,
-            ProgressReport.approximate,
-        )
+        select(figured.c.target_id, figured.c.achieved, figured.c.ratio, figured.c.approximate)
         .join(
             latest_day,
-            and_(
-                latest_day.c.target_id == ProgressReport.target_id, latest_day.c.day == ProgressReport.as_of
-            ),
+            and_(latest_day.c.target_id == figured.c.target_id, latest_day.c.day == figured.c.as_of),
         )
-        .subquery()
+        .subquery("report")
     )
     plan_count = select(Milestone.target_id, func.count().label("n")).group_by(Milestone.target_id).subquery()
     plan_day = (

@@ -28,6 +28,7 @@ def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
         "city": head.city,
         "issuer": head.issuer,
         "office_email": head.office_email,
+        "periods": head.periods,
     }
 
 

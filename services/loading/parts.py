@@ -16,6 +16,7 @@ from services.loading.fields import (
 )
 from services.loading.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
 from services.loading.summary import LoadSummary, assign
+from states.periods import filing_period
 from states.prerequisites import parse_evidence_kind
 from states.stages import Stage, parse_stage
 
@@ -121,15 +122,19 @@ def _evidence(project: Project, spec: ProjectSpec, actor: str, summary: LoadSumm
 def apply_item_reports(
     item: Item, target: Target | None, specs: list[ReportSpec], summary: LoadSummary
 ) -> None:
-    """Create or update the progress reports of an item (target None) or of one of its targets."""
+    """Create the progress reports of an item (target None) or of one of its targets; a report the file
+    changes becomes a new version of its period (the one it replaces stays in history)."""
     scope = target.id if target is not None else None
-    current = {r.as_of: r for r in item.reports if r.target_id == scope}
-    for spec in specs:
+    mine = [r for r in item.reports if r.target_id == scope]
+    current = {r.as_of: r for r in mine}  # the latest version on each date
+    for spec in sorted(specs, key=lambda s: s.as_of):
         fields = report_fields(spec, (item.department_names("lead") or ["—"])[0])
         row = current.get(spec.as_of)
-        if row is None:
-            row = ProgressReport(as_of=spec.as_of, target_id=scope, **fields)
-            item.reports.append(row)
-            summary.count("progress reports", created=True)
-        elif assign(row, fields):
-            summary.count("progress reports", created=False)
+        if row is not None and all(getattr(row, k) == v for k, v in fields.items()):
+            continue
+        period = row.period if row else filing_period(item.programme.periods, spec.as_of)  # type: ignore[arg-type]
+        version = 1 + max((r.version for r in mine if r.period == period), default=0)
+        new = ProgressReport(as_of=spec.as_of, target_id=scope, period=period, version=version, **fields)
+        item.reports.append(new)
+        mine.append(new)
+        summary.count("progress reports", created=row is None)

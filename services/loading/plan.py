@@ -29,6 +29,7 @@ LABELS = {
     "city": "市",
     "issuer": "发文单位",
     "office_email": "办公室邮箱",
+    "periods": "发布期间",
     "is_group": "部门组",
     "head": "负责人",
     "email": "邮箱",

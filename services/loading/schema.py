@@ -34,6 +34,8 @@ class ProgrammeHead(Strict):
     city: Name | None = None
     issuer: Short | None = None
     office_email: Email | None = None
+    # the periods the programme publishes: 1-N月 (cumulative), N月 (month), 一季度 (quarter), 截至 M月D日
+    periods: Literal["cumulative", "month", "quarter", "snapshot"] = "cumulative"
 
 
 class DepartmentSpec(Strict):

@@ -8,31 +8,32 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Item, Programme
+from models import Item
 from services.as_of import ProjectOn, stage_facts
 from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
+from services.progress.in_force import in_force
 from services.refs import resolve_programme
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
 from states.health import Health, late_reason
-from states.periods import period_end
+from states.periods import Period, PeriodKind, filing_period, parse_period
 from states.stages import Stage
 
 ON_SCHEDULE = {Health.done.name, Health.exceeded.name, Health.on_track.name}
 
 
-def period_title(programme: Programme, end: date) -> str:
-    """关于区政府实事项目 1-9 月推进情况."""
-    months = "1 月" if end.month == 1 else f"1-{end.month} 月"
-    return f"关于区政府实事项目 {months}推进情况"
+def period_title(period: Period) -> str:
+    """关于区政府实事项目 1-9 月推进情况 (9 月, 三季度), or …推进情况（截至10月31日） for a snapshot."""
+    if period.kind == "snapshot":
+        return f"关于区政府实事项目推进情况（{period.title()}）"
+    return f"关于区政府实事项目 {period.title(spaced=True)}推进情况"
 
 
-def previous_period(period: str) -> str:
-    """The month before a YYYY-MM period."""
-    year, month = (int(x) for x in period.split("-"))
-    return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
+def previous_period(period: str, kind: PeriodKind = "cumulative") -> str:
+    """The period before (states.periods), written as periods are: 2020-08, 2020-Q2, 2020-09-30."""
+    return parse_period(period, kind).previous().key
 
 
 def gather(session: Session, programme_code: str | None, period: str) -> dict[str, Any]:
@@ -43,9 +44,11 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     the same rows computed in memory; last month's column shows only what was stored.
     """
     programme = resolve_programme(session, programme_code)
-    end = period_end(period)
+    kind: PeriodKind = programme.periods  # type: ignore[assignment]
+    shown = parse_period(period, kind)
+    end = shown.end
     snaps = statuses_on(session, programme, end)
-    last = stored_statuses(session, programme.id, period_end(previous_period(period)))
+    last = stored_statuses(session, programme.id, shown.previous().end)
     items = session.scalars(
         select(Item)
         .where(Item.programme_id == programme.id)
@@ -63,9 +66,9 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         },
         "period": period,
         "as_of": end.isoformat(),
-        "title": period_title(programme, end),
+        "title": period_title(shown),
         "issued": f"{end.year} 年 {end.month} 月",
-        "items": [_item(item, end, snaps, stages) for item in items],
+        "items": [_item(item, end, filing_period(kind, end), snaps, stages) for item in items],
         "table": [_row(item, snaps, last) for item in items],
     }
     overall = snaps.get(("programme", ""))
@@ -75,15 +78,18 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     return data
 
 
-def _item(item: Item, end: date, snaps: Statuses, stages: dict[int, StageAsOf]) -> dict[str, Any]:
-    """An item's narrative, its projects at their stages on `end` and the reports filed by then."""
-    reports = [r for r in item.reports if r.as_of <= end]
+def _item(
+    item: Item, end: date, filed_in: str, snaps: Statuses, stages: dict[int, StageAsOf]
+) -> dict[str, Any]:
+    """An item's narrative, its projects at their stages on `end` and the reports in force then; the words
+    (notes, problems, plans, figures) only of reports filed in this period (`filed_in`)."""
+    reports = in_force(item.reports, end)
     targets = []
     for target in item.targets:
         projects = [ProjectOn(p, stages[p.id], end) for p in item.projects if p.target_id == target.id]
         snap = snaps.get(("target", f"{item.number}#{target.position}"))
         t_reports = [r for r in reports if r.target_id == target.id]
-        latest = max(t_reports, key=lambda r: r.as_of, default=None)
+        latest = max((r for r in t_reports if r.period == filed_in), key=lambda r: r.as_of, default=None)
         targets.append(
             {
                 "name": target.name,
@@ -105,7 +111,7 @@ def _item(item: Item, end: date, snaps: Statuses, stages: dict[int, StageAsOf]) 
                 "next": latest.next_steps if latest else None,
             }
         )
-    notes = sorted((r for r in reports if r.target_id is None), key=lambda r: r.as_of)
+    notes = [r for r in reports if r.target_id is None and r.period == filed_in]
     return {
         "number": item.number,
         "title": item.title,
@@ -186,7 +192,8 @@ def _summary(data: dict[str, Any], end: date) -> str:
     paused = [r for r in rows if r["status"] == Health.suspended.label]
     text = (
         f"{data['programme']['year']} 年{data['programme']['district'] or ''}区政府实事项目共 {len(rows)} 项，"
-        f"截至 {end.month} 月底，已完成（含超额完成）{len(done)} 项，"
+        f"截至 {end.month} 月{'底' if (end + timedelta(days=1)).day == 1 else f' {end.day} 日'}，"
+        f"已完成（含超额完成）{len(done)} 项，"
         f"按序时推进 {sum(r['status'] == Health.on_track.label for r in rows)} 项，"
         f"慢序时或滞后 {len(lagging)} 项"
     )

@@ -75,13 +75,24 @@ def _by_others(figure: Any, *where: Any) -> Any:
     return select(figure(others)).where(*same_target, *(w(others) for w in where)).scalar_subquery()
 
 
+def _latest_version() -> Any:
+    """The report is the latest version of its target and period (an earlier version was replaced)."""
+    later = REPORTS.alias("later")
+    return REPORTS.c.version == (
+        select(func.max(later.c.version))
+        .where(later.c.target_id == REPORTS.c.target_id, later.c.period == REPORTS.c.period)
+        .scalar_subquery()
+    )
+
+
 def _reported(column: str) -> Any:
-    """A figure of the target's latest progress report giving one (the first filed on the latest day)."""
+    """A figure of the target's latest progress report giving one (of its period's latest version)."""
     return (
         select(REPORTS.c[column])
         .where(
             REPORTS.c.target_id == PROJECTS.c.target_id,
             or_(REPORTS.c.achieved.is_not(None), REPORTS.c.ratio.is_not(None)),
+            _latest_version(),
         )
         .order_by(REPORTS.c.as_of.desc(), REPORTS.c.id)
         .limit(1)

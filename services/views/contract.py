@@ -130,10 +130,15 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def report_view(report: ProgressReport, positions: dict[int, int]) -> dict[str, Any]:
-    """A progress report as the department filed it (`positions` maps target ids to positions)."""
+def report_view(report: ProgressReport, positions: dict[int, int], replaced: bool = False) -> dict[str, Any]:
+    """A progress report as the department filed it (`positions` maps target ids to positions); `replaced`
+    when a later version of its period is in force."""
     return {
         "as_of": report.as_of.isoformat(),
+        "period": report.period,
+        "version": report.version,
+        "replaced": replaced,
+        "recorded_local": _local(report.recorded_at),
         "target": positions.get(report.target_id) if report.target_id else None,
         "achieved": qty(report.achieved),
         "approximate": report.approximate,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from models import HealthSnapshot, Item, Programme, Project, Target, Transition
+from models import HealthSnapshot, Item, Programme, ProgressReport, Project, Target, Transition
 from services.as_of import ProjectOn, stage_facts
 from services.errors import BadInput
 from services.health.judgements import latest_overrides
+from services.progress.in_force import in_force
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
 from services.views.contract import (
     achieved,
@@ -95,11 +96,12 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
     """One item as of a day: targets with achieved and stage counts, projects, the reports filed by then."""
     item = resolve_item(session, programme, number)
     stages = stage_facts(session, programme.id, as_of, item_id=item.id)
-    filed = [r for r in item.reports if r.as_of <= as_of]
+    filed = [r for r in item.reports if r.as_of <= as_of]  # every version, the replaced ones too
+    current = in_force(filed, as_of)
     targets = []
     for target in item.targets:
         projects = [ProjectOn(p, stages[p.id], as_of) for p in item.projects if p.target_id == target.id]
-        reports = [r for r in filed if r.target_id == target.id]
+        reports = [r for r in current if r.target_id == target.id]
         targets.append(
             {
                 "position": target.position,
@@ -119,7 +121,9 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
         "health": latest_health(session, programme.id, str(item.number), as_of),
         "targets": targets,
         "projects": [p for t in targets for p in t["projects"]],
-        "reports": [report_view(r, {t.id: t.position for t in item.targets}) for r in filed],
+        "reports": [
+            report_view(r, {t.id: t.position for t in item.targets}, replaced=r not in current) for r in filed
+        ],
     }
 
 
@@ -217,9 +221,11 @@ def history(session: Session, ref_text: str, programme_code: str | None) -> dict
         .join(Item, Project.item_id == Item.id)
         .order_by(Transition.occurred_on, Transition.id)
     )
+    reports: list[dict[str, Any]] = []
     if ref.project is None:
         item = resolve_item(session, programme, ref.item)
         query = query.where(Item.id == item.id)
+        reports = _report_versions(session, item)
     else:
         project = resolve_project(session, programme, ref)
         query = query.where(Project.id == project.id)
@@ -228,7 +234,20 @@ def history(session: Session, ref_text: str, programme_code: str | None) -> dict
         "programme": programme_head(programme),
         "ref": str(ref),
         "transitions": [transition_view(t, f"{i}.{p}") for t, p, i in rows],
+        "reports": reports,
     }
+
+
+def _report_versions(session: Session, item: Item) -> list[dict[str, Any]]:
+    """Every version of the item's progress reports, by period and version (replaced ones marked)."""
+    positions = {t.id: t.position for t in session.scalars(select(Target).where(Target.item_id == item.id))}
+    rows = session.scalars(
+        select(ProgressReport)
+        .where(ProgressReport.item_id == item.id)
+        .order_by(ProgressReport.period, func.coalesce(ProgressReport.target_id, 0), ProgressReport.version)
+    ).all()
+    newest = {(r.target_id, r.period): r.version for r in rows}
+    return [report_view(r, positions, replaced=r.version < newest[(r.target_id, r.period)]) for r in rows]
 
 
 def current_stage(session: Session, ref_text: str, programme_code: str | None) -> Stage | None:

@@ -202,6 +202,7 @@ def _report_a_figure_for_an_unmeasured_target(db: Database, item: int, position:
                 item_id=target.item_id,
                 target_id=target.id,
                 as_of=date(2020, 10, 15),
+                period="2020-10",
                 achieved=Decimal(figure),
                 reported_by="区体育局",
             )

@@ -66,7 +66,8 @@ def test_period_end_is_the_day_before_the_next_month_starts(year: int, month: in
         "20-06",
         "",
         "2020",
-        "2020-06-30",
+        "2020-02-30",
+        "2020-06-3",
     ],
 )
 def test_period_end_rejects_bad_input_with_a_chinese_message(period: str) -> None:
