@@ -135,7 +135,9 @@ def target_health(facts: TargetFacts, rules: StatusRules | None = None) -> Healt
         exceeded = facts.achieved is not None and facts.planned is not None and facts.achieved > facts.planned
         if exceeded or progress > 1:
             return Health.exceeded
-        early = rules is not None and rules.early and facts.due_on and facts.as_of and facts.as_of < facts.due_on
+        early = (
+            rules is not None and rules.early and facts.due_on and facts.as_of and facts.as_of < facts.due_on
+        )
         return Health.early if early else Health.done
     if facts.late or facts.short_of_milestone:
         return Health.late

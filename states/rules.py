@@ -32,7 +32,9 @@ class StatusRules:
 
     basis: str = "milestone"  # milestone: a target's share plan, else the year; year; month (month ends)
     bands: tuple[Band, ...] = DEFAULT_BANDS
-    unstarted_after: int | None = None  # months after the planned 开工 date that a target not started is 未开工
+    unstarted_after: int | None = (
+        None  # months after the planned 开工 date that a target not started is 未开工
+    )
     early: bool = False  # done before the target's due date is 提前完成
     words: Mapping[str, str] = field(default_factory=dict)  # Health name → the programme's word
 

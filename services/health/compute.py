@@ -119,13 +119,17 @@ def _target_row(
     return row, health, progress, expected
 
 
-def _reason(r: Any, health: Health, progress: float | None, expected: float, rules: StatusRules) -> str | None:
+def _reason(
+    r: Any, health: Health, progress: float | None, expected: float, rules: StatusRules
+) -> str | None:
     """Why a target is behind: its overdue projects, the milestone not reached, or its share against 序时."""
     if health is Health.late and r["late"]:
         return f"{r['target_name']}：{r['late']} 个子项目逾期未到达计划阶段"
     if health is Health.late:
         step = r["step_name"] or Stage[r["step_stage"]].label
-        return f"{r['target_name']}：{r['short']} 个子项目未达到“{step}”节点（计划 {r['step_due'].isoformat()}）"
+        return (
+            f"{r['target_name']}：{r['short']} 个子项目未达到“{step}”节点（计划 {r['step_due'].isoformat()}）"
+        )
     if health in (Health.slow, Health.severe):
         return f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
     if health is Health.unstarted:

@@ -42,7 +42,9 @@ def _latest_due(as_of: date, column: Any) -> Any:
         .subquery()
     )
     return (
-        select(Milestone.target_id, Milestone.expected_ratio, Milestone.name, Milestone.stage, Milestone.due_on)
+        select(
+            Milestone.target_id, Milestone.expected_ratio, Milestone.name, Milestone.stage, Milestone.due_on
+        )
         .join(day, and_(day.c.target_id == Milestone.target_id, day.c.day == Milestone.due_on))
         .where(column.is_not(None))
         .subquery()

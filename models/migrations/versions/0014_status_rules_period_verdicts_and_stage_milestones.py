@@ -33,17 +33,13 @@ def upgrade() -> None:
     with op.batch_alter_table("milestones") as batch:
         batch.add_column(sa.Column("name", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("stage", sa.String(length=16), nullable=True))
-        batch.alter_column(
-            "expected_ratio", existing_type=sa.Numeric(precision=18, scale=4), nullable=True
-        )
+        batch.alter_column("expected_ratio", existing_type=sa.Numeric(precision=18, scale=4), nullable=True)
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM milestones WHERE expected_ratio IS NULL")
     with op.batch_alter_table("milestones") as batch:
-        batch.alter_column(
-            "expected_ratio", existing_type=sa.Numeric(precision=18, scale=4), nullable=False
-        )
+        batch.alter_column("expected_ratio", existing_type=sa.Numeric(precision=18, scale=4), nullable=False)
         batch.drop_column("stage")
         batch.drop_column("name")
     with op.batch_alter_table("status_overrides") as batch:
