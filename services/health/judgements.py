@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import StatusOverride
+from models import Programme, StatusOverride
 from services.errors import BadInput, require_name
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
 from services.unit_of_work import UnitOfWork
@@ -87,3 +87,10 @@ def period_days(period: str) -> tuple[date, date]:
     months = 3 if "Q" in period else 1
     start_month = end.month - months + 1
     return date(end.year, start_month, 1), end
+
+
+def judged_label(session: Session, row: StatusOverride) -> str:
+    """The programme's word for a judgement's status."""
+    programme = session.get(Programme, row.programme_id)
+    rules = StatusRules.from_json(programme.status_rules if programme else None)
+    return rules.label(row.status) if row.status else ""
