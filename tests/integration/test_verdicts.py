@@ -16,6 +16,7 @@ from reports.narrative import markdown, table_markdown
 from services.health.judgements import set_override
 from services.health.recompute import recompute
 from services.loading.apply import load_programme
+from services.loading.errors import ChangesRefused
 from services.loading.reader import ProgrammeFileError, read_programme_file
 from services.refs import resolve_programme
 from services.reporting.data import gather
@@ -92,7 +93,7 @@ def test_the_districts_bands_make_item_1_severely_late_where_the_default_says_sl
     assert "序时 75%" in (own[("item", "1")].reason or "")
 
 
-def test_the_rules_are_stored_with_the_programme_and_removed_with_the_file(
+def test_the_rules_are_stored_with_the_programme_and_removed_only_when_confirmed(
     db: Database, tmp_path: Path
 ) -> None:
     _load(db, _file(tmp_path, (HEAD, HEAD + RULES)))
@@ -100,6 +101,9 @@ def test_the_rules_are_stored_with_the_programme_and_removed_with_the_file(
         rules = session.scalars(select(Programme.status_rules)).one()
     assert rules["bands"][-1] == {"behind": None, "status": "severe"}
     assert rules["words"] == {"done": "已达标完成"}
+    with pytest.raises(ChangesRefused) as refused, UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    assert any("状态规则" in line for line in refused.value.reasons)
     _load(db, EXAMPLE)
     with db.read() as session:
         assert session.scalars(select(Programme.status_rules)).one() is None
