@@ -18,9 +18,11 @@ from services.health.recompute import recompute
 from services.loading.apply import load_programme
 from services.loading.errors import ChangesRefused
 from services.loading.reader import ProgrammeFileError, read_programme_file
+from services.people.users import UserView
 from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
+from services.views.dashboard import dashboard
 from tests.conftest import EXAMPLE
 from tests.helpers import cli, snapshot
 
@@ -227,6 +229,10 @@ def test_shishi_status_records_a_periods_verdict_in_the_programmes_words(
     with district.read() as session:
         row = next(r for r in gather(session, None, "2020-09")["table"] if r["number"] == 6)
     assert row["remark"] == "严重滞后：入户改造集中在四季度（计算结果：慢序时）"
+    _statuses(district)
+    shown = cli("show", "6", "--as-of", "2020-09-30").output
+    assert "序时进度（2020-09-30）：严重滞后" in shown
+    assert "人工认定：入户改造集中在四季度；计算结果：慢序时" in shown
 
 
 @pytest.mark.parametrize(
@@ -244,3 +250,13 @@ def test_a_bad_period_is_refused_and_nothing_is_written(
     result = cli("status", "6", "--status", "慢序时", "--reason", "原因", *args)
     assert result.exit_code == 2 and message in result.output
     assert snapshot(district) == before
+
+
+def test_the_dashboard_labels_and_filters_by_the_programmes_words(district: Database) -> None:
+    admin = UserView(1, "办公室", "office@example.invalid", "admin", None, None)
+    with district.read() as session:
+        severe = dashboard(session, admin, None, status="严重滞后", as_of=AS_OF)
+        done = dashboard(session, admin, None, status="已达标完成", as_of=AS_OF)
+    assert [r["number"] for r in severe["items"]] == [1, 2, 4, 5, 7, 10]
+    assert {r["status_label"] for r in severe["items"]} == {"严重滞后"}
+    assert [r["number"] for r in done["items"]] == [9]
