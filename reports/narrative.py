@@ -46,7 +46,8 @@ def target_sentence(t: dict[str, Any]) -> str:
     if t.get("month_target"):
         parts.append(t["month_target"])
     if t["status"] == "exceeded":
-        parts.append(f"已{t['status_label']}，完成 {done}")
+        word = t["status_label"]
+        parts.append(f"{word if word.startswith('已') else '已' + word}，完成 {done}")
     elif t["status"] in ("done", "early"):
         parts.append(f"{t['status_label']}，完成 {done}")
     elif t["status"] == "suspended":
