@@ -52,6 +52,7 @@ class StatusOverride(Base):
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(100))
     effective_on: Mapped[date] = mapped_column(Date)  # in force from this day (views and reports as of it)
+    ends_on: Mapped[date | None] = mapped_column(Date)  # a period's verdict: in force up to its end only
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 

@@ -31,6 +31,8 @@ class Programme(Base):
     # the periods it publishes: cumulative (1-N月), month, quarter or snapshot (截至 M月D日)
     periods: Mapped[str] = mapped_column(String(16), default="cumulative", server_default="cumulative")
     source_checksum: Mapped[str | None] = mapped_column(String(64))
+    # the file's status vocabulary and rules (states.rules.StatusRules.as_json); None: the default rules
+    status_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     items: Mapped[list[Item]] = relationship(
@@ -146,7 +148,7 @@ class Target(Base):
 
 
 class Milestone(Base):
-    """A planned share of a target by a date (month or quarter end)."""
+    """A target's dated milestone (month or quarter end): a planned share, a named stage (开工, 竣工 …), or both."""
 
     __tablename__ = "milestones"
     __table_args__ = (UniqueConstraint("target_id", "period"),)
@@ -155,7 +157,9 @@ class Milestone(Base):
     target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[date] = mapped_column(Date)
-    expected_ratio: Mapped[Decimal] = mapped_column(Quantity)
+    expected_ratio: Mapped[Decimal | None] = mapped_column(Quantity)
+    name: Mapped[str | None] = mapped_column(String(32))  # 方案制定, 招标, 开工, 主体完工, 竣工 …
+    stage: Mapped[str | None] = mapped_column(String(16))  # the project stage that shows it reached
     note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -43,10 +43,13 @@ def target_sentence(t: dict[str, Any]) -> str:
     approx = " 余" if t["approximate"] else ""
     done = f"{_num(t['achieved'])}{approx} {t['unit']}".rstrip()
     parts = [head]
+    if t.get("month_target"):
+        parts.append(t["month_target"])
     if t["status"] == "exceeded":
-        parts.append(f"已超额完成，完成 {done}")
-    elif t["status"] == "done":
-        parts.append(f"已完成，完成 {done}")
+        word = t["status_label"]
+        parts.append(f"{word if word.startswith('已') else '已' + word}，完成 {done}")
+    elif t["status"] in ("done", "early"):
+        parts.append(f"{t['status_label']}，完成 {done}")
     elif t["status"] == "suspended":
         reasons = "；".join(s["reason"] or "" for s in t["suspended"] if s["reason"])
         parts.append(f"暂停{'（' + reasons + '）' if reasons else ''}")

@@ -32,3 +32,8 @@ def short_of(column: Any, goal: Stage) -> ColumnElement[bool]:
 def counts(stage: Any, counting_stage: Any) -> ColumnElement[bool]:
     """A project at the stage in `stage` counts toward a target counted at `counting_stage` (IN lists, no CASE)."""
     return or_(*(and_(counting_stage == _code(c.code), reached(stage, c)) for c in MAIN_LINE))
+
+
+def short(stage: Any, goal: Any) -> ColumnElement[bool]:
+    """A project at the stage in `stage` is on the main line short of the stage in `goal` (IN lists, no CASE)."""
+    return or_(*(and_(goal == _code(g.code), short_of(stage, g)) for g in MAIN_LINE))

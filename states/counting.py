@@ -13,6 +13,11 @@ def counts(stage: Stage, counting_stage: Stage) -> bool:
     return stage.is_main and counting_stage.is_main and stage.rank >= counting_stage.rank
 
 
+def short(stage: Stage, goal: Stage) -> bool:
+    """A project at `stage` is on the main line and has not reached `goal` (a milestone's stage)."""
+    return stage.is_main and goal.is_main and not counts(stage, goal)
+
+
 def counting_codes(counting_stage: Stage) -> tuple[str, ...]:
     """The codes of every stage that counts toward a target counted at `counting_stage`."""
     return tuple(s.code for s in Stage if counts(s, counting_stage))

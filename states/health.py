@@ -7,9 +7,13 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from states.counting import counts, target_ratio
 from states.stages import MAIN_LINE, Stage
+
+if TYPE_CHECKING:
+    from states.rules import StatusRules
 
 
 class Health(enum.Enum):
@@ -17,10 +21,13 @@ class Health(enum.Enum):
 
     done = "已完成"
     exceeded = "超额完成"
+    early = "提前完成"  # only under a programme's rules (states.rules): done before the target's due date
     on_track = "按序时推进"
     slow = "慢序时"
+    severe = "严重滞后"  # only under a programme's bands
     late = "滞后"
     not_started = "未启动"
+    unstarted = "未开工"  # only under a programme's rule: not started N months after its planned start
     suspended = "暂停"
     cancelled = "终止"
 
@@ -66,15 +73,20 @@ def late_reason(stage_code: str, planned: date) -> str:
 
 
 SEVERITY: tuple[Health, ...] = (
+    Health.severe,
     Health.late,
+    Health.unstarted,
     Health.slow,
     Health.suspended,
     Health.not_started,
     Health.on_track,
     Health.done,
+    Health.early,
     Health.exceeded,
     Health.cancelled,
 )
+DONE: frozenset[Health] = frozenset({Health.done, Health.exceeded, Health.early})
+LAGGING: frozenset[Health] = frozenset({Health.slow, Health.severe, Health.late, Health.unstarted})
 
 
 def time_share(year: int, as_of: date) -> float:
@@ -100,6 +112,11 @@ class TargetFacts:
     cancelled: int = 0
     late: int = 0
     started: int = 0
+    short_of_milestone: int = 0  # projects that have not reached the stage of the milestone due
+    stage_plan: bool = False  # it has milestones with a stage (开工, 竣工 …)
+    planned_start: date | None = None  # the earliest planned 开工 of its projects
+    due_on: date | None = None
+    as_of: date | None = None
 
 
 def target_progress(facts: TargetFacts) -> float | None:
@@ -107,8 +124,8 @@ def target_progress(facts: TargetFacts) -> float | None:
     return target_ratio(facts.achieved, facts.planned, facts.reported_ratio)
 
 
-def target_health(facts: TargetFacts) -> Health:
-    """The status word of a target (see DESIGN, schedule health)."""
+def target_health(facts: TargetFacts, rules: StatusRules | None = None) -> Health:
+    """The status word of a target (see DESIGN, schedule health), under a programme's rules if given."""
     if facts.projects and facts.cancelled == facts.projects:
         return Health.cancelled
     if facts.projects and facts.suspended and facts.suspended + facts.cancelled == facts.projects:
@@ -116,12 +133,22 @@ def target_health(facts: TargetFacts) -> Health:
     progress = target_progress(facts)
     if progress is not None and progress >= 1:
         exceeded = facts.achieved is not None and facts.planned is not None and facts.achieved > facts.planned
-        return Health.exceeded if exceeded or progress > 1 else Health.done
-    if facts.late:
+        if exceeded or progress > 1:
+            return Health.exceeded
+        early = (
+            rules is not None and rules.early and facts.due_on and facts.as_of and facts.as_of < facts.due_on
+        )
+        return Health.early if early else Health.done
+    if facts.late or facts.short_of_milestone:
         return Health.late
     if not progress and not facts.started:
-        return Health.not_started
-    return Health.on_track if (progress or 0) >= facts.expected else Health.slow
+        unstarted = rules is not None and facts.as_of and rules.unstarted(facts.planned_start, facts.as_of)
+        return Health.unstarted if unstarted else Health.not_started
+    if progress is None and facts.stage_plan:
+        return Health.on_track  # no figure: the milestones' stages are its schedule, and they are met
+    if rules is None:
+        return Health.on_track if (progress or 0) >= facts.expected else Health.slow
+    return rules.band(progress, facts.expected)
 
 
 def rollup(statuses: list[Health]) -> Health:
@@ -131,6 +158,9 @@ def rollup(statuses: list[Health]) -> Health:
     live = [s for s in statuses if s is not Health.cancelled]
     if not live:
         return Health.cancelled
-    if all(s in (Health.done, Health.exceeded) for s in live):
-        return Health.exceeded if all(s is Health.exceeded for s in live) else Health.done
+    if all(s in DONE for s in live):
+        for word in (Health.exceeded, Health.early):
+            if all(s is word for s in live):
+                return word
+        return Health.done
     return min(live, key=SEVERITY.index)

@@ -11,7 +11,7 @@ import typer
 from admin import orchestrate
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
-from services.health.judgements import set_override
+from services.health.judgements import judged_label, period_days, set_override
 from services.publishing.notice import notice_for
 from services.unit_of_work import UnitOfWork
 from states.health import Health
@@ -87,27 +87,44 @@ def status(
     ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
     value: Annotated[
         str | None,
-        typer.Argument(help="状态：已完成、超额完成、按序时推进、慢序时、滞后、未启动、暂停、终止"),
+        typer.Argument(
+            help="状态：已完成、超额完成、按序时推进、慢序时、严重滞后、滞后、未启动、暂停、终止（或计划自定的用词）"
+        ),
     ] = None,
-    reason: Annotated[str, typer.Option("--reason", help="原因（必填）")] = "",
+    reason: Annotated[str, typer.Option("--reason", help="原因（必填），报告的“说明”栏照录")] = "",
     by: Annotated[str, typer.Option("--by", help="操作人")] = "管理员",
     clear: Annotated[bool, typer.Option("--clear", help="取消人工认定，恢复计算结果")] = False,
     at: Annotated[
         str | None, typer.Option("--at", help="生效日期（YYYY-MM-DD，默认今天）；此前日期的报告与视图不采用")
     ] = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period", help="只认定这一期（YYYY-MM 或 YYYY-Qn）：该期内有效，该期报告采用，下一期不再沿用"
+        ),
+    ] = None,
+    word: Annotated[str | None, typer.Option("--status", help="状态（同第二个参数）")] = None,
     programme: Programme = None,
 ) -> None:
     """人工认定状态（附原因）：项目自下一次夜间计算起生效，子项目即刻用于报告的滞后清单；--clear 取消。"""
+    if value is not None and word is not None and value != word:
+        fail("状态只需给一次（第二个参数或 --status）")
+    value = value if value is not None else word
     if (value is None) != clear:
         fail("请给出状态，或使用 --clear（二者选一）")
+    if period is not None and at is not None:
+        fail("--period 与 --at 只能用其一")
     on = parse_date(at) or today()
-    if on > today():
-        fail(f"生效日期 {on} 晚于今天")
     db = database()
     with UnitOfWork(db) as uow:
-        row = set_override(uow, ref, None if clear else value, reason, by, programme, on=on)
-        shown = "已取消人工认定" if row.status is None else f"认定为“{Health[row.status].label}”"
-    typer.echo(f"{ref} {shown}（{reason}，{on} 起）；{_takes_effect(ref)}")
+        if period is not None:
+            on = period_days(period)[0]
+        if on > today():
+            fail(f"生效日期 {on} 晚于今天")
+        row = set_override(uow, ref, None if clear else value, reason, by, programme, on=on, period=period)
+        shown = "已取消人工认定" if row.status is None else f"认定为“{judged_label(uow.session, row)}”"
+        when = f"{period} 期（{row.effective_on} 至 {row.ends_on}）" if period else f"{on} 起"
+    typer.echo(f"{ref} {shown}（{reason}，{when}）；{_takes_effect(ref)}")
     with db.read() as session:
         notice = notice_for(session, programme, on)
     if notice:
@@ -171,4 +188,4 @@ def _takes_effect(ref: str) -> str:
     """When a judgement shows: an item's from the next nightly run; a project's in reports at once."""
     if "." in ref:
         return "报告的滞后清单即刻采用，预警邮件自下一次夜间计算起"
-    return "自下一次夜间计算起生效"
+    return "报告即刻采用，状态快照自下一次夜间计算起生效"

@@ -88,10 +88,16 @@ def item(data: dict[str, Any]) -> str:
         if health["progress"] is not None:
             line += f"，完成 {health['progress'] * 100:.0f}%，序时 {health['expected'] * 100:.0f}%"
         if health["override_reason"]:
-            line += f"（人工认定：{health['override_reason']}）"
+            line += f"（人工认定：{health['override_reason']}；计算结果：{health['computed_label']}）"
         elif health["reason"]:
             line += f"（{health['reason']}）"
         lines.append(line)
+    override = (health or {}).get("override")
+    if override and override["status"] and override["reason"] != (health or {}).get("override_reason"):
+        until = f"至 {override['until']}" if override["until"] else "起"
+        lines.append(
+            f"人工认定：{override['status_label']}（{override['reason']}；{override['on']} {until}）"
+        )
     for t in data["targets"]:
         bound = "不少于 " if t["bound"] == "at_least" else ""
         planned = f"{bound}{_num(t['quantity'])} {t['unit'] or ''}".strip()

@@ -13,7 +13,9 @@ from models import Programme, StatusOverride
 from services.health.judgements import latest_overrides
 from services.health.sql import target_rows
 from states.counting import target_achieved
-from states.health import Health, TargetFacts, rollup, target_health, target_progress, time_share
+from states.health import Health, TargetFacts, rollup, target_health, target_progress
+from states.rules import StatusRules
+from states.stages import Stage
 
 
 @dataclass
@@ -43,13 +45,14 @@ def compute_health(session: Session, programme: Programme, as_of: date) -> Compu
     Overdue projects are counted per target, not copied: which project is overdue on a date follows from
     its row (stage and planned dates), so reports and digests read them with `health_sql.late_projects`.
     """
-    share = time_share(programme.year, as_of)
+    rules = StatusRules.from_json(programme.status_rules)
+    share = rules.expected(programme.year, as_of, None, False)
     overrides = latest_overrides(session, programme.id, as_of)
     rows: list[dict[str, Any]] = []
     items: dict[int, list[tuple[Health, float | None, float, str | None]]] = {}
     item_numbers: dict[int, int] = {}
     for r in session.execute(target_rows(programme.id, as_of)).mappings():
-        row, health, progress, expected = _target_row(r, programme.id, as_of, share)
+        row, health, progress, expected = _target_row(r, programme, as_of, rules)
         rows.append(row)
         items.setdefault(r["item_id"], []).append((health, progress, expected, row["reason"]))
         item_numbers[r["item_id"]] = r["item_number"]
@@ -70,10 +73,10 @@ def _num(value: Any) -> float | None:
 
 
 def _target_row(
-    r: Any, programme_id: int, as_of: date, share: float
+    r: Any, programme: Programme, as_of: date, rules: StatusRules
 ) -> tuple[dict[str, Any], Health, float | None, float]:
     achieved = target_achieved(_num(r["counted"]), bool(r["measured"]), _num(r["reported"]))
-    expected = _num(r["milestone_expected"]) or 0.0 if r["milestones"] else share
+    expected = rules.expected(programme.year, as_of, _num(r["milestone_expected"]), bool(r["milestones"]))
     facts = TargetFacts(
         planned=_num(r["planned"]),
         achieved=achieved,
@@ -84,16 +87,16 @@ def _target_row(
         cancelled=r["cancelled"],
         late=r["late"],
         started=r["started"],
+        short_of_milestone=r["short"],
+        stage_plan=bool(r["stage_milestones"]),
+        planned_start=r["planned_start"],
+        due_on=r["due_on"],
+        as_of=as_of,
     )
-    health = target_health(facts)
+    health = target_health(facts, rules)
     progress = target_progress(facts)
-    reason = None
-    if health is Health.late:
-        reason = f"{r['target_name']}：{r['late']} 个子项目逾期未到达计划阶段"
-    elif health is Health.slow:
-        reason = f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
     row = {
-        "programme_id": programme_id,
+        "programme_id": programme.id,
         "as_of": as_of,
         "scope": "target",
         "ref": f"{r['item_number']}#{r['position']}",
@@ -105,7 +108,7 @@ def _target_row(
         "expected": _rounded(expected),
         "status": health.name,
         "computed_status": health.name,
-        "reason": reason,
+        "reason": _reason(r, health, progress, expected, rules),
         "detail": {
             "projects": r["projects"],
             "late": r["late"],
@@ -114,6 +117,24 @@ def _target_row(
         },
     }
     return row, health, progress, expected
+
+
+def _reason(
+    r: Any, health: Health, progress: float | None, expected: float, rules: StatusRules
+) -> str | None:
+    """Why a target is behind: its overdue projects, the milestone not reached, or its share against 序时."""
+    if health is Health.late and r["late"]:
+        return f"{r['target_name']}：{r['late']} 个子项目逾期未到达计划阶段"
+    if health is Health.late:
+        step = r["step_name"] or Stage[r["step_stage"]].label
+        return (
+            f"{r['target_name']}：{r['short']} 个子项目未达到“{step}”节点（计划 {r['step_due'].isoformat()}）"
+        )
+    if health in (Health.slow, Health.severe):
+        return f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
+    if health is Health.unstarted:
+        return f"{r['target_name']}：计划 {r['planned_start'].isoformat()} 开工，尚未开工"
+    return None
 
 
 def _rounded(value: float | None) -> float | None:

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from models import HealthSnapshot, Item, OutboxMessage, Programme, StatusOverride
 from services.health.sql import first_late_per_item, late_projects
 from services.people.audience import recipients_by_item
-from states.health import Health, late_reason
+from states.health import LAGGING, Health, late_reason
 
-WARNING = (Health.slow.name, Health.late.name)
+WARNING = tuple(sorted(h.name for h in LAGGING))
 
 
 def previous_night(session: Session, programme_id: int, as_of: date) -> date | None:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 from models import Item, Milestone, Target
 from services.as_of import stages_on
 from services.progress.in_force import in_force_sql
-from services.sql_rules import counts, reached, short_of
+from services.sql_rules import counts, reached, short, short_of
 from states.stages import MAIN_LINE, Stage
 
 
@@ -34,25 +34,27 @@ def overdue(as_of: date, p: Any) -> ColumnElement[bool]:
     return or_(*(stage_late(s, as_of, p) for s in MAIN_LINE[1:]))
 
 
-def target_rows(programme_id: int, as_of: date) -> Select:
-    """One row per target of a programme with everything the status needs, its projects at their stages on `as_of`."""
-    p = stages_on(programme_id, as_of).c
-    counted = counts(p.stage, Target.counting_stage)
-    projects = (
-        select(
-            p.target_id,
-            func.count().label("projects"),
-            func.count(p.quantity).label("measured"),
-            func.sum(case((counted, p.quantity), else_=0)).label("counted"),
-            func.sum(case((p.stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
-            func.sum(case((p.stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
-            func.sum(case((overdue(as_of, p), 1), else_=0)).label("late"),
-            func.sum(case((reached(p.stage, Stage.preparation), 1), else_=0)).label("started"),
-        )
-        .join(Target, p.target_id == Target.id)
-        .group_by(p.target_id)
+def _latest_due(as_of: date, column: Any) -> Any:
+    """Per target, its milestone due latest on or before `as_of` among those where `column` is set."""
+    day = (
+        select(Milestone.target_id, func.max(Milestone.due_on).label("day"))
+        .where(Milestone.due_on <= as_of, column.is_not(None))
+        .group_by(Milestone.target_id)
         .subquery()
     )
+    return (
+        select(
+            Milestone.target_id, Milestone.expected_ratio, Milestone.name, Milestone.stage, Milestone.due_on
+        )
+        .join(day, and_(day.c.target_id == Milestone.target_id, day.c.day == Milestone.due_on))
+        .where(column.is_not(None))
+        .subquery()
+    )
+
+
+def _latest_report(as_of: date) -> Any:
+    """Per target, the latest progress report on or before `as_of` that gives a figure (of each period, the
+    version in force)."""
     filed = in_force_sql(as_of)
     figured = (
         select(filed.c.target_id, filed.c.as_of, filed.c.achieved, filed.c.ratio, filed.c.approximate)
@@ -65,7 +67,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
         .group_by(figured.c.target_id)
         .subquery("latest_day")
     )
-    report = (
+    return (
         select(figured.c.target_id, figured.c.achieved, figured.c.ratio, figured.c.approximate)
         .join(
             latest_day,
@@ -73,18 +75,42 @@ def target_rows(programme_id: int, as_of: date) -> Select:
         )
         .subquery("report")
     )
-    plan_count = select(Milestone.target_id, func.count().label("n")).group_by(Milestone.target_id).subquery()
-    plan_day = (
-        select(Milestone.target_id, func.max(Milestone.due_on).label("day"))
-        .where(Milestone.due_on <= as_of)
+
+
+def target_rows(programme_id: int, as_of: date) -> Select:
+    """One row per target of a programme with everything the status needs, its projects at their stages on `as_of`."""
+    p = stages_on(programme_id, as_of).c
+    counted = counts(p.stage, Target.counting_stage)
+    step = _latest_due(as_of, Milestone.stage)  # the stage milestone due: its projects must have reached it
+    projects = (
+        select(
+            p.target_id,
+            func.count().label("projects"),
+            func.count(p.quantity).label("measured"),
+            func.sum(case((counted, p.quantity), else_=0)).label("counted"),
+            func.sum(case((p.stage == Stage.suspended.code, 1), else_=0)).label("suspended"),
+            func.sum(case((p.stage == Stage.cancelled.code, 1), else_=0)).label("cancelled"),
+            func.sum(case((overdue(as_of, p), 1), else_=0)).label("late"),
+            func.sum(case((reached(p.stage, Stage.preparation), 1), else_=0)).label("started"),
+            func.sum(case((short(p.stage, step.c.stage), 1), else_=0)).label("short"),
+            func.min(p.planned_construction_on).label("planned_start"),
+        )
+        .join(Target, p.target_id == Target.id)
+        .outerjoin(step, step.c.target_id == p.target_id)
+        .group_by(p.target_id)
+        .subquery()
+    )
+    report = _latest_report(as_of)
+    plan_count = (
+        select(
+            Milestone.target_id,
+            func.count(Milestone.expected_ratio).label("n"),
+            func.count(Milestone.stage).label("stages"),
+        )
         .group_by(Milestone.target_id)
         .subquery()
     )
-    plan = (
-        select(Milestone.target_id, Milestone.expected_ratio)
-        .join(plan_day, and_(plan_day.c.target_id == Milestone.target_id, plan_day.c.day == Milestone.due_on))
-        .subquery()
-    )
+    plan = _latest_due(as_of, Milestone.expected_ratio)
     return (
         select(
             Target.id.label("target_id"),
@@ -94,6 +120,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
             Target.name.label("target_name"),
             Target.quantity.label("planned"),
             Target.bound,
+            Target.due_on,
             func.coalesce(projects.c.projects, 0).label("projects"),
             func.coalesce(projects.c.measured, 0).label("measured"),
             projects.c.counted,
@@ -101,17 +128,24 @@ def target_rows(programme_id: int, as_of: date) -> Select:
             func.coalesce(projects.c.cancelled, 0).label("cancelled"),
             func.coalesce(projects.c.late, 0).label("late"),
             func.coalesce(projects.c.started, 0).label("started"),
+            func.coalesce(projects.c.short, 0).label("short"),
+            projects.c.planned_start,
             report.c.achieved.label("reported"),
             report.c.ratio.label("reported_ratio"),
             report.c.approximate,
             func.coalesce(plan_count.c.n, 0).label("milestones"),
+            func.coalesce(plan_count.c.stages, 0).label("stage_milestones"),
             plan.c.expected_ratio.label("milestone_expected"),
+            step.c.name.label("step_name"),
+            step.c.stage.label("step_stage"),
+            step.c.due_on.label("step_due"),
         )
         .join(Item, Target.item_id == Item.id)
         .outerjoin(projects, projects.c.target_id == Target.id)
         .outerjoin(report, report.c.target_id == Target.id)
         .outerjoin(plan_count, plan_count.c.target_id == Target.id)
         .outerjoin(plan, plan.c.target_id == Target.id)
+        .outerjoin(step, step.c.target_id == Target.id)
         .where(Item.programme_id == programme_id)
         .order_by(Item.number, Target.position)
     )

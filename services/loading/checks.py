@@ -6,7 +6,8 @@ import itertools
 from collections.abc import Iterator
 from datetime import date
 
-from services.loading.schema import ItemSpec, ProgrammeSpec, ProjectSpec, TargetSpec
+from services.loading.fields import status_rules
+from services.loading.schema import ItemSpec, MilestoneSpec, ProgrammeSpec, ProjectSpec, TargetSpec
 from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind, parse_requirement
 from states.stages import MAIN_LINE, Stage, UnknownStage, parse_stage
 
@@ -28,6 +29,7 @@ def check_meaning(spec: ProgrammeSpec, today: date) -> list[Problem]:
         numbers.setdefault(item.number, i)
         problems.extend(_item(item, path, known, today))
     problems.extend(_people(spec, known, set(numbers)))
+    problems.extend(_status(spec))
     return problems
 
 
@@ -115,10 +117,27 @@ def _target(target: TargetSpec, path: Path) -> Iterator[Problem]:
         if milestone.period in periods:
             yield (*path, "milestones", m, "period"), f"节点 {milestone.period} 重复"
         periods.add(milestone.period)
+        yield from _milestone(milestone, (*path, "milestones", m))
     if target.bound != "milestone" and target.quantity is None and target.projects:
         quantities = [p.quantity for p in target.projects]
         if any(q is not None for q in quantities) and target.unit is None:
             yield (*path, "unit"), "子项目有数量时，指标须写明单位（unit）"
+
+
+def _milestone(milestone: MilestoneSpec, path: Path) -> Iterator[Problem]:
+    stage = None if milestone.stage is None else _stage(milestone.stage)
+    if milestone.stage is not None and (stage is None or not stage.is_main):
+        yield (*path, "stage"), _bad_stage(milestone.stage, main_only=True)
+    elif milestone.ratio is None and milestone.name is None and milestone.stage is None:
+        yield path, "节点须写明完成比例（ratio）、名称（name）或阶段（stage）"
+
+
+def _status(spec: ProgrammeSpec) -> Iterator[Problem]:
+    if spec.programme.status is not None:
+        try:
+            status_rules(spec.programme.status)
+        except ValueError as exc:
+            yield ("programme", "status"), str(exc)
 
 
 def _project(project: ProjectSpec, path: Path, today: date) -> Iterator[Problem]:

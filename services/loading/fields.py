@@ -12,10 +12,13 @@ from services.loading.schema import (
     ProgrammeHead,
     ProjectSpec,
     ReportSpec,
+    StatusSpec,
     TargetSpec,
 )
+from states.milestones import milestone_stage
 from states.periods import period_end
 from states.prerequisites import parse_requirement
+from states.rules import make_rules
 from states.stages import MAIN_LINE, Stage, parse_stage
 
 
@@ -29,7 +32,21 @@ def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
         "issuer": head.issuer,
         "office_email": head.office_email,
         "periods": head.periods,
+        "status_rules": status_rules(head.status),
     }
+
+
+def status_rules(spec: StatusSpec | None) -> dict[str, Any] | None:
+    """The stored form of a file's status rules (None: the default); ValueError when they make no sense."""
+    if spec is None:
+        return None
+    return make_rules(
+        spec.basis,
+        [(b.behind, b.status) for b in spec.bands],
+        spec.unstarted_after,
+        spec.early,
+        spec.words,
+    ).as_json()
 
 
 def department_fields(spec: DepartmentSpec) -> dict[str, Any]:
@@ -64,7 +81,14 @@ def target_fields(spec: TargetSpec) -> dict[str, Any]:
 
 def milestone_fields(spec: MilestoneSpec) -> dict[str, Any]:
     """A milestone's columns (its period is its key)."""
-    return {"due_on": period_end(spec.period), "expected_ratio": as_quantity(spec.ratio), "note": spec.note}
+    stage = milestone_stage(spec.name, spec.stage)
+    return {
+        "due_on": period_end(spec.period),
+        "expected_ratio": as_quantity(spec.ratio),
+        "name": spec.name,
+        "stage": stage.code if stage else None,
+        "note": spec.note,
+    }
 
 
 def project_fields(spec: ProjectSpec) -> dict[str, Any]:

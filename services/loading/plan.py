@@ -55,13 +55,15 @@ LABELS = {
     "next_steps": "下一步",
     "figures": "数据",
     "reported_by": "报送人",
+    "stage": "节点阶段",
+    "status_rules": "状态规则",
 }
 for _stage in Stage:
     LABELS[f"planned_{_stage.code}_on"] = f"计划{_stage.label}日期"
     LABELS[f"actual_{_stage.code}_on"] = f"实际{_stage.label}日期"
 TEXTS = frozenset({"title", "note", "problems", "next_steps", "stage_reason"})
 COUNTING = frozenset({"counting_stage", "bound"})
-STAGE_CODES = frozenset({"counting_stage", "suspended_from"})
+STAGE_CODES = frozenset({"counting_stage", "suspended_from", "stage"})
 KEPT = frozenset({"item", "target", "project"})  # not in the file: kept, never deleted
 REMOVED = frozenset({"milestone"})  # not in the file: deleted
 SHOWN = 40
@@ -136,7 +138,7 @@ def _inside(current: Records, number: int) -> str:
 
 
 def _fields(key: Key, where: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    skip = {"stage"}
+    skip = {"stage"} if key[0] == "project" else set()
     if key[0] == "project" and old.get("stage") != new.get("stage"):
         skip |= STAGE_FIELDS  # the system's stage wins, with the fields that belong to it
     return [

@@ -91,7 +91,7 @@ def current_records(
             out[("target", n, target.position)] = target.as_dict()
             for m in target.milestones:
                 out[("milestone", n, target.position, m.period)] = {
-                    f: getattr(m, f) for f in ("due_on", "expected_ratio", "note")
+                    f: getattr(m, f) for f in ("due_on", "expected_ratio", "name", "stage", "note")
                 }
         for project in item.projects:
             fields = {f: getattr(project, f) for f in _FIELDS["project"]}
@@ -124,7 +124,7 @@ def _sample_fields() -> dict[str, tuple[str, ...]]:
     """The column names each kind of record compares, taken from the field builders themselves."""
     project = ProjectSpec(name="x")
     return {
-        "programme": ("name", "year", "district", "city", "issuer", "office_email", "periods"),
+        "programme": ("name", "year", "district", "city", "issuer", "office_email", "periods", "status_rules"),
         "project": tuple({**project_fields(project), **stage_fields(project)}),
         "report": tuple(report_fields(ReportSpec.model_validate({"as_of": "2020-01-01"}), "x")),
     }

@@ -26,6 +26,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+class BandSpec(Strict):
+    behind: Annotated[float, Field(ge=0, le=100)] | None = None  # points behind 序时; none: any
+    status: Word
+
+
+class StatusSpec(Strict):
+    basis: Literal["节点", "年度", "月度", "milestone", "year", "month"] = "节点"
+    bands: list[BandSpec] = []
+    unstarted_after: Annotated[int, Field(ge=0, le=24)] | None = None  # months
+    early: bool = False
+    words: dict[Word, Word] = {}
+
+
 class ProgrammeHead(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     name: Short
@@ -36,6 +49,7 @@ class ProgrammeHead(Strict):
     office_email: Email | None = None
     # the periods the programme publishes: 1-N月 (cumulative), N月 (month), 一季度 (quarter), 截至 M月D日
     periods: Literal["cumulative", "month", "quarter", "snapshot"] = "cumulative"
+    status: StatusSpec | None = None
 
 
 class DepartmentSpec(Strict):
@@ -99,7 +113,9 @@ class ProjectSpec(Strict):
 
 class MilestoneSpec(Strict):
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
-    ratio: Annotated[Decimal, Field(ge=0, le=1)]
+    ratio: Annotated[Decimal, Field(ge=0, le=1)] | None = None
+    name: Word | None = None  # 方案制定, 招标, 开工, 主体完工, 竣工 …
+    stage: StageText | None = None  # the stage that shows it reached; known names have one
     note: Text | None = None
 
 

@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session, aliased
 
 from models import HealthSnapshot, Item, Programme
 from services.errors import BadInput, NotFound
+from states.health import DONE as DONE_WORDS
+from states.health import LAGGING as LAGGING_WORDS
 from states.health import Health
 
-DONE = (Health.done.name, Health.exceeded.name)
-LAGGING = (Health.slow.name, Health.late.name)
+DONE = tuple(sorted(h.name for h in DONE_WORDS))
+LAGGING = tuple(sorted(h.name for h in LAGGING_WORDS))
 NO_DISTRICT = "（未填区）"
 TOTAL = "合计"
 COUNTS = ("programmes", "items", "done", "lagging", "uncomputed")

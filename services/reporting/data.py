@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import Item
+from models import Item, Target
 from services.as_of import ProjectOn, stage_facts
 from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
@@ -17,11 +17,13 @@ from services.refs import resolve_programme
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
-from states.health import Health, late_reason
+from states.health import DONE, Health, late_reason
+from states.milestones import Step, month_target, step_text
 from states.periods import Period, PeriodKind, filing_period, parse_period
+from states.rules import StatusRules
 from states.stages import Stage
 
-ON_SCHEDULE = {Health.done.name, Health.exceeded.name, Health.on_track.name}
+ON_SCHEDULE = {h.name for h in DONE} | {Health.on_track.name}
 
 
 def period_title(period: Period) -> str:
@@ -56,6 +58,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         .options(selectinload(Item.targets), selectinload(Item.projects), selectinload(Item.reports))
     ).all()
     stages = stage_facts(session, programme.id, end)
+    rules = StatusRules.from_json(programme.status_rules)
     data = {
         "programme": {
             "code": programme.code,
@@ -68,18 +71,23 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         "as_of": end.isoformat(),
         "title": period_title(shown),
         "issued": f"{end.year} 年 {end.month} 月",
-        "items": [_item(item, end, filing_period(kind, end), snaps, stages) for item in items],
-        "table": [_row(item, snaps, last) for item in items],
+        "items": [_item(item, end, filing_period(kind, end), snaps, stages, rules) for item in items],
+        "table": [_row(item, snaps, last, rules) for item in items],
     }
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
-    data["lagging"] = _lagging(session, programme.id, end, items, snaps)
+    data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
     data["summary"] = _summary(data, end)
     return data
 
 
 def _item(
-    item: Item, end: date, filed_in: str, snaps: Statuses, stages: dict[int, StageAsOf]
+    item: Item,
+    end: date,
+    filed_in: str,
+    snaps: Statuses,
+    stages: dict[int, StageAsOf],
+    rules: StatusRules,
 ) -> dict[str, Any]:
     """An item's narrative, its projects at their stages on `end` and the reports in force then; the words
     (notes, problems, plans, figures) only of reports filed in this period (`filed_in`)."""
@@ -98,7 +106,8 @@ def _item(
                 "bound": target.bound,
                 **achieved(target, projects, t_reports),
                 "status": snap.status if snap else None,
-                "status_label": Health[snap.status].label if snap else None,
+                "status_label": rules.label(snap.status) if snap else None,
+                "month_target": _month_target(target, end),
                 "stages": [s["text"] for s in stage_summary(target, projects)],
                 "suspended": [
                     {"name": p.name, "reason": p.stage_reason}
@@ -126,11 +135,28 @@ def _item(
     }
 
 
+def _month_target(target: Target, end: date) -> str | None:
+    """N月目标: the words of the milestone due latest by the period's end (None without one)."""
+    steps = [Step(m.due_on, m.name, m.stage, m.expected_ratio) for m in target.milestones]
+    step = month_target(steps, end)
+    return f"{end.month} 月目标：{step_text(step)}" if step is not None else None
+
+
+def remark(snap: Status, rules: StatusRules) -> str:
+    """说明: a judged status with its reason (and the computed one when it differs), else the computed reason."""
+    if snap.override_reason is None:
+        return snap.reason or ""
+    text = f"{rules.label(snap.status)}：{snap.override_reason}"
+    if snap.computed and snap.computed != snap.status:
+        text += f"（计算结果：{rules.label(snap.computed)}）"
+    return text
+
+
 def _progress(snap: Status | None) -> float | None:
     return None if snap is None else snap.progress
 
 
-def _row(item: Item, snaps: Statuses, last: Statuses) -> dict[str, Any]:
+def _row(item: Item, snaps: Statuses, last: Statuses, rules: StatusRules) -> dict[str, Any]:
     snap = snaps.get(("item", str(item.number)))
     return {
         "number": item.number,
@@ -140,14 +166,15 @@ def _row(item: Item, snaps: Statuses, last: Statuses) -> dict[str, Any]:
         "cooperating": "、".join(item.department_names("cooperating")),
         "last": _progress(last.get(("item", str(item.number)))),
         "this": _progress(snap),
-        "status": Health[snap.status].label if snap else "",
+        "status": rules.label(snap.status) if snap else "",
+        "status_code": snap.status if snap else "",
         "on_schedule": "是" if snap and snap.status in ON_SCHEDULE else "否",
-        "remark": (snap.override_reason or snap.reason or "") if snap else "",
+        "remark": remark(snap, rules) if snap else "",
     }
 
 
 def _lagging(
-    session: Session, programme_id: int, end: date, items: list[Item], snaps: Statuses
+    session: Session, programme_id: int, end: date, items: list[Item], snaps: Statuses, rules: StatusRules
 ) -> list[dict[str, Any]]:
     """Lagging items (from their snapshots), then overdue projects (from their rows), in number order."""
     by_number = {i.number: i for i in items}
@@ -161,7 +188,7 @@ def _lagging(
             "ref": ref,
             "title": item.title,
             "lead": "、".join(item.department_names("lead")),
-            "status": Health[status].label,
+            "status": rules.label(status),
             "since": since.isoformat(),
             "reason": reason,
         }
@@ -187,14 +214,14 @@ def _lagging(
 
 def _summary(data: dict[str, Any], end: date) -> str:
     rows = data["table"]
-    done = [r for r in rows if r["status"] in (Health.done.label, Health.exceeded.label)]
-    lagging = [r for r in rows if r["status"] in (Health.slow.label, Health.late.label)]
-    paused = [r for r in rows if r["status"] == Health.suspended.label]
+    done = [r for r in rows if r["status_code"] in {h.name for h in DONE}]
+    lagging = [r for r in rows if r["status_code"] in LAGGING]
+    paused = [r for r in rows if r["status_code"] == Health.suspended.name]
     text = (
         f"{data['programme']['year']} 年{data['programme']['district'] or ''}区政府实事项目共 {len(rows)} 项，"
         f"截至 {end.month} 月{'底' if (end + timedelta(days=1)).day == 1 else f' {end.day} 日'}，"
         f"已完成（含超额完成）{len(done)} 项，"
-        f"按序时推进 {sum(r['status'] == Health.on_track.label for r in rows)} 项，"
+        f"按序时推进 {sum(r['status_code'] == Health.on_track.name for r in rows)} 项，"
         f"慢序时或滞后 {len(lagging)} 项"
     )
     if lagging:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import HealthSnapshot, Programme
+from models import HealthSnapshot, Programme, StatusOverride
 from services.health.compute import compute_health
-from states.health import Health
+from services.health.judgements import latest_overrides
+from states.health import LAGGING as LAGGING_WORDS
 
-LAGGING = {Health.slow.name, Health.late.name}
+LAGGING = {h.name for h in LAGGING_WORDS}
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Status:
     expected: float | None
     reason: str | None
     override_reason: str | None
+    computed: str = ""  # the computed status beside a judged one (`status`)
 
     @classmethod
     def of(cls, row: Any) -> Status:
@@ -38,7 +40,14 @@ class Status:
             expected=_float(row["expected"]),
             reason=row["reason"],
             override_reason=row.get("override_reason"),  # computed target rows have none
+            computed=row.get("computed_status") or row["status"],
         )
+
+    def judged(self, override: StatusOverride | None) -> Status:
+        """This status under the judgement in force (none: the computed status)."""
+        if override is None or override.status is None:
+            return replace(self, status=self.computed, override_reason=None)
+        return replace(self, status=override.status, override_reason=override.reason)
 
 
 Statuses = dict[tuple[str, str], Status]
@@ -52,6 +61,7 @@ def stored_statuses(session: Session, programme_id: int, day: date) -> Statuses:
             HealthSnapshot.ref,
             HealthSnapshot.as_of,
             HealthSnapshot.status,
+            HealthSnapshot.computed_status,
             HealthSnapshot.progress,
             HealthSnapshot.expected,
             HealthSnapshot.reason,
@@ -62,10 +72,15 @@ def stored_statuses(session: Session, programme_id: int, day: date) -> Statuses:
 
 
 def statuses_on(session: Session, programme: Programme, day: date) -> Statuses:
-    """The stored snapshots of `day`; when none are stored, the same rows computed in memory (nothing written)."""
+    """The stored snapshots of `day`, items under the judgements in force that day (one recorded after the
+    nightly, a period's verdict, counts); when none are stored, the same rows computed in memory."""
     stored = stored_statuses(session, programme.id, day)
     if stored:
-        return stored
+        overrides = latest_overrides(session, programme.id, day)
+        return {
+            (scope, ref): s.judged(overrides.get(ref)) if scope == "item" else s
+            for (scope, ref), s in stored.items()
+        }
     return {(r["scope"], r["ref"]): Status.of(r) for r in compute_health(session, programme, day).rows}
 
 

@@ -19,7 +19,8 @@ from services.people.users import UserView
 from services.refs import resolve_programme
 from services.views.contract import qty
 from services.views.programme import programme_head
-from states.health import Health, parse_health
+from states.health import Health
+from states.rules import StatusRules
 
 
 def dashboard(
@@ -33,8 +34,9 @@ def dashboard(
     """Items the user may see, each with its latest snapshot, or its status on `as_of` (stored for that day,
     else computed in memory and not stored); a fixed number of queries whatever the size."""
     programme = resolve_programme(session, programme_code)
+    rules = StatusRules.from_json(programme.status_rules)
     try:
-        want_status = parse_health(status).name if status else None
+        want_status = rules.parse(status).name if status else None
     except ValueError as exc:
         raise BadInput(str(exc)) from exc
     allowed = visible_items(session, user, programme)
@@ -44,6 +46,7 @@ def dashboard(
         if allowed is not None and head["number"] not in allowed:
             continue
         row = {**head, **snaps.get(head["number"], _no_snapshot())}
+        row["status_label"] = rules.label(row["status"]) if row["status"] else None
         if department and department not in row["lead"] + row["cooperating"]:
             continue
         if want_status and row["status"] != want_status:

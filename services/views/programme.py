@@ -24,9 +24,10 @@ from services.views.contract import (
     stage_summary,
     transition_view,
 )
-from states.health import Health, parse_health
+from states.health import parse_health
 from states.machine import allowed_events
 from states.prerequisites import EvidenceFact, StageRequest, check, requirement_table
+from states.rules import StatusRules
 from states.stages import Stage, UnknownStage, parse_stage
 
 RECENT_TRANSITIONS = 5
@@ -277,11 +278,14 @@ def latest_health(session: Session, programme_id: int, ref: str, as_of: date) ->
     override = latest_overrides(session, programme_id, as_of).get(ref)
     if snap is None and override is None:
         return None
+    programme = session.get(Programme, programme_id)
+    label = StatusRules.from_json(programme.status_rules if programme else None).label
     out: dict[str, Any] = {
         "as_of": None,
         "status": None,
         "status_label": None,
         "computed_status": None,
+        "computed_label": None,
         "progress": None,
         "expected": None,
         "reason": None,
@@ -291,8 +295,9 @@ def latest_health(session: Session, programme_id: int, ref: str, as_of: date) ->
         out.update(
             as_of=snap.as_of.isoformat(),
             status=snap.status,
-            status_label=Health[snap.status].label,
+            status_label=label(snap.status),
             computed_status=snap.computed_status,
+            computed_label=label(snap.computed_status),
             progress=qty(snap.progress),
             expected=qty(snap.expected),
             reason=snap.reason,
@@ -301,9 +306,11 @@ def latest_health(session: Session, programme_id: int, ref: str, as_of: date) ->
     if override is not None:
         out["override"] = {
             "status": override.status,
+            "status_label": label(override.status) if override.status else None,
             "reason": override.reason,
             "actor": override.actor,
             "on": override.effective_on.isoformat(),
+            "until": override.ends_on.isoformat() if override.ends_on else None,
             "at": override.created_at.isoformat(timespec="seconds"),
         }
     return out

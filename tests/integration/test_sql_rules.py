@@ -9,7 +9,8 @@ from sqlalchemy import String, case, literal, select, union_all
 from models.db import Database
 from services.sql_rules import counts as counts_sql
 from services.sql_rules import reached, short_of
-from states.counting import counts
+from services.sql_rules import short as short_sql
+from states.counting import counts, short
 from states.stages import MAIN_LINE, Stage
 
 PAIRS = list(product(Stage, Stage))
@@ -44,3 +45,9 @@ def test_the_in_lists_equal_the_python_rule_for_every_stage_and_goal(db: Databas
         got = _evaluate(db, lambda c, g=goal: short_of(c.stage, g))
         expected = {s.code: s.is_main and not counts(s, goal) for s in Stage}
         assert {s: v for (s, _), v in got.items()} == expected
+
+
+def test_the_sql_milestone_rule_equals_the_python_rule_for_every_pair(db: Database) -> None:
+    got = _evaluate(db, lambda c: short_sql(c.stage, c.other))
+    assert got == {(a.code, b.code): short(a, b) for a, b in PAIRS}
+    assert sum(got.values()) == 10  # 4 + 3 + 2 + 1 main-line pairs short of their goal
