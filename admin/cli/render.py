@@ -57,8 +57,9 @@ def overview(data: dict[str, Any]) -> str:
     for item in data["items"]:
         lead = "、".join(item["lead"])
         lines.append(f"{item['ref']:>3}  {item['title']}")
+        status = f"状态：{item['status_label']}  " if item.get("status_label") else ""
         lines.append(
-            f"     主责：{lead}"
+            f"     {status}主责：{lead}"
             + (f"  配合：{'、'.join(item['cooperating'])}" if item["cooperating"] else "")
         )
         for pr in item["projects"]:
@@ -181,3 +182,35 @@ def stage_changed(r: dict[str, Any]) -> str:
     )
     move = f"{Stage[r['from_stage']].label} → {Stage[r['to_stage']].label}"
     return f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
+
+
+def due(data: dict[str, Any]) -> str:
+    """What falls due in a month, one block per row: what, when, who answers."""
+    p = data["programme"]
+    head = f"{p['name']}  {_month(data['month'])}到期和已逾期事项（截至 {data['as_of']}）"
+    if not data["rows"]:
+        return f"{head}\n（本月没有到期或逾期的事项）\n"
+    lines = [head, ""]
+    for r in data["rows"]:
+        if r["kind"] == "project":
+            what = f"子项目 {r['ref']} {r['name']}：计划 {r['due_on']} 达到“{r['stage_label']}”，目前“{r['current_stage_label']}”"
+        else:
+            done = "—" if r["progress"] is None else f"{r['progress'] * 100:.0f}%"
+            what = f"指标 {r['ref']} {r['name']}：节点 {r['due_on']} 应完成 {r['expected'] * 100:.0f}%，目前 {done}"
+        lines.append(f"【{r['state_label']}】{what}")
+        who = f"  第{r['item']}项  牵头部门：{'、'.join(r['lead']) or '—'}  分管领导：{r['leader'] or '—'}"
+        contacts = "；".join(
+            "".join(
+                x
+                for x in (c["department"], c["head"] and f" {c['head']}", c["email"] and f" {c['email']}")
+                if x
+            )
+            for c in r["contacts"]
+        )
+        lines.append(who + (f"  联系人：{contacts}" if contacts else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _month(text: str) -> str:
+    year, month = text.split("-")
+    return f"{year}年{int(month)}月"
