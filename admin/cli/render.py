@@ -133,13 +133,12 @@ def project(data: dict[str, Any]) -> str:
     lines.append(f"阶段：{stage}    状态：{data['status_label']}    版本：{data['version']}")
     if data["reason"]:
         lines.append(f"原因：{data['reason']}")
-    dates = [
-        f"{k}: 实际 {v['actual'] or '—'} / 计划 {v['planned'] or '—'}"
-        for k, v in data["dates"].items()
-        if v["actual"] or v["planned"]
-    ]
-    if dates:
-        lines.append("日期：" + "；".join(dates))
+    if data["stage_dates"]:
+        lines.append("各阶段日期：")
+        lines += [
+            f"  {d['stage_label']}  计划 {d['planned'] or '—'}  实际 {d['actual'] or '—'}"
+            for d in data["stage_dates"]
+        ]
     for e in data["evidence"]:
         lines.append(f"要件：{e['kind_label']} {e['doc_no']}（{e['date']}）")
     nxt = data["next_stage"]

@@ -18,6 +18,7 @@ from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
 from services.views.contract import qty
+from services.views.due import due_in_month
 from services.views.programme import programme_head
 from states.health import Health, parse_health
 
@@ -29,9 +30,11 @@ def dashboard(
     department: str | None = None,
     status: str | None = None,
     as_of: date | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Items the user may see, each with its latest snapshot, or its status on `as_of` (stored for that day,
-    else computed in memory and not stored); a fixed number of queries whatever the size."""
+    else computed in memory and not stored), and what falls due in the month of `as_of` (else of `today`,
+    at latest the programme's last day); a fixed number of queries whatever the size."""
     programme = resolve_programme(session, programme_code)
     try:
         want_status = parse_health(status).name if status else None
@@ -50,6 +53,7 @@ def dashboard(
             continue
         rows.append(row)
     return {
+        "due": _due(session, programme, allowed, as_of or today),
         "programme": programme_head(programme),
         "programmes": list(
             session.scalars(select(Programme.code).order_by(Programme.year.desc(), Programme.code))
@@ -61,6 +65,16 @@ def dashboard(
         "filters": {"department": department, "status": want_status},
         "items": rows,
     }
+
+
+def _due(
+    session: Session, programme: Programme, allowed: set[int] | None, day: date | None
+) -> dict[str, Any]:
+    """The month's due and overdue stages and milestones of the items the user may see."""
+    day = min(day or get_settings().today(), date(programme.year, 12, 31))
+    data = due_in_month(session, programme.code, f"{day:%Y-%m}", day)
+    data["rows"] = [r for r in data["rows"] if allowed is None or r["item"] in allowed]
+    return data
 
 
 def _item_heads(session: Session, programme: Programme) -> list[dict[str, Any]]:
