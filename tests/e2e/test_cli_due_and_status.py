@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,29 @@ def test_due_refuses_a_malformed_month(loaded: dict[str, str]) -> None:
     result = cli("due", "--month", "2020-13")
     assert result.exit_code == 2
     assert "月份格式应为 YYYY-MM" in result.output
+
+
+def test_due_lists_a_milestone_of_the_month_and_an_earlier_one_still_unmet(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    first_due = "        due: 2020-12-31\n"
+    assert first_due in text  # item 1's target, nothing counted yet
+    milestones = "        milestones: [{period: 2020-09, ratio: 0.3}, {period: 2020-10, ratio: 0.6}, {period: 2020-12, ratio: 1}]\n"
+    path = tmp_path / "with-milestones.yaml"
+    path.write_text(text.replace(first_due, first_due + milestones, 1), encoding="utf-8")
+    assert cli("load", str(path)).exit_code == 0
+    rows = [
+        r
+        for r in json.loads(cli("due", "--month", "2020-10", "--json").output)["rows"]
+        if r["kind"] == "milestone"
+    ]
+    assert [(r["ref"], r["period"], r["state"]) for r in rows] == [
+        ("1#1", "2020-09", "overdue"),
+        ("1#1", "2020-10", "due"),
+    ]
+    assert rows[1]["expected"] == 0.6 and rows[1]["progress"] == 0 and rows[1]["lead"] == ["区房管局"]
+    assert (
+        "【本月到期】指标 1#1 精品小区建设：节点 2020-10-31 应完成 60%，目前 0%"
+        in cli("due", "--month", "2020-10").output
+    )
