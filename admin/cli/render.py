@@ -106,6 +106,7 @@ def item(data: dict[str, Any]) -> str:
             lines.append(
                 f"  {pr['ref']:<6} {pr['stage_label']:<5} {pr['name']}"
                 + (f"（{pr['phrase']}）" if pr["phrase"] else "")
+                + _dates(pr["stage_dates"])
             )
     for r in data["reports"]:
         scope = f"指标{r['target']}" if r["target"] else "项目"
@@ -121,6 +122,11 @@ def item(data: dict[str, Any]) -> str:
         if text:
             lines.append(f"\n[{r['as_of']} {scope} {r['by']}] {text}")
     return "\n".join(lines) + "\n"
+
+
+def _dates(rows: list[dict[str, Any]]) -> str:
+    """完工 计划 2020-10-15 实际 —: each stage's planned and actual date, for one line."""
+    return "".join(f"  {d['stage_label']} 计划 {d['planned'] or '—'} 实际 {d['actual'] or '—'}" for d in rows)
 
 
 def project(data: dict[str, Any]) -> str:

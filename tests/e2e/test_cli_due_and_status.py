@@ -117,3 +117,24 @@ def test_due_lists_a_milestone_of_the_month_and_an_earlier_one_still_unmet(
         "【本月到期】指标 1#1 精品小区建设：节点 2020-10-31 应完成 60%，目前 0%"
         in cli("due", "--month", "2020-10").output
     )
+
+
+def test_show_prints_each_stages_planned_and_actual_dates_in_chinese(loaded: dict[str, str]) -> None:
+    advanced = cli(
+        "advance", "4.6", "--by", "张三", "--to", "完工", "--at", "2020-10-12",
+        "--evidence", "竣工验收=长体验〔2020〕6号@2020-10-11",
+    )  # fmt: skip
+    assert advanced.exit_code == 0, advanced.output
+    project = cli("show", "4.6").output
+    assert "各阶段日期：\n  完工  计划 2020-10-15  实际 2020-10-12" in project
+    assert "completed" not in project
+    item = cli("show", "4").output
+    assert "4.7    开工    第 7 个益智健身点（正在安装）  完工 计划 2020-10-15 实际 —" in item
+    data = json.loads(cli("show", "4.6", "--json").output)
+    assert data["dates"]["completed"] == {
+        "planned": "2020-10-15",
+        "actual": "2020-10-12",
+    }  # the old key stays
+    assert data["stage_dates"] == [
+        {"stage": "completed", "stage_label": "完工", "planned": "2020-10-15", "actual": "2020-10-12"}
+    ]
