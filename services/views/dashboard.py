@@ -18,7 +18,7 @@ from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
 from services.views.contract import qty
-from services.views.due import due_in_month
+from services.views.due import due_rows
 from services.views.programme import programme_head
 from states.health import Health, parse_health
 
@@ -72,7 +72,7 @@ def _due(
 ) -> dict[str, Any]:
     """The month's due and overdue stages and milestones of the items the user may see."""
     day = min(day or get_settings().today(), date(programme.year, 12, 31))
-    data = due_in_month(session, programme.code, f"{day:%Y-%m}", day)
+    data = due_rows(session, programme, f"{day:%Y-%m}", day)
     data["rows"] = [r for r in data["rows"] if allowed is None or r["item"] in allowed]
     return data
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import Department, Item, ItemDepartment, Milestone, Programme, Project, Target
-from services.as_of import ProjectOn, stage_facts
+from models import Department, Item, ItemDepartment, Milestone, Programme, Target
+from services.as_of import stages_on
 from services.errors import BadInput
 from services.health.compute import compute_health
 from services.refs import resolve_programme
@@ -41,11 +41,15 @@ def due_in_month(
     """Project stages and milestones planned in the month or before it and not reached as of the month's end
     (or today, if earlier); each with the item's lead departments, 分管领导 and contact. A fixed number of
     queries whatever the size of the programme."""
-    programme = resolve_programme(session, programme_code)
+    return due_rows(session, resolve_programme(session, programme_code), month, today)
+
+
+def due_rows(session: Session, programme: Programme, month: str | None, today: date) -> dict[str, Any]:
+    """`due_in_month` for a resolved programme."""
     first, last = parse_month(month, today)
     as_of = min(today, last)
-    contacts = _contacts(session, programme)
     rows = _project_rows(session, programme, last, as_of) + _milestone_rows(session, programme, last, as_of)
+    contacts = _contacts(session, programme) if rows else {}
     for row in rows:
         row["state"] = "overdue" if row["due_on"] < as_of else "due"
         row["state_label"] = STATE_LABELS[row["state"]]
@@ -62,37 +66,35 @@ def due_in_month(
 
 
 def _project_rows(session: Session, programme: Programme, last: date, as_of: date) -> list[dict[str, Any]]:
-    """One row per project stage planned by `last` that the project had not reached on `as_of`."""
-    planned = [getattr(Project, f"planned_{s.code}_on") for s in MAIN_LINE[1:]]
-    projects = session.execute(
-        select(Project, Item.number, Item.title, Item.leader)
-        .join(Item, Project.item_id == Item.id)
-        .where(Item.programme_id == programme.id, or_(*(c <= last for c in planned)))
-        .order_by(Item.number, Project.number)
-    ).all()
-    if not projects:
-        return []
-    stages = stage_facts(session, programme.id, as_of)
+    """One row per project stage planned by `last` that the project had not reached on `as_of`; one statement
+    (the projects at their stages on `as_of`, `services.as_of.stages_on`, with their items)."""
+    on = stages_on(programme.id, as_of)
+    planned = {s: on.c[f"planned_{s.code}_on"] for s in MAIN_LINE[1:]}  # 立项 has no planned date
+    found = session.execute(
+        select(on, Item.number.label("item_number"), Item.title, Item.leader)
+        .join(Item, Item.id == on.c.item_id)
+        .where(or_(*(c <= last for c in planned.values())))
+        .order_by(Item.number, on.c.number)
+    ).mappings()
     rows = []
-    for stored, number, title, leader in projects:
-        project = ProjectOn(stored, stages[stored.id], as_of)
-        stage = project.stage_enum
-        if stage is Stage.cancelled:
+    for r in found:
+        stage = Stage[r["stage"]]
+        base = Stage[r["suspended_from"]] if stage is Stage.suspended and r["suspended_from"] else stage
+        if not base.is_main:  # cancelled, or paused from a stage not recorded
             continue
-        reached = (project.suspended_from_enum or stage).rank
-        for s in MAIN_LINE:
-            day = project.planned_on(s)
-            if day is None or day > last or s.rank <= reached:
+        for s, column in planned.items():
+            day = r[column.name]
+            if day is None or day > last or s.rank <= base.rank:
                 continue
             rows.append(
                 {
                     "kind": "project",
                     "kind_label": "子项目",
-                    "item": number,
-                    "item_title": title,
-                    "leader": leader,
-                    "ref": f"{number}.{project.number}",
-                    "name": project.name,
+                    "item": r["item_number"],
+                    "item_title": r["title"],
+                    "leader": r["leader"],
+                    "ref": f"{r['item_number']}.{r['number']}",
+                    "name": r["name"],
                     "stage": s.code,
                     "stage_label": s.label,
                     "current_stage": stage.code,
