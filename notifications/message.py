@@ -1,4 +1,5 @@
-"""Build a real MIME email: multipart/alternative, UTF-8, encoded subject, stable Message-ID, Date."""
+"""Build a real MIME email: multipart/alternative, UTF-8, encoded subject, stable Message-ID, Date in the
+programme's time zone (+0800 for Asia/Shanghai)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, parseaddr
+from zoneinfo import ZoneInfo
 
+from models.settings import get_settings
 from notifications.render import Rendered
 
 
@@ -25,7 +28,7 @@ def build(
     msg["From"] = formataddr((name, address)) if name else address
     msg["To"] = str(Address(display_name=recipient_name or "", addr_spec=recipient))
     msg["Message-ID"] = message_id
-    msg["Date"] = format_datetime(when or datetime.now(UTC))
+    msg["Date"] = format_datetime((when or datetime.now(UTC)).astimezone(ZoneInfo(get_settings().timezone)))
     msg.set_content(rendered.text, subtype="plain", charset="utf-8")
     msg.add_alternative(rendered.html, subtype="html", charset="utf-8")
     return msg

@@ -7,6 +7,15 @@ import io
 from typing import Any
 
 MAX_BARS = 60
+CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei")
+
+
+def _cjk_font() -> str | None:
+    """The first installed font that draws Chinese, if any."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def progress_chart_png(rows: list[dict[str, Any]], expected: float | None) -> bytes:
@@ -29,7 +38,9 @@ def progress_chart_png(rows: list[dict[str, Any]], expected: float | None) -> by
         ax.axhline(expected * 100, color="#1565c0", linestyle="--", linewidth=1.5)
     ax.set_ylim(0, 125)
     ax.set_ylabel("%")
-    ax.set_xlabel("item")
+    font = _cjk_font()
+    if font is not None:  # without a Chinese font the axis stays unlabelled: the report's caption names it
+        ax.set_xlabel("项目序号", fontfamily=font)
     ax.grid(axis="y", alpha=0.3)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.16)
     buffer = io.BytesIO()

@@ -181,7 +181,11 @@ def subscribe_command(
             whole_programme=programme_wide,
             events=wanted,
         )
-    typer.echo(f"{person} 已订阅（{'、'.join(wanted)}）" if changed else f"{person} 已有此订阅，无变化")
+    labels = "、".join(SUBSCRIPTION_EVENTS.get(e, e) for e in wanted)
+    typer.echo(f"{person} 已订阅（{labels}）" if changed else f"{person} 已有此订阅，无变化")
+
+
+SUBSCRIPTION_EVENTS = {"stage": "阶段变更", "warning": "慢序时/滞后提醒"}
 
 
 def _takes_effect(ref: str) -> str:

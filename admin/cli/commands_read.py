@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     app.command("list")(list_)
     app.command("show")(show)
     app.command("history")(history)
+    app.command("due")(due)
 
 
 @handles_errors
@@ -89,3 +90,17 @@ def history(
     with database().read() as session:
         data = queries.history(session, ref, programme)
     emit_json(data) if json else typer.echo(render.history(data))
+
+
+@handles_errors
+def due(
+    programme: Programme = None,
+    month: Annotated[str | None, typer.Option("--month", help="月份 YYYY-MM（默认本月）")] = None,
+    json: Json = False,
+) -> None:
+    """列出本月（或 --month 指定月份）到期和已逾期的子项目阶段与指标节点，及其牵头部门、分管领导和联系人。"""
+    from services.views.due import due_in_month
+
+    with database().read() as session:
+        data = due_in_month(session, programme, month, today())
+    emit_json(data) if json else typer.echo(render.due(data), nl=False)

@@ -58,8 +58,9 @@ def overview(data: dict[str, Any]) -> str:
     for item in data["items"]:
         lead = "、".join(item["lead"])
         lines.append(f"{item['ref']:>3}  {item['title']}")
+        status = f"状态：{item['status_label']}  " if item.get("status_label") else ""
         lines.append(
-            f"     主责：{lead}"
+            f"     {status}主责：{lead}"
             + (f"  配合：{'、'.join(item['cooperating'])}" if item["cooperating"] else "")
         )
         for pr in item["projects"]:
@@ -112,6 +113,7 @@ def item(data: dict[str, Any]) -> str:
             lines.append(
                 f"  {pr['ref']:<6} {pr['stage_label']:<5} {pr['name']}"
                 + (f"（{pr['phrase']}）" if pr["phrase"] else "")
+                + _dates(pr["stage_dates"])
             )
     for r in data["reports"]:
         scope = f"指标{r['target']}" if r["target"] else "项目"
@@ -129,6 +131,11 @@ def item(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _dates(rows: list[dict[str, Any]]) -> str:
+    """完工 计划 2020-10-15 实际 —: each stage's planned and actual date, for one line."""
+    return "".join(f"  {d['stage_label']} 计划 {d['planned'] or '—'} 实际 {d['actual'] or '—'}" for d in rows)
+
+
 def project(data: dict[str, Any]) -> str:
     """One project: stage, dates, evidence, next-stage prerequisites and recent history."""
     lines = [
@@ -139,13 +146,12 @@ def project(data: dict[str, Any]) -> str:
     lines.append(f"阶段：{stage}    状态：{data['status_label']}    版本：{data['version']}")
     if data["reason"]:
         lines.append(f"原因：{data['reason']}")
-    dates = [
-        f"{k}: 实际 {v['actual'] or '—'} / 计划 {v['planned'] or '—'}"
-        for k, v in data["dates"].items()
-        if v["actual"] or v["planned"]
-    ]
-    if dates:
-        lines.append("日期：" + "；".join(dates))
+    if data["stage_dates"]:
+        lines.append("各阶段日期：")
+        lines += [
+            f"  {d['stage_label']}  计划 {d['planned'] or '—'}  实际 {d['actual'] or '—'}"
+            for d in data["stage_dates"]
+        ]
     for e in data["evidence"]:
         lines.append(f"要件：{e['kind_label']} {e['doc_no']}（{e['date']}）")
     nxt = data["next_stage"]
@@ -200,3 +206,36 @@ def stage_changed(r: dict[str, Any]) -> str:
     move = f"{Stage[r['from_stage']].label} → {Stage[r['to_stage']].label}"
     line = f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
     return f"{line}\n{r['notice']}" if r.get("notice") else line
+
+
+
+def due(data: dict[str, Any]) -> str:
+    """What falls due in a month, one block per row: what, when, who answers."""
+    p = data["programme"]
+    head = f"{p['name']}  {_month(data['month'])}到期和已逾期事项（截至 {data['as_of']}）"
+    if not data["rows"]:
+        return f"{head}\n（本月没有到期或逾期的事项）\n"
+    lines = [head, ""]
+    for r in data["rows"]:
+        if r["kind"] == "project":
+            what = f"子项目 {r['ref']} {r['name']}：计划 {r['due_on']} 达到“{r['stage_label']}”，目前“{r['current_stage_label']}”"
+        else:
+            done = "—" if r["progress"] is None else f"{r['progress'] * 100:.0f}%"
+            what = f"指标 {r['ref']} {r['name']}：节点 {r['due_on']} 应完成 {r['expected'] * 100:.0f}%，目前 {done}"
+        lines.append(f"【{r['state_label']}】{what}")
+        who = f"  第{r['item']}项  牵头部门：{'、'.join(r['lead']) or '—'}  分管领导：{r['leader'] or '—'}"
+        contacts = "；".join(
+            "".join(
+                x
+                for x in (c["department"], c["head"] and f" {c['head']}", c["email"] and f" {c['email']}")
+                if x
+            )
+            for c in r["contacts"]
+        )
+        lines.append(who + (f"  联系人：{contacts}" if contacts else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _month(text: str) -> str:
+    year, month = text.split("-")
+    return f"{year}年{int(month)}月"

@@ -52,7 +52,7 @@ async def dashboard_page(
     day = _day(as_of)
 
     def body(session: Session, user: UserView) -> Response:
-        data = dashboard(session, user, code, dept or None, status or None, day)
+        data = dashboard(session, user, code, dept or None, status or None, day, today())
         return page(request, "dashboard.html", {"d": data}, user)
 
     return await reader.run(body)

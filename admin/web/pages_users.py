@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from admin.web.deps import PageUser, ReadSession, check_form_csrf, database
-from admin.web.render import flash, page
-from models.settings import get_settings
+from admin.web.render import flash, local_time, page
 from services.errors import BadInput
 from services.people.access import require_admin
 from services.people.management import Actor, list_users, reset_password, set_active, set_role
@@ -23,13 +20,6 @@ router = APIRouter(include_in_schema=False)
 Token = Annotated[str | None, Form(max_length=200)]
 Short = Annotated[str | None, Form(max_length=100)]
 UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
-
-
-def local_time(moment: datetime | None) -> str:
-    """A stored time in the district's time zone, as offices write it: 2020-10-10 10:00."""
-    if moment is None:
-        return ""
-    return moment.astimezone(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def actor(user: UserView) -> Actor:

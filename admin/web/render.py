@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -11,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from admin.web.security import csrf_token
+from models.settings import get_settings
 from services.people.users import UserView
 
 HERE = Path(__file__).parent
@@ -21,6 +24,25 @@ templates = Jinja2Templates(
         auto_reload=False,  # compiled once per process: no stat of every template file on every page
     )
 )
+
+REPORT_KINDS = {"narrative": "进展情况（文字报告）", "table": "序时进度表", "all": "完整报告（含图表）"}
+REPORT_FORMATS = {"md": "文本（Markdown）", "docx": "Word 文档", "xlsx": "Excel 表格", "html": "网页"}
+
+
+def local_time(moment: datetime | str | None) -> str:
+    """A stored time (UTC; naive from SQLite) in the programme's time zone as offices write it: 2020-10-10 10:00."""
+    if not moment:
+        return ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(ZoneInfo(get_settings().timezone)):%Y-%m-%d %H:%M}"
+
+
+templates.env.filters["local"] = local_time
+templates.env.filters["report_kind"] = lambda code: REPORT_KINDS.get(code, code)
+templates.env.filters["report_format"] = lambda code: REPORT_FORMATS.get(code, code.upper())
 
 
 def flash(request: Request, kind: str, text: str, reasons: list[str] | None = None) -> None:

@@ -17,6 +17,7 @@ from states.machine import EVENT_LABELS
 from states.prerequisites import kind_label
 from states.stages import MAIN_LINE, Stage
 
+SOURCE_LABELS = {"cli": "命令行", "web": "网页", "api": "接口", "load": "计划导入", "flow": "流程"}
 AnyProject = Project | ProjectOn  # a project as stored now, or as it stood on a day
 
 
@@ -43,9 +44,28 @@ def project_view(project: AnyProject, item_number: int, target: Target, as_of: d
         "unit": target.unit,
         "target": target.position,
         "suspended_from": project.suspended_from,
+        "suspended_from_label": project.suspended_from_enum.label if project.suspended_from else None,
         "reason": project.stage_reason,
         "version": project.version,
+        "stage_dates": stage_dates(project),
     }
+
+
+def stage_dates(project: AnyProject) -> list[dict[str, Any]]:
+    """The main-line stages that have a planned or an actual date (by the day), in order, labelled."""
+    rows = []
+    for s in MAIN_LINE:
+        planned, actual = project.planned_on(s), project.actual_on(s)
+        if planned or actual:
+            rows.append(
+                {
+                    "stage": s.code,
+                    "stage_label": s.label,
+                    "planned": planned.isoformat() if planned else None,
+                    "actual": actual.isoformat() if actual else None,
+                }
+            )
+    return rows
 
 
 def _planned(project: AnyProject) -> dict[Stage, date | None]:
@@ -169,6 +189,7 @@ def transition_view(t: Transition, ref: str) -> dict[str, Any]:
         "reason": t.reason,
         "evidence": t.evidence,
         "source": t.source,
+        "source_label": SOURCE_LABELS.get(t.source, t.source),
     }
 
 

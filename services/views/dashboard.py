@@ -18,6 +18,7 @@ from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
 from services.views.contract import qty
+from services.views.due import due_rows
 from services.views.programme import programme_head
 from states.health import Health
 from states.rules import StatusRules
@@ -30,9 +31,11 @@ def dashboard(
     department: str | None = None,
     status: str | None = None,
     as_of: date | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Items the user may see, each with its latest snapshot, or its status on `as_of` (stored for that day,
-    else computed in memory and not stored); a fixed number of queries whatever the size."""
+    else computed in memory and not stored), and what falls due in the month of `as_of` (else of `today`,
+    at latest the programme's last day); a fixed number of queries whatever the size."""
     programme = resolve_programme(session, programme_code)
     rules = StatusRules.from_json(programme.status_rules)
     try:
@@ -53,6 +56,7 @@ def dashboard(
             continue
         rows.append(row)
     return {
+        "due": _due(session, programme, allowed, as_of or today),
         "programme": programme_head(programme),
         "programmes": list(session.scalars(_CODES)),
         "last_run": last,
@@ -110,6 +114,16 @@ _DEPARTMENTS = (
     .distinct()
     .order_by(Department.name)
 )
+
+
+def _due(
+    session: Session, programme: Programme, allowed: set[int] | None, day: date | None
+) -> dict[str, Any]:
+    """The month's due and overdue stages and milestones of the items the user may see."""
+    day = min(day or get_settings().today(), date(programme.year, 12, 31))
+    data = due_rows(session, programme, f"{day:%Y-%m}", day)
+    data["rows"] = [r for r in data["rows"] if allowed is None or r["item"] in allowed]
+    return data
 
 
 def _item_heads(session: Session, programme: Programme) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ from services.errors import BadInput
 from services.health.judgements import latest_overrides
 from services.progress.in_force import in_force
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
+from services.reporting.statuses import statuses_on
 from services.views.contract import (
     achieved,
     evidence_view,
@@ -24,7 +25,7 @@ from services.views.contract import (
     stage_summary,
     transition_view,
 )
-from states.health import parse_health
+from states.health import Health, parse_health
 from states.machine import allowed_events
 from states.prerequisites import EvidenceFact, StageRequest, check, requirement_table
 from states.rules import StatusRules
@@ -52,7 +53,9 @@ def list_projects(
     stage: str | None = None,
     status: str | None = None,
 ) -> dict[str, Any]:
-    """Every item of a programme with its projects at their stages on `as_of`, optionally filtered by stage or status."""
+    """Every item of a programme with its status and its projects at their stages on `as_of`, optionally filtered
+    by stage or status. A project matches a status when it has it or its item has it (a project under a 慢序时
+    item is listed under 慢序时 though each project on its own may be on time)."""
     programme = resolve_programme(session, programme_code)
     try:
         want_stage = parse_stage(stage).code if stage else None
@@ -66,6 +69,7 @@ def list_projects(
         .options(selectinload(Item.targets), selectinload(Item.projects))
     ).all()
     stages = stage_facts(session, programme.id, as_of)
+    item_status = _item_statuses(session, programme, as_of)
     out = []
     for item in items:
         targets = {t.id: t for t in item.targets}
@@ -73,15 +77,25 @@ def list_projects(
             project_view(ProjectOn(p, stages[p.id], as_of), item.number, targets[p.target_id], as_of)
             for p in item.projects
         ]
-        projects = [
-            p
-            for p in projects
-            if (not want_stage or p["stage"] == want_stage)
-            and (not want_status or p["status"] == want_status)
-        ]
-        if projects or not (want_stage or want_status):
-            out.append({**item_head(item), "projects": projects})
+        projects = [p for p in projects if not want_stage or p["stage"] == want_stage]
+        status = item_status.get(str(item.number))
+        item_matches = want_status is not None and status == want_status
+        if want_status and not item_matches:
+            projects = [p for p in projects if p["status"] == want_status]
+        if projects or not (want_stage or want_status) or (item_matches and not want_stage):
+            out.append({**item_head(item), **_status_fields(status), "projects": projects})
     return {"programme": programme_head(programme), "as_of": as_of.isoformat(), "items": out}
+
+
+def _item_statuses(session: Session, programme: Programme, as_of: date) -> dict[str, str]:
+    """Each item's schedule health on `as_of`: the nightly's snapshot of that day, else computed in memory."""
+    return {
+        ref: s.status for (scope, ref), s in statuses_on(session, programme, as_of).items() if scope == "item"
+    }
+
+
+def _status_fields(status: str | None) -> dict[str, Any]:
+    return {"status": status, "status_label": Health[status].label if status else None}
 
 
 def show(session: Session, ref_text: str, programme_code: str | None, as_of: date) -> dict[str, Any]:

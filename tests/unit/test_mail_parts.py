@@ -93,3 +93,23 @@ def test_the_message_is_multipart_utf8_with_encoded_subject_and_fixed_message_id
     assert parsed.get_content_type() == "multipart/alternative"
     assert parsed["Subject"] == rendered.subject and parsed["Message-ID"] == mid and parsed["Date"]
     assert [p.get_content_charset() for p in parsed.iter_parts()] == ["utf-8", "utf-8"]
+
+
+def test_the_date_is_the_moment_in_the_programmes_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from models.settings import get_settings
+
+    rendered = render("stage_changed", PAYLOAD, "李四")
+    moment = datetime(2020, 10, 10, 2, 30, tzinfo=UTC)
+    get_settings.cache_clear()
+    monkeypatch.delenv("SHISHI_TIMEZONE", raising=False)
+    shanghai = build(rendered, "shishi@changning.example", "li@example.org", None, "<m@x>", moment)
+    assert shanghai["Date"] == "Sat, 10 Oct 2020 10:30:00 +0800"
+    monkeypatch.setenv("SHISHI_TIMEZONE", "Asia/Urumqi")
+    get_settings.cache_clear()
+    try:
+        urumqi = build(rendered, "shishi@changning.example", "li@example.org", None, "<m@x>", moment)
+    finally:
+        get_settings.cache_clear()
+    assert urumqi["Date"] == "Sat, 10 Oct 2020 08:30:00 +0600"

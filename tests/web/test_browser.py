@@ -68,7 +68,7 @@ def test_a_department_user_advances_a_meal_point_after_seeing_what_is_missing(
     assert "2.8 已推进：开工 → 完工" in page.locator("[data-testid=flash]").inner_text()
     assert page.locator("[data-testid=stage]").inner_text() == "完工"
     newest = page.locator("[data-testid=history] tbody tr").first.inner_text()
-    assert "开工 → 完工" in newest and "民政科" in newest and "web" in newest
+    assert "开工 → 完工" in newest and "民政科" in newest and "网页" in newest
 
 
 def test_a_department_user_cannot_reach_another_departments_project(browser: Any, live_url: str) -> None:
