@@ -6,6 +6,7 @@ from models.login import LoginFailure
 from models.people import OutboxMessage, Person, Subscription
 from models.programme import (
     Department,
+    DepartmentMember,
     Item,
     ItemDepartment,
     Milestone,
@@ -20,6 +21,7 @@ from models.user import User, UserChange
 __all__ = [
     "Base",
     "Department",
+    "DepartmentMember",
     "Evidence",
     "HealthSnapshot",
     "Item",

@@ -59,6 +59,17 @@ class Department(Base):
     email: Mapped[str | None] = mapped_column(String(200))
 
 
+class DepartmentMember(Base):
+    """A member office of a group department (各街镇 → 新华路街道): it acts on the group's items."""
+
+    __tablename__ = "department_members"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("departments.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Item(Base):
     """第N项: one numbered entry of a programme."""
 

@@ -21,6 +21,7 @@ KIND_ZH = {
     "people": "人员",
     "progress reports": "进展报送",
     "item departments": "项目责任部门",
+    "department members": "部门组成员",
 }
 
 

@@ -13,6 +13,7 @@ from services.loading.changelog import record_changes
 from services.loading.checks import project_numbers
 from services.loading.errors import ChangesRefused
 from services.loading.fields import department_fields, item_fields, programme_fields
+from services.loading.members import apply_members, held_members
 from services.loading.parts import apply_item_reports, apply_project, apply_target_fields
 from services.loading.people import apply_people
 from services.loading.plan import Change, plan_changes
@@ -70,6 +71,8 @@ def _apply(
     spec = file.spec
     start = programme_start(spec.programme.year)
     _departments(session, spec.programme.district or "", spec.departments, departments, summary)
+    session.flush()
+    apply_members(session, spec.departments, departments, summary)
     programme = _programme(session, file, existing, summary)
     items = {i.number: i for i in programme.items}
     for item_spec in spec.items:
@@ -134,7 +137,7 @@ def _current(
         subscriptions = list(
             session.scalars(select(Subscription).where(Subscription.programme_id == programme.id))
         )
-    return current_records(programme, named, people, subscriptions)
+    return current_records(programme, named, held_members(session, named), people, subscriptions)
 
 
 def _departments(

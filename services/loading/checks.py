@@ -68,7 +68,26 @@ def _departments(spec: ProgrammeSpec, problems: list[Problem]) -> set[str]:
         if dept.name in known:
             problems.append((("departments", i, "name"), f"部门“{dept.name}”重复"))
         known.add(dept.name)
+    problems.extend(_members(spec, known))
     return known
+
+
+def _members(spec: ProgrammeSpec, known: set[str]) -> Iterator[Problem]:
+    """A group's members: declared departments that are not groups, each listed once."""
+    groups = {d.name for d in spec.departments if d.group}
+    for i, dept in enumerate(spec.departments):
+        if dept.members and not dept.group:
+            yield ("departments", i, "members"), f"“{dept.name}”不是部门组（group: true），不能列出成员"
+        named: set[str] = set()
+        for j, name in enumerate(dept.members):
+            path: Path = ("departments", i, "members", j)
+            if name not in known:
+                yield path, f"未知部门“{name}”：请先在 departments 中声明"
+            elif name in groups:
+                yield path, f"“{name}”是部门组，不能作为成员"
+            if name in named:
+                yield path, f"成员“{name}”重复列出"
+            named.add(name)
 
 
 def _item(item: ItemSpec, path: Path, known: set[str], today: date) -> Iterator[Problem]:

@@ -31,6 +31,7 @@ LABELS = {
     "office_email": "办公室邮箱",
     "periods": "发布期间",
     "is_group": "部门组",
+    "members": "成员",
     "head": "负责人",
     "email": "邮箱",
     "follows": "关注",

@@ -31,7 +31,7 @@ def wanted_records(spec: ProgrammeSpec) -> Records:
     """Every record the file describes, with the values a load would write."""
     out: Records = {("programme",): programme_fields(spec.programme)}
     for dept in spec.departments:
-        out[("department", dept.name)] = department_fields(dept)
+        out[("department", dept.name)] = {**department_fields(dept), "members": sorted(dept.members)}
     for person in spec.people:
         out[("person", person.email.lower())] = {"name": person.name, "follows": _follows(person)}
     for item in spec.items:
@@ -60,13 +60,16 @@ def wanted_records(spec: ProgrammeSpec) -> Records:
 def current_records(
     programme: Programme | None,
     departments: list[Department],
+    members: dict[str, list[str]],
     people: list[Person],
     subscriptions: list[Subscription],
 ) -> Records:
-    """Every record the database holds for the same keys (a programme's rows, named departments, people)."""
+    """Every record the database holds for the same keys (a programme's rows, named departments with
+    their members' names, people)."""
     out: Records = {}
     for dept in departments:
-        out[("department", dept.name)] = {f: getattr(dept, f) for f in ("is_group", "head", "email")}
+        fields = {f: getattr(dept, f) for f in ("is_group", "head", "email")}
+        out[("department", dept.name)] = {**fields, "members": members.get(dept.name, [])}
     names = {d.id: d.name for d in departments}
     for person in people:
         follows = sorted(

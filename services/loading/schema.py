@@ -55,6 +55,7 @@ class ProgrammeHead(Strict):
 class DepartmentSpec(Strict):
     name: Name
     group: bool = False
+    members: list[Name] = []  # a group's member offices (各街镇 → 新华路街道 …), declared departments
     head: Name | None = None
     email: Email | None = None
 

@@ -1,24 +1,31 @@
-"""Who may see and change what: admins everything, departments their own items, viewers nothing."""
+"""Who may see and change what: admins everything, departments their own items (and a member office the
+items of its groups: 新华路街道 those of 各街镇), viewers nothing."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Item, ItemDepartment, Programme
+from models import DepartmentMember, Item, ItemDepartment, Programme
 from services.errors import Forbidden
 from services.people.users import UserView
 from states.machine import Event
 
 
 def visible_items(session: Session, user: UserView, programme: Programme) -> set[int] | None:
-    """Item numbers a department user may see and change; None means all (admin, viewer)."""
+    """Item numbers a department user may see and change, its own and its groups' (one query); None
+    means all (admin, viewer)."""
     if user.role != "department":
         return None
+    groups = select(DepartmentMember.group_id).where(DepartmentMember.member_id == user.department_id)
     rows = session.scalars(
         select(Item.number)
         .join(ItemDepartment, ItemDepartment.item_id == Item.id)
-        .where(Item.programme_id == programme.id, ItemDepartment.department_id == user.department_id)
+        .where(
+            Item.programme_id == programme.id,
+            (ItemDepartment.department_id == user.department_id) | ItemDepartment.department_id.in_(groups),
+        )
+        .distinct()
     )
     return set(rows)
 
@@ -50,7 +57,7 @@ def require_event(user: UserView, event: str) -> None:
 
 
 def _scope(user: UserView) -> str:
-    return f"部门用户只能查看和操作本部门牵头或配合的项目（{user.name}：{user.department}）"
+    return f"部门用户只能查看和操作本部门（或其所属部门组）牵头或配合的项目（{user.name}：{user.department}）"
 
 
 def require_admin(user: UserView) -> None:

@@ -18,10 +18,11 @@ QUANTITY_10000 = "第5项 指标1“配送并指导开展全区各类公共文�
 
 
 def half_of_the_example(tmp_path: Path) -> Path:
-    """The example cut in the middle of its text: it still parses, and lacks items 6 to 12."""
+    """The example cut in the middle of item 5's first target name: it still parses, and lacks items 6 to 12."""
     text = EXAMPLE.read_text(encoding="utf-8")
     path = tmp_path / "half.yaml"
-    path.write_text(text[: len(text) // 2], encoding="utf-8")
+    cut = "      - name: 配送并指导开展全区各类公共文"
+    path.write_text(text[: text.index(cut) + len(cut)], encoding="utf-8")
     return path
 
 
