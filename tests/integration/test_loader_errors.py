@@ -165,6 +165,27 @@ def _at(needle: str, occurrence: int = 1) -> Callable[[str], set[int]]:
 
 CASES = [
     Case(
+        "members-of-a-department-that-is-no-group",
+        lambda t: replace(t, "  - name: 区建管委\n", "  - name: 区建管委\n    members: [区民政局]\n"),
+        _at("members: [区民政局]"),
+        "departments[1].members",
+        "不是部门组",
+    ),
+    Case(
+        "undeclared-member",
+        lambda t: replace(t, "    group: true\n", "    group: true\n    members: [新华路街道]\n"),
+        _at("members: [新华路街道]"),
+        "departments[2].members[0]",
+        "未知部门",
+    ),
+    Case(
+        "a-group-as-a-member",
+        lambda t: replace(t, "    group: true\n", "    group: true\n    members: [区民政局, 各街镇]\n"),
+        _at("members: [区民政局, 各街镇]"),
+        "departments[2].members[1]",
+        "是部门组",
+    ),
+    Case(
         "unknown-department",
         lambda t: replace(t, "lead: [区建管委]", "lead: [区建委]"),
         _at("lead: [区建委]"),
