@@ -45,7 +45,8 @@ def apply_members(
                     DepartmentMember.group_id == group.id, DepartmentMember.member_id.in_(gone)
                 )
             )
-        session.add_all(
-            DepartmentMember(group_id=group.id, member_id=departments[n].id) for n in sorted(want - have)
-        )
-        summary.count("department members", created=not have)
+        for name in sorted(want - have):
+            session.add(DepartmentMember(group_id=group.id, member_id=departments[name].id))
+            summary.count("department members", created=True)
+        if gone:  # a member dropped: the group itself changed
+            summary.count("departments", created=False)

@@ -160,6 +160,8 @@ def why(field: str, old: Any, new: Any) -> str | None:
         return "文字变短"
     if isinstance(old, dict) and isinstance(new, dict) and set(old) - set(new):
         return "删去 " + "、".join(show(field, k) for k in old if k not in new)
+    if field == "members" and isinstance(old, list) and isinstance(new, list) and set(old) - set(new):
+        return "删去 " + "、".join(n for n in old if n not in new)  # a member replaced loses its access too
     if isinstance(old, list) and isinstance(new, list) and len(new) < len(old):
         return f"减少 {len(old) - len(new)} 条"
     return None

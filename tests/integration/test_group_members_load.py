@@ -66,7 +66,7 @@ def test_a_reload_dropping_a_member_is_refused_with_its_line_and_writes_nothing(
     result = cli("load", str(without_xinjing(tmp_path)))
     assert result.exit_code == 2, result.output
     line = next(x for x in result.output.splitlines() if "部门“各街镇”：成员" in x)
-    assert line.endswith("（减少 1 条）")
+    assert line.endswith("（删去 新泾镇）")
     assert snapshot(db) == before
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from services.loading.plan import plan_changes
+from services.loading.plan import plan_changes, why
 
 TARGET = {"name": "配送文化活动", "quantity": Decimal(10000), "unit": "场", "counting_stage": "operating"}
 TARGET |= {"bound": "exact", "phrases": {"operating": "已配送"}, "due_on": date(2020, 12, 31)}
@@ -93,3 +93,8 @@ def test_a_kept_missing_target_keeps_its_milestones_and_plans_no_removal_for_the
     changes = plan_changes(held, {("target", 5, 1): TARGET})
     assert [c.kind for c in changes] == ["missing"]
     assert changes[0].key == ("target", 5, 2)
+
+
+def test_a_group_member_replaced_by_another_needs_a_confirmation() -> None:
+    assert why("members", ["新华路街道", "江苏路街道"], ["新华路街道", "华阳路街道"]) == "删去 江苏路街道"
+    assert why("members", ["新华路街道"], ["新华路街道", "华阳路街道"]) is None
