@@ -12,8 +12,12 @@ from typer.testing import CliRunner
 from admin.cli.app import app
 from models import ProgressReport
 from models.settings import get_settings
-from services.people.users import UserInput
+from services.people.access import visible_items
+from services.people.users import UserInput, authenticate
+from services.refs import resolve_programme
+from services.unit_of_work import UnitOfWork
 from tests.helpers import snapshot
+from tests.integration.test_view_queries import counted
 from tests.web.conftest import CODE, Site, csrf_of, login
 from tests.web.test_api import act, auth
 
@@ -113,3 +117,14 @@ def test_a_department_in_no_group_still_sees_only_its_own_items(client: TestClie
     civil = site.users["civil"]
     dashboard = client.get(f"/api/programmes/{CODE}", headers=auth(civil)).json()
     assert {row["number"] for row in dashboard["items"]} == {2}
+
+
+def test_a_street_offices_items_are_read_in_one_statement(site: Site, street: UserInput) -> None:
+    with UnitOfWork(site.db) as uow:
+        user = authenticate(uow, street.name, street.password)
+        assert user is not None
+        programme = resolve_programme(uow.session, CODE)
+        with counted(site.db) as sent:
+            allowed = visible_items(uow.session, user, programme)
+    assert allowed == GROUP_ITEMS
+    assert len(sent) == 1
