@@ -26,7 +26,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from models import Evidence, Item, Project, Transition
 from states.asof import BEFORE_RECORDS, StageAsOf
@@ -60,30 +60,23 @@ def stages_on(
 
     Set-based: a project whose latest change (`changed_on`) takes effect on or before the day is as stored;
     only the others are replayed, each from its latest audit row on or before the day (the latest effective
-    date, then the latest id: a window over that project's rows, by its index). With `since`, every project
-    is replayed, so that each has its `since` and `row`.
+    date, then the latest id: found through that project's index, then joined by its id). With `since`,
+    every project is replayed, so that each has its `since` and `row`.
     """
     scope = (Item.programme_id == programme_id, *_scope(item_id, project_id))
     as_stored = or_(Project.changed_on <= day, Project.changed_on.is_(None))
-    replayed = select(Project.id).join(Item, Project.item_id == Item.id).where(*scope)
-    if not since:
-        replayed = replayed.where(Project.changed_on > day)
-    newest_first = (Transition.occurred_on.desc(), Transition.id.desc())
-    ranked = (
-        select(
-            Transition.id,
-            Transition.project_id,
-            Transition.from_stage,
-            Transition.to_stage,
-            Transition.reason,
-            Transition.occurred_on,
-            func.row_number().over(partition_by=Transition.project_id, order_by=newest_first).label("rank"),
-        )
-        .where(Transition.project_id.in_(replayed), Transition.occurred_on <= day)
-        .subquery("ranked")
+    latest = (
+        select(Transition.id)
+        .where(Transition.project_id == Project.id, Transition.occurred_on <= day)
+        .order_by(Transition.occurred_on.desc(), Transition.id.desc())
+        .limit(1)
+        .correlate(Project)
+        .scalar_subquery()
     )
-    row = select(ranked).where(ranked.c.rank == 1).subquery("in_force")
-    held = row.c.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
+    # looked up only for the projects replayed: the others join no row at all
+    in_force_id = latest if since else case((Project.changed_on > day, latest), else_=null())
+    row = aliased(Transition, name="in_force")
+    held = row.to_stage.in_([_code(Stage.suspended), _code(Stage.cancelled)])
     planned = [getattr(Project, f"planned_{s.code}_on") for s in MAIN_LINE[1:]]  # 立项 has no planned date
     return (
         select(
@@ -95,20 +88,20 @@ def stages_on(
             Project.quantity,
             *planned,
             case(
-                (as_stored, Project.stage), else_=func.coalesce(row.c.to_stage, _code(BEFORE_RECORDS))
+                (as_stored, Project.stage), else_=func.coalesce(row.to_stage, _code(BEFORE_RECORDS))
             ).label("stage"),
             case(
                 (as_stored, Project.suspended_from),
-                (row.c.to_stage == _code(Stage.suspended), row.c.from_stage),
+                (row.to_stage == _code(Stage.suspended), row.from_stage),
                 else_=null(),
             ).label("suspended_from"),
-            case((as_stored, Project.stage_reason), (held, row.c.reason), else_=null()).label("reason"),
+            case((as_stored, Project.stage_reason), (held, row.reason), else_=null()).label("reason"),
             case((as_stored, Project.stage_phrase), else_=null()).label("phrase"),
-            row.c.occurred_on.label("since"),
-            row.c.id.label("row"),
+            row.occurred_on.label("since"),
+            row.id.label("row"),
         )
         .join(Item, Project.item_id == Item.id)
-        .outerjoin(row, row.c.project_id == Project.id)
+        .outerjoin(row, row.id == in_force_id)
         .where(*scope)
         .subquery("as_of")
     )
