@@ -18,6 +18,7 @@ from models import User
 from models.user import ROLES
 from services.errors import BadInput, NotFound, Refused, require_name
 from services.people.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
+from services.people.throttle import forget_account
 from services.people.user_audit import record_change
 from services.people.users import ROLE_LABELS, department_label, describe_role, find_department
 from services.unit_of_work import UnitOfWork
@@ -94,7 +95,7 @@ def set_role(
 
 
 def reset_password(uow: UnitOfWork, who: str | int, password: str, actor: Actor) -> str:
-    """Set a new password and end the user's sessions; one commit."""
+    """Set a new password, end the user's sessions and lift a login lock; one commit."""
     session = uow.session
     if not MIN_LENGTH <= len(password) <= MAX_LENGTH:
         raise BadInput(f"密码须为 {MIN_LENGTH}–{MAX_LENGTH} 个字符", fields=("password",))
@@ -102,6 +103,7 @@ def reset_password(uow: UnitOfWork, who: str | int, password: str, actor: Actor)
     _refuse_self(user, actor, "重置密码")
     user.password_hash = hash_password(password)
     user.session_version += 1
+    forget_account(uow.connection, user.id)  # the new password opens the account at once
     record_change(session, user, "reset_password", actor.name, actor.source)
     uow.commit()
     return user.name

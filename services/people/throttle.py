@@ -64,8 +64,14 @@ def record_failure(uow: UnitOfWork, login: str, address: str | None, now: dateti
 
 def record_success(uow: UnitOfWork, user_id: int) -> None:
     """Forget the failures of an account that got in (its address keeps its count); one commit."""
-    uow.connection.execute(delete(TABLE).where(TABLE.c.scope == "account", TABLE.c.key == str(user_id)))
+    forget_account(uow.connection, user_id)
     uow.commit()
+
+
+def forget_account(conn: Connection, user_id: int) -> None:
+    """Drop an account's failures and lock (a login that succeeded, or a password an administrator reset);
+    the caller's unit of work commits."""
+    conn.execute(delete(TABLE).where(TABLE.c.scope == "account", TABLE.c.key == str(user_id)))
 
 
 def _bump(conn: Connection, scope: str, key: str, now: datetime, limit: int) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from admin.web.app import create_app
 from models import LoginFailure
 from services.people import throttle
+from services.people.management import Actor, reset_password
 from services.people.users import UserInput
 from services.unit_of_work import UnitOfWork
 from tests.web.conftest import USERS, Site, csrf_of
@@ -83,3 +84,12 @@ def test_the_store_is_bounded_but_never_forgets_a_locked_account(
         assert session.scalar(select(func.count()).select_from(LoginFailure)) == 12
         assert throttle.is_locked(session, who.email.upper(), None, now)
         assert not throttle.is_locked(session, "nobody-0", None, now)
+
+
+def test_a_password_reset_by_an_administrator_lifts_the_lock(client: TestClient, site: Site) -> None:
+    who = USERS["civil"]
+    _fail_five_times(client, who)
+    assert _post_login(client, who.name, who.password).status_code == 429
+    with UnitOfWork(site.db) as uow:
+        reset_password(uow, who.name, "brand-new-secret-1", Actor("王主任"))
+    assert _post_login(client, who.email, "brand-new-secret-1").status_code == 303
