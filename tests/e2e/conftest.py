@@ -4,7 +4,6 @@ local Prefect server (and its runner) started under it stopped at the end of the
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from flows import local_server
-from flows.process import servers_under
+from flows.process import end, servers_under
 from flows.runner_link import runners_under
 from models.db import Database
 from services.loading.apply import load_programme
@@ -84,5 +83,5 @@ def stop_every_server_under(root: Path) -> None:
     for data_dir in root.glob("**/prefect/server.json"):
         local_server.stop(data_dir.parent.parent)
     for pid in servers_under(root) + runners_under(root):
-        os.killpg(pid, signal.SIGKILL)
+        end(pid, seconds=10)  # SIGTERM, then SIGKILL, each waited for: a signal sent is not a process ended
     assert servers_under(root) == [] and runners_under(root) == []
