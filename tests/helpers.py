@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, select, text
 from typer.testing import CliRunner
 
 from admin.cli.app import app
@@ -61,3 +61,29 @@ def wait_for(what: str, check: Callable[[], T | None], timeout: float, interval:
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(interval)
+
+
+def downgrade_to(db: Database, revision: str) -> None:
+    """Take the schema back to an Alembic revision, on the database's own connection."""
+    from alembic import command
+
+    from models.migrate import alembic_config
+
+    cfg = alembic_config(db)
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, revision)
+
+
+def at_revision(db: Database, revision: str, statements: list[str]) -> None:
+    """The schema at `revision`, holding the rows the SQL `statements` insert: an older database to upgrade."""
+    downgrade_to(db, revision)
+    with db.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
+def all_rows(db: Database, sql: str) -> list[tuple]:
+    """Every row of a plain SQL query, as tuples."""
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import text
 
 from models.db import Database
-from models.migrate import alembic_config, upgrade
+from models.migrate import upgrade
+from tests.helpers import all_rows, at_revision, downgrade_to
 
 ROWS = [
     "INSERT INTO programmes (id, code, name, year, district, created_at) VALUES "
@@ -30,41 +30,32 @@ ROWS = [
 
 
 def _at_0007(db: Database) -> None:
-    cfg = alembic_config(db)
+    at_revision(db, "0007", ROWS)
     with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
-    with db.engine.begin() as conn:
-        for statement in ROWS:
-            conn.execute(text(statement))
         if conn.dialect.name == "postgresql":  # the rows above gave their ids: move the sequences on
             for table in ("programmes", "items", "departments", "people"):
                 conn.execute(text(f"SELECT setval('{table}_id_seq', (SELECT MAX(id) FROM {table}))"))
 
 
-def _all(db: Database, sql: str) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
-
 
 def test_upgrade_splits_a_department_shared_by_two_districts(db: Database) -> None:
     _at_0007(db)
     upgrade(db)
-    assert _all(db, "SELECT id, district, name, email FROM departments ORDER BY id") == [
+    assert all_rows(db, "SELECT id, district, name, email FROM departments ORDER BY id") == [
         (1, "长宁区", "区民政局", "mzj@cn.example"),
         (2, "长宁区", "区残联", None),
         (3, "徐汇区", "区民政局", "mzj@cn.example"),
     ]
     links = "SELECT item_id, department_id FROM item_departments ORDER BY item_id, department_id"
-    assert _all(db, links) == [(1, 1), (1, 2), (2, 3)]
-    assert _all(db, "SELECT programme_id, department_id FROM subscriptions") == [(2, 3)]
-    assert _all(db, "SELECT department_id FROM users") == [(1,)]
+    assert all_rows(db, links) == [(1, 1), (1, 2), (2, 3)]
+    assert all_rows(db, "SELECT programme_id, department_id FROM subscriptions") == [(2, 3)]
+    assert all_rows(db, "SELECT department_id FROM users") == [(1,)]
 
 
 def test_upgrade_keeps_one_report_row_per_path_with_the_checksum_before(db: Database) -> None:
     _at_0007(db)
     upgrade(db)
-    assert _all(db, "SELECT path, checksum, previous_checksum FROM report_files") == [
+    assert all_rows(db, "SELECT path, checksum, previous_checksum FROM report_files") == [
         ("/r/a.html", "c3", "c2")
     ]
 
@@ -72,12 +63,9 @@ def test_upgrade_keeps_one_report_row_per_path_with_the_checksum_before(db: Data
 def test_downgrade_merges_the_copies_back_into_one_department(db: Database) -> None:
     _at_0007(db)
     upgrade(db)
-    cfg = alembic_config(db)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
-    assert _all(db, "SELECT id, name FROM departments ORDER BY id") == [(1, "区民政局"), (2, "区残联")]
-    assert _all(db, "SELECT department_id FROM subscriptions") == [(1,)]
+    downgrade_to(db, "0007")
+    assert all_rows(db, "SELECT id, name FROM departments ORDER BY id") == [(1, "区民政局"), (2, "区残联")]
+    assert all_rows(db, "SELECT department_id FROM subscriptions") == [(1,)]
 
 
 def test_upgrade_stops_on_codes_that_differ_only_in_case(db: Database) -> None:

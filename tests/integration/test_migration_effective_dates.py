@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from alembic import command
 from sqlalchemy import text
 
 from models.db import Database
-from models.migrate import alembic_config, upgrade
+from models.migrate import upgrade
+from tests.helpers import all_rows, at_revision
 
 # recorded 2020-10-20 02:00 UTC, 10:00 in Shanghai: the import day is 2020-10-20
 RECORDED = "'2020-10-20 02:00:00'"
@@ -34,18 +34,8 @@ ROWS = [
 
 
 def _at_0010(db: Database) -> None:
-    cfg = alembic_config(db)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0010")
-    with db.engine.begin() as conn:
-        for statement in ROWS:
-            conn.execute(text(statement))
+    at_revision(db, "0010", ROWS)
 
-
-def _all(db: Database, sql: str) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def _day(value: object) -> date:
@@ -55,7 +45,7 @@ def _day(value: object) -> date:
 def test_upgrade_moves_undated_imports_to_the_programme_start_and_dates_judgements(db: Database) -> None:
     _at_0010(db)
     upgrade(db)
-    rows = [(i, _day(on)) for i, on in _all(db, "SELECT id, occurred_on FROM transitions ORDER BY id")]
+    rows = [(i, _day(on)) for i, on in all_rows(db, "SELECT id, occurred_on FROM transitions ORDER BY id")]
     assert rows == [
         (1, date(2020, 1, 1)),  # imported without a stage date: from the programme's start
         (2, date(2020, 10, 20)),  # its stage date was the import day: kept
@@ -63,7 +53,7 @@ def test_upgrade_moves_undated_imports_to_the_programme_start_and_dates_judgemen
         (4, date(2020, 10, 20)),  # not an import: untouched
     ]
     # 17:00 UTC on 30 September is 1 October in Shanghai
-    assert [_day(d) for (d,) in _all(db, "SELECT effective_on FROM status_overrides")] == [date(2020, 10, 1)]
+    assert [_day(d) for (d,) in all_rows(db, "SELECT effective_on FROM status_overrides")] == [date(2020, 10, 1)]
 
 
 def test_the_audit_rows_stay_append_only_after_the_upgrade(db: Database) -> None:
@@ -81,5 +71,5 @@ def test_the_audit_rows_stay_append_only_after_the_upgrade(db: Database) -> None
 def test_upgrade_gives_each_project_the_date_of_its_latest_audit_row(db: Database) -> None:
     _at_0010(db)
     upgrade(db)  # 0011 re-dates the undated imports first; `changed_on` follows the corrected dates
-    rows = [(i, _day(on)) for i, on in _all(db, "SELECT id, changed_on FROM projects ORDER BY id")]
+    rows = [(i, _day(on)) for i, on in all_rows(db, "SELECT id, changed_on FROM projects ORDER BY id")]
     assert rows == [(1, date(2020, 1, 1)), (2, date(2020, 10, 20)), (3, date(2020, 10, 20))]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import text
 
 from models.db import Database
-from models.migrate import alembic_config, upgrade
+from models.migrate import upgrade
+from tests.helpers import all_rows, at_revision
 
 ROWS = [
     "INSERT INTO programmes (id, code, name, year, created_at) VALUES (1, 'c-2020', 'c', 2020, CURRENT_TIMESTAMP)",
@@ -23,24 +23,14 @@ ROWS = [
 
 
 def _at_0013(db: Database) -> None:
-    cfg = alembic_config(db)
-    with db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0013")
-    with db.engine.begin() as conn:
-        for statement in ROWS:
-            conn.execute(text(statement))
+    at_revision(db, "0013", ROWS)
 
-
-def _all(db: Database, sql: str) -> list[tuple]:
-    with db.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql))]
 
 
 def test_upgrade_assigns_each_report_the_month_of_its_date_and_numbers_versions(db: Database) -> None:
     _at_0013(db)
     upgrade(db)
-    rows = _all(db, "SELECT id, period, version FROM progress_reports ORDER BY id")
+    rows = all_rows(db, "SELECT id, period, version FROM progress_reports ORDER BY id")
     assert rows == [
         (1, "2020-09", 2),  # a second report in September for the same target: version 2, by date
         (2, "2020-09", 1),
@@ -48,7 +38,7 @@ def test_upgrade_assigns_each_report_the_month_of_its_date_and_numbers_versions(
         (4, "2020-09", 1),  # the item's own report is apart from its target's
         (5, "2020-12", 1),
     ]
-    assert _all(db, "SELECT periods FROM programmes") == [("cumulative",)]
+    assert all_rows(db, "SELECT periods FROM programmes") == [("cumulative",)]
 
 
 def test_a_second_row_with_the_same_version_in_a_period_is_refused_after_the_upgrade(db: Database) -> None:
