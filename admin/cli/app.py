@@ -13,6 +13,7 @@ from admin.cli import (
     commands_stage,
     commands_web,
 )
+from admin.cli.chinese import ChineseGroup
 
 app = typer.Typer(
     name="shishi",
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    cls=ChineseGroup,
 )
 commands_setup.register(app)
 commands_read.register(app)

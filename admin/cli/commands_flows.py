@@ -84,10 +84,11 @@ def deploy(
 
 @handles_errors
 def status(
-    ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
+    ref: Annotated[str, typer.Argument(metavar="编号", help="项目 N 或子项目 N.M")],
     value: Annotated[
         str | None,
         typer.Argument(
+            metavar="状态",
             help="状态：已完成、超额完成、按序时推进、慢序时、严重滞后、滞后、未启动、暂停、终止（或计划自定的用词）"
         ),
     ] = None,
@@ -152,7 +153,7 @@ def notify(
 
 @handles_errors
 def subscribe_command(
-    person: Annotated[str, typer.Argument(help="姓名或邮箱")],
+    person: Annotated[str, typer.Argument(metavar="姓名或邮箱", help="姓名或邮箱")],
     email: Annotated[str | None, typer.Option("--email", help="新人员的邮箱")] = None,
     item: Annotated[int | None, typer.Option("--item", help="关注第 N 项")] = None,
     department: Annotated[

@@ -65,7 +65,7 @@ def _city(city: str, year: int | None, as_of: str | None, json: bool, other: str
 
 @handles_errors
 def show(
-    ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
+    ref: Annotated[str, typer.Argument(metavar="编号", help="项目 N 或子项目 N.M")],
     programme: Programme = None,
     as_of: AsOf = None,
     json: Json = False,
@@ -82,7 +82,7 @@ def show(
 
 @handles_errors
 def history(
-    ref: Annotated[str, typer.Argument(help="项目 N 或子项目 N.M")],
+    ref: Annotated[str, typer.Argument(metavar="编号", help="项目 N 或子项目 N.M")],
     programme: Programme = None,
     json: Json = False,
 ) -> None:

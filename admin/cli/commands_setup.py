@@ -35,7 +35,7 @@ def init() -> None:
 
 @handles_errors
 def load(
-    file: Annotated[Path, typer.Argument(help="实事项目计划文件（YAML）")],
+    file: Annotated[Path, typer.Argument(metavar="计划文件", help="实事项目计划文件（YAML）")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查并报告将要做的变更，不写入")] = False,
     by: Annotated[str, typer.Option("--by", help="操作人（记入审计与改动记录）")] = "计划导入",
     accept_changes: Annotated[

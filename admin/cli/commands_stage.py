@@ -23,7 +23,7 @@ from services.stage_change.preview import check_change
 from services.stage_change.request import EvidenceInput, StageChange
 from services.unit_of_work import UnitOfWork
 
-Ref = Annotated[str, typer.Argument(help="子项目编号 N.M（如 2.3）")]
+Ref = Annotated[str, typer.Argument(metavar="子项目编号", help="子项目编号 N.M（如 2.3）")]
 By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）")]
 Reason = Annotated[str, typer.Option("--reason", help="原因（记入审计记录）")]
 At = Annotated[str | None, typer.Option("--at", help="实际发生日期 YYYY-MM-DD（默认今天）")]
@@ -116,7 +116,7 @@ def revert(ref: Ref, by: By, reason: Reason, at: At = None, programme: Programme
 @handles_errors
 def evidence(
     ref: Ref,
-    kind: Annotated[str, typer.Argument(help="要件类型，如 立项批复、施工许可、竣工验收")],
+    kind: Annotated[str, typer.Argument(metavar="要件类型", help="要件类型，如 立项批复、施工许可、竣工验收")],
     doc_no: Annotated[str, typer.Option("--ref", help="文号")],
     date: Annotated[str, typer.Option("--date", help="要件日期 YYYY-MM-DD")],
     by: Annotated[str, typer.Option("--by", help="登记人")] = "管理员",
@@ -131,7 +131,7 @@ def evidence(
 
 @handles_errors
 def progress(
-    ref: Annotated[str, typer.Argument(help="项目编号 N")],
+    ref: Annotated[str, typer.Argument(metavar="编号", help="项目编号 N")],
     by: Annotated[str, typer.Option("--by", help="报送人或部门（记入进展报送）")],
     done: Annotated[str | None, typer.Option("--done", help="累计完成数量")] = None,
     target: Annotated[int | None, typer.Option("--target", help="指标序号（项目有多个指标时必填）")] = None,

@@ -14,7 +14,7 @@ from services.people.users import UserInput, add_user, department_label
 from services.unit_of_work import UnitOfWork
 
 users = typer.Typer(help="网页管理后台的登录用户。", no_args_is_help=True)
-Name = Annotated[str, typer.Argument(help="用户名或邮箱")]
+Name = Annotated[str, typer.Argument(metavar="用户名或邮箱", help="用户名或邮箱")]
 By = Annotated[str, typer.Option("--by", help="操作人（记入用户变更记录）")]
 Department = Annotated[
     str | None, typer.Option("--department", help="部门名称（department 角色必填）；可写作“长宁区/区民政局”")
@@ -30,13 +30,17 @@ def _password(given: str | None) -> str:
     """The password given, or typed twice at a hidden prompt."""
     if given is not None:
         return given
-    return str(typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码"))
+    while True:
+        first = str(typer.prompt("密码", hide_input=True))
+        if first == str(typer.prompt("再次输入密码", hide_input=True)):
+            return first
+        typer.echo("两次输入的密码不一致，请重新输入。", err=True)
 
 
 @users.command("add")
 @handles_errors
 def user_add(
-    name: Annotated[str, typer.Argument(help="用户名（登录用，也记入审计记录）")],
+    name: Annotated[str, typer.Argument(metavar="用户名", help="用户名（登录用，也记入审计记录）")],
     email: Annotated[str, typer.Option("--email", help="邮箱（也可用于登录）")],
     role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
     department: Department = None,

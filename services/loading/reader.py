@@ -58,6 +58,17 @@ class ProgrammeFile:
     checksum: str
 
 
+def _why(exc: OSError) -> str:
+    """Why a file could not be read, in Chinese."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个目录，不是文件"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    return f"系统错误 {exc.errno}"
+
+
 def read_programme_file(path: str | FsPath, today: date) -> ProgrammeFile:
     """Read and check a programme file; raise ProgrammeFileError listing every problem."""
     name = str(path)
@@ -66,12 +77,12 @@ def read_programme_file(path: str | FsPath, today: date) -> ProgrammeFile:
             raise ProgrammeFileError([_too_big(name)])
         raw = FsPath(path).read_bytes()
     except OSError as exc:
-        raise ProgrammeFileError([FileProblem(name, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from exc
+        raise ProgrammeFileError([FileProblem(name, 0, "", f"无法读取文件：{_why(exc)}")]) from exc
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        problem = FileProblem(name, line, "", "文件不是 UTF-8 编码（file is not UTF-8）")
+        problem = FileProblem(name, line, "", "文件不是 UTF-8 编码")
         raise ProgrammeFileError([problem]) from exc
     return parse_programme_text(text, name, today, hashlib.sha256(raw).hexdigest())
 

@@ -115,9 +115,12 @@ def test_reset_password_at_the_prompt_replaces_the_old_one_and_is_recorded(site:
     from admin.cli.app import app
 
     result = CliRunner().invoke(
-        app, ["user", "reset-password", "体育科", "--by", "王主任"], input="new-secret-77\nnew-secret-77\n"
+        app,
+        ["user", "reset-password", "体育科", "--by", "王主任"],
+        input="new-secret-77\nnew-secret-78\nnew-secret-77\nnew-secret-77\n",
     )
     assert result.exit_code == 0, result.output
+    assert result.output.count("两次输入的密码不一致，请重新输入。") == 1
     assert "已重置用户 体育科 的密码" in result.output
     with UnitOfWork(site.db) as uow:
         assert authenticate(uow, "体育科", "new-secret-77") is not None
