@@ -346,3 +346,15 @@ def test_a_report_row_pointing_outside_the_reports_folder_is_not_served(
         assert response.status_code in (403, 404)
         assert "机密" not in response.text and "root:" not in response.text
     assert client.get(f"/p/{CODE}/reports/9000").status_code == 403
+
+
+def test_the_item_page_says_which_figure_is_the_completion_rate_and_which_the_nightly_basis(
+    client: TestClient,
+) -> None:
+    login(client, USERS["admin"])
+    page = client.get(f"/p/{CODE}/items/8").text
+    cells = re.findall(r'data-testid="target-achieved">(.*?)</td>', page, flags=re.S)
+    assert cells and all("完成率" in c for c in cells if "—" not in c), cells
+    assert any("按子项目数量合计" in c or "按最新一次报送" in c for c in cells), cells
+    reasons = re.findall(r'data-testid="item-reason">(.*?)</span>', client.get(f"/p/{CODE}/items/1").text)
+    assert reasons and all(r.startswith("依据：截至 ") and "序时" in r for r in reasons), reasons
