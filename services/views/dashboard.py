@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from models import Department, HealthSnapshot, Item, ItemDepartment, Programme
+from models import Department, DepartmentMember, HealthSnapshot, Item, ItemDepartment, Programme
 from models.settings import get_settings
 from services.errors import BadInput
 from services.health.compute import compute_health
@@ -43,6 +43,7 @@ def dashboard(
     except ValueError as exc:
         raise BadInput(str(exc)) from exc
     allowed = visible_items(session, user, programme)
+    members = _members(session, programme)
     last, snaps = _shown(session, programme, as_of)
     rows = []
     for head in _item_heads(session, programme):
@@ -50,7 +51,7 @@ def dashboard(
             continue
         row = {**head, **snaps.get(head["number"], _no_snapshot())}
         row["status_label"] = rules.label(row["status"]) if row["status"] else None
-        if department and department not in row["lead"] + row["cooperating"]:
+        if department and not _answers_for(department, row["lead"] + row["cooperating"], members):
             continue
         if want_status and row["status"] != want_status:
             continue
@@ -61,7 +62,7 @@ def dashboard(
         "programmes": list(session.scalars(_CODES)),
         "last_run": last,
         "as_of": as_of.isoformat() if as_of else None,
-        "departments": _departments(session, programme),
+        "departments": _departments(members),
         "statuses": [{"code": h.name, "label": h.label} for h in Health],
         "filters": {"department": department, "status": want_status},
         "items": rows,
@@ -106,13 +107,15 @@ _ITEM_SNAPSHOTS = (
         HealthSnapshot.as_of == bindparam("day"),
     )
 )
-_DEPARTMENTS = (
-    select(Department.name)
+_MEMBER = aliased(Department)
+_DEPARTMENTS = (  # the departments on the programme's items, each group with its member offices
+    select(Department.name, _MEMBER.name)
     .join(ItemDepartment, ItemDepartment.department_id == Department.id)
     .join(Item, ItemDepartment.item_id == Item.id)
+    .outerjoin(DepartmentMember, DepartmentMember.group_id == Department.id)
+    .outerjoin(_MEMBER, DepartmentMember.member_id == _MEMBER.id)
     .where(Item.programme_id == _PROGRAMME)
     .distinct()
-    .order_by(Department.name)
 )
 
 
@@ -218,5 +221,19 @@ def _pct(value: float | int | None) -> float:
     return 0.0 if value is None else round(max(0.0, min(1.0, float(value))) * 100, 1)
 
 
-def _departments(session: Session, programme: Programme) -> list[str]:
-    return list(session.scalars(_DEPARTMENTS, {"programme_id": programme.id}))
+def _members(session: Session, programme: Programme) -> dict[str, set[str]]:
+    """Each department on the programme's items, with its member offices when it is a group (one query)."""
+    out: dict[str, set[str]] = {}
+    for name, member in session.execute(_DEPARTMENTS, {"programme_id": programme.id}):
+        out.setdefault(name, set()).update([member] if member else [])
+    return out
+
+
+def _departments(members: dict[str, set[str]]) -> list[str]:
+    """The departments on the programme's items and the member offices of its groups, sorted."""
+    return sorted(set(members) | {m for offices in members.values() for m in offices})
+
+
+def _answers_for(department: str, names: list[str], members: dict[str, set[str]]) -> bool:
+    """True when the department is on the item, itself or as a member office of a group on it."""
+    return department in names or any(department in members.get(n, ()) for n in names)

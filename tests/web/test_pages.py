@@ -358,3 +358,12 @@ def test_the_item_page_says_which_figure_is_the_completion_rate_and_which_the_ni
     assert any("按子项目数量合计" in c or "按最新一次报送" in c for c in cells), cells
     reasons = re.findall(r'data-testid="item-reason">(.*?)</span>', client.get(f"/p/{CODE}/items/1").text)
     assert reasons and all(r.startswith("依据：截至 ") and "序时" in r for r in reasons), reasons
+
+
+def test_the_dashboard_filter_finds_a_member_office_through_its_group(client: TestClient) -> None:
+    login(client, USERS["admin"])
+    page = client.get(f"/p/{CODE}").text
+    assert '<option value="新华路街道"' in page or ">新华路街道<" in page
+    group = re.findall(r'data-item="(\d+)"', client.get(f"/p/{CODE}", params={"dept": "各街镇"}).text)
+    member = re.findall(r'data-item="(\d+)"', client.get(f"/p/{CODE}", params={"dept": "新华路街道"}).text)
+    assert "3" in group and member == group
