@@ -94,7 +94,8 @@ def current_records(
             out[("target", n, target.position)] = target.as_dict()
             for m in target.milestones:
                 out[("milestone", n, target.position, m.period)] = {
-                    f: getattr(m, f) for f in ("due_on", "expected_ratio", "expected_quantity", "name", "stage", "note")
+                    f: getattr(m, f)
+                    for f in ("due_on", "expected_ratio", "expected_quantity", "name", "stage", "note")
                 }
         for project in item.projects:
             fields = {f: getattr(project, f) for f in _FIELDS["project"]}
