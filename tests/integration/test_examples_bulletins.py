@@ -111,12 +111,23 @@ def test_meishan_states_each_published_target_achievement_and_rate(meishan: Data
         assert name in narrative and name in table
 
 
-def test_meishan_reports_as_a_completed_year(meishan: Database, tmp_path: Path) -> None:
+def test_meishan_reports_as_a_completed_year(meishan: Database) -> None:
     narrative, table = _report(meishan, "meishan-2019", "2019-12")
     assert "1-12 月" in narrative.splitlines()[0]
     assert "已完成（含超额完成）2 项" in table
-    files = generate(meishan, "meishan-2019", "2019-12", ("md", "xlsx"), tmp_path)
-    assert {f["format"] for f in files} == {"md", "xlsx"}
+
+
+def test_dalian_reports_in_every_format(dalian: Database, tmp_path: Path) -> None:
+    files = generate(dalian, "dalian-2021", "2021-09", ("md", "html", "docx", "xlsx"), tmp_path)
+    assert {f["format"] for f in files} == {"md", "html", "docx", "xlsx"}
+    assert all(Path(f["path"]).stat().st_size > 0 for f in files)
+
+
+@pytest.mark.parametrize("path", [MEISHAN, DALIAN], ids=["meishan", "dalian"])
+def test_each_example_cites_its_published_source_and_what_it_left_out(path: Path) -> None:
+    header = path.read_text(encoding="utf-8").split("\nprogramme:")[0]
+    assert "来源" in header and re.search(r"https?://\S+", header)
+    assert "未能转录" in header
 
 
 def test_dalian_states_each_june_milestone_against_what_was_done(dalian: Database) -> None:
