@@ -15,6 +15,7 @@ from services.loading.apply import load_programme
 from services.loading.errors import ProgrammeFileError
 from services.loading.reader import read_programme_file
 from services.unit_of_work import UnitOfWork
+from services.views.due import due_in_month
 
 TODAY = date(2021, 10, 31)
 FILE = """\
@@ -94,3 +95,19 @@ def test_a_bad_amount_due_is_refused_in_chinese_and_nothing_is_written(
     assert message in problems[0].message
     with db.read() as session:
         assert session.scalar(select(func.count()).select_from(Programme)) == 0
+
+
+@pytest.mark.parametrize(("achieved", "listed"), [(27, False), (12, True)], ids=["reached", "short"])
+def test_the_due_list_names_a_milestone_only_while_its_amount_is_not_reached(
+    db: Database, tmp_path: Path, achieved: int, listed: bool
+) -> None:
+    reported = f"        reports:\n          - as_of: 2021-06-30\n            achieved: {achieved}\n        milestones:\n"
+    path = tmp_path / "q.yaml"
+    text = FILE.replace("        milestones:\n", reported)
+    path.write_text(
+        text.format(target="        unit: 场\n", milestone="            quantity: 20\n"), encoding="utf-8"
+    )
+    _load(db, path)
+    with db.read() as session:
+        rows = due_in_month(session, "q-2021", "2021-06", TODAY)["rows"]
+    assert [r["kind"] for r in rows] == (["milestone"] if listed else [])
