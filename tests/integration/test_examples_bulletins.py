@@ -18,8 +18,10 @@ from models import Milestone, Target
 from models.db import Database
 from reports.narrative import markdown, table_markdown
 from reports.service import generate
+from services.health.compute import compute_health
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from tests.conftest import ROOT
@@ -139,6 +141,10 @@ def test_dalian_states_each_june_milestone_against_what_was_done(dalian: Databas
             assert due in sentence, sentence
     assert "提前完成8月份节点任务" in narrative and "提前一个月完成6月份节点任务" in narrative
     assert "大连市人民政府" in table
+    with dalian.read() as session:
+        programme = resolve_programme(session, "dalian-2021")
+        items = compute_health(session, programme, date(2021, 6, 30)).summary.items
+    assert all(items[n] == "on_track" for n in ("10", "11", "12", "13")), items  # each beat its 节点目标
 
 
 def test_dalian_states_each_september_milestone_and_figure(dalian: Database) -> None:
