@@ -169,6 +169,8 @@ class Milestone(Base):
     period: Mapped[str] = mapped_column(String(16))
     due_on: Mapped[date] = mapped_column(Date)
     expected_ratio: Mapped[Decimal | None] = mapped_column(Quantity)
+    # the cumulative amount due by then, in the target's unit (a 节点目标 of 20 公里)
+    expected_quantity: Mapped[Decimal | None] = mapped_column(Quantity)
     name: Mapped[str | None] = mapped_column(String(32))  # 方案制定, 招标, 开工, 主体完工, 竣工 …
     stage: Mapped[str | None] = mapped_column(String(16))  # the project stage that shows it reached
     note: Mapped[str | None] = mapped_column(Text)

@@ -117,6 +117,7 @@ class TargetFacts:
     planned_start: date | None = None  # the earliest planned 开工 of its projects
     due_on: date | None = None
     as_of: date | None = None
+    milestone_quantity: float | None = None  # the amount due by the latest milestone (节点目标 20 场)
 
 
 def target_progress(facts: TargetFacts) -> float | None:
@@ -141,6 +142,8 @@ def target_health(facts: TargetFacts, rules: StatusRules | None = None) -> Healt
         return Health.early if early else Health.done
     if facts.late or facts.short_of_milestone:
         return Health.late
+    if progress is None and facts.milestone_quantity and facts.achieved is not None:
+        return _against_amount(facts.achieved, facts.milestone_quantity, rules)
     if not progress and not facts.started:
         unstarted = rules is not None and facts.as_of and rules.unstarted(facts.planned_start, facts.as_of)
         return Health.unstarted if unstarted else Health.not_started
@@ -149,6 +152,13 @@ def target_health(facts: TargetFacts, rules: StatusRules | None = None) -> Healt
     if rules is None:
         return Health.on_track if (progress or 0) >= facts.expected else Health.slow
     return rules.band(progress, facts.expected)
+
+
+def _against_amount(achieved: float, due: float, rules: StatusRules | None) -> Health:
+    """A target without a year's quantity against its milestone's amount: 按序时 once reached, else its band."""
+    if achieved >= due:
+        return Health.on_track
+    return Health.slow if rules is None else rules.band(achieved / due, 1.0)
 
 
 def rollup(statuses: list[Health]) -> Health:

@@ -37,6 +37,8 @@ class Step:
     name: str | None
     stage: str | None
     ratio: Decimal | float | None
+    quantity: Decimal | float | None = None  # an amount due, in `unit` (累计完成 20 公里)
+    unit: str | None = None
 
 
 def month_target(steps: Iterable[Step], end: date) -> Step | None:
@@ -45,7 +47,18 @@ def month_target(steps: Iterable[Step], end: date) -> Step | None:
 
 
 def step_text(step: Step) -> str:
-    """主体完工 / 完成 80% / 开工，完成 30%: the words of a milestone."""
+    """主体完工 / 完成 80% / 开工，完成 30% / 完成 20 公里: the words of a milestone (an amount before a share)."""
     what = step.name or (Stage[step.stage].label if step.stage else "")
-    share = f"完成 {float(step.ratio) * 100:.0f}%" if step.ratio is not None else ""
+    if step.quantity is not None:
+        share = f"完成 {_amount(step.quantity)} {step.unit or ''}".rstrip()
+    elif step.ratio is not None:
+        share = f"完成 {float(step.ratio) * 100:.0f}%"
+    else:
+        share = ""
     return "，".join(p for p in (what, share) if p)
+
+
+def _amount(value: Decimal | float) -> str:
+    """20.0000 → 20, 22.1200 → 22.12."""
+    text = f"{Decimal(str(value)):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

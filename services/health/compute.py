@@ -92,6 +92,7 @@ def _target_row(
         planned_start=r["planned_start"],
         due_on=r["due_on"],
         as_of=as_of,
+        milestone_quantity=_num(r["milestone_quantity"]),
     )
     health = target_health(facts, rules)
     progress = target_progress(facts)
@@ -130,11 +131,18 @@ def _reason(
         return (
             f"{r['target_name']}：{r['short']} 个子项目未达到“{step}”节点（计划 {r['step_due'].isoformat()}）"
         )
+    if health in (Health.slow, Health.severe) and progress is None and r["milestone_quantity"] is not None:
+        return f"{r['target_name']}完成 {_plain(r['reported'])}，节点目标 {_plain(r['milestone_quantity'])}"
     if health in (Health.slow, Health.severe):
         return f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
     if health is Health.unstarted:
         return f"{r['target_name']}：计划 {r['planned_start'].isoformat()} 开工，尚未开工"
     return None
+
+
+def _plain(value: Any) -> str:
+    """12.5000 → 12.5, None → 0."""
+    return f"{float(value or 0):g}"
 
 
 def _rounded(value: float | None) -> float | None:

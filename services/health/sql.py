@@ -44,7 +44,12 @@ def _latest_due(as_of: date, column: Any) -> Any:
     )
     return (
         select(
-            Milestone.target_id, Milestone.expected_ratio, Milestone.name, Milestone.stage, Milestone.due_on
+            Milestone.target_id,
+            Milestone.expected_ratio,
+            Milestone.expected_quantity,
+            Milestone.name,
+            Milestone.stage,
+            Milestone.due_on,
         )
         .join(day, and_(day.c.target_id == Milestone.target_id, day.c.day == Milestone.due_on))
         .where(column.is_not(None))
@@ -111,6 +116,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
         .subquery()
     )
     plan = _latest_due(as_of, Milestone.expected_ratio)
+    amount = _latest_due(as_of, Milestone.expected_quantity)  # 节点目标 as an amount (20 场)
     return (
         select(
             Target.id.label("target_id"),
@@ -136,6 +142,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
             func.coalesce(plan_count.c.n, 0).label("milestones"),
             func.coalesce(plan_count.c.stages, 0).label("stage_milestones"),
             plan.c.expected_ratio.label("milestone_expected"),
+            amount.c.expected_quantity.label("milestone_quantity"),
             step.c.name.label("step_name"),
             step.c.stage.label("step_stage"),
             step.c.due_on.label("step_due"),
@@ -145,6 +152,7 @@ def target_rows(programme_id: int, as_of: date) -> Select:
         .outerjoin(report, report.c.target_id == Target.id)
         .outerjoin(plan_count, plan_count.c.target_id == Target.id)
         .outerjoin(plan, plan.c.target_id == Target.id)
+        .outerjoin(amount, amount.c.target_id == Target.id)
         .outerjoin(step, step.c.target_id == Target.id)
         .where(Item.programme_id == programme_id)
         .order_by(Item.number, Target.position)

@@ -137,6 +137,7 @@ def _target(target: TargetSpec, path: Path) -> Iterator[Problem]:
             yield (*path, "milestones", m, "period"), f"节点 {milestone.period} 重复"
         periods.add(milestone.period)
         yield from _milestone(milestone, (*path, "milestones", m))
+        yield from _milestone_quantity(milestone, target, (*path, "milestones", m))
     if target.bound != "milestone" and target.quantity is None and target.projects:
         quantities = [p.quantity for p in target.projects]
         if any(q is not None for q in quantities) and target.unit is None:
@@ -147,8 +148,17 @@ def _milestone(milestone: MilestoneSpec, path: Path) -> Iterator[Problem]:
     stage = None if milestone.stage is None else _stage(milestone.stage)
     if milestone.stage is not None and (stage is None or not stage.is_main):
         yield (*path, "stage"), _bad_stage(milestone.stage, main_only=True)
-    elif milestone.ratio is None and milestone.name is None and milestone.stage is None:
-        yield path, "节点须写明完成比例（ratio）、名称（name）或阶段（stage）"
+    elif all(v is None for v in (milestone.ratio, milestone.quantity, milestone.name, milestone.stage)):
+        yield path, "节点须写明完成比例（ratio）、数量（quantity）、名称（name）或阶段（stage）"
+
+
+def _milestone_quantity(milestone: MilestoneSpec, target: TargetSpec, path: Path) -> Iterator[Problem]:
+    if milestone.quantity is None:
+        return
+    if target.unit is None:
+        yield (*path, "quantity"), "节点写明数量时，指标须写明单位（unit）"
+    elif target.quantity is not None and milestone.quantity > target.quantity:
+        yield (*path, "quantity"), f"节点数量 {milestone.quantity} 超过指标数量 {target.quantity}"
 
 
 def _status(spec: ProgrammeSpec) -> Iterator[Problem]:

@@ -79,12 +79,16 @@ def target_fields(spec: TargetSpec) -> dict[str, Any]:
     }
 
 
-def milestone_fields(spec: MilestoneSpec) -> dict[str, Any]:
-    """A milestone's columns (its period is its key)."""
+def milestone_fields(spec: MilestoneSpec, target: TargetSpec) -> dict[str, Any]:
+    """A milestone's columns (its period is its key); a quantity due gives the share when none is written."""
     stage = milestone_stage(spec.name, spec.stage)
+    ratio = spec.ratio
+    if ratio is None and spec.quantity is not None and target.quantity:
+        ratio = round(spec.quantity / target.quantity, 4)
     return {
         "due_on": period_end(spec.period),
-        "expected_ratio": as_quantity(spec.ratio),
+        "expected_ratio": as_quantity(ratio),
+        "expected_quantity": as_quantity(spec.quantity),
         "name": spec.name,
         "stage": stage.code if stage else None,
         "note": spec.note,

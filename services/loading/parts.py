@@ -14,7 +14,7 @@ from services.loading.fields import (
     stage_fields,
     target_fields,
 )
-from services.loading.schema import MilestoneSpec, ProjectSpec, ReportSpec, TargetSpec
+from services.loading.schema import ProjectSpec, ReportSpec, TargetSpec
 from services.loading.summary import LoadSummary, assign
 from states.periods import filing_period
 from states.prerequisites import parse_evidence_kind
@@ -24,19 +24,19 @@ from states.stages import Stage, parse_stage
 def apply_target_fields(target: Target, spec: TargetSpec) -> bool:
     """Bring a target's fields and milestones in line with the file; True when anything changed."""
     changed = assign(target, target_fields(spec))
-    return _milestones(target, spec.milestones) or changed
+    return _milestones(target, spec) or changed
 
 
-def _milestones(target: Target, specs: list[MilestoneSpec]) -> bool:
+def _milestones(target: Target, spec: TargetSpec) -> bool:
     current = {m.period: m for m in target.milestones}
-    wanted = {m.period: m for m in specs}
+    wanted = {m.period: m for m in spec.milestones}
     changed = False
     for period, row in current.items():
         if period not in wanted:
             target.milestones.remove(row)
             changed = True
-    for period, spec in wanted.items():
-        fields = milestone_fields(spec)
+    for period, milestone in wanted.items():
+        fields = milestone_fields(milestone, spec)
         row = current.get(period)
         if row is None:
             target.milestones.append(Milestone(period=period, **fields))

@@ -44,6 +44,7 @@ LABELS = {
     "requirements": "所需要件",
     "due_on": "完成期限",
     "expected_ratio": "计划完成比例",
+    "expected_quantity": "计划完成数量",
     "note": "说明",
     "target": "所属指标",
     "suspended_from": "暂停前阶段",

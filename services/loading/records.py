@@ -45,7 +45,7 @@ def wanted_records(spec: ProgrammeSpec) -> Records:
         for position, target in enumerate(item.targets, start=1):
             out[("target", n, position)] = target_fields(target)
             for milestone in target.milestones:
-                out[("milestone", n, position, milestone.period)] = milestone_fields(milestone)
+                out[("milestone", n, position, milestone.period)] = milestone_fields(milestone, target)
             for project in target.projects:
                 stage = parse_stage(project.stage).code
                 fields = {**project_fields(project), "target": position, "stage": stage}
@@ -94,7 +94,8 @@ def current_records(
             out[("target", n, target.position)] = target.as_dict()
             for m in target.milestones:
                 out[("milestone", n, target.position, m.period)] = {
-                    f: getattr(m, f) for f in ("due_on", "expected_ratio", "name", "stage", "note")
+                    f: getattr(m, f)
+                    for f in ("due_on", "expected_ratio", "expected_quantity", "name", "stage", "note")
                 }
         for project in item.projects:
             fields = {f: getattr(project, f) for f in _FIELDS["project"]}

@@ -115,6 +115,7 @@ class ProjectSpec(Strict):
 class MilestoneSpec(Strict):
     period: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
     ratio: Annotated[Decimal, Field(ge=0, le=1)] | None = None
+    quantity: Qty | None = None  # the cumulative amount due by then, in the target's unit (累计完成 20 公里)
     name: Word | None = None  # 方案制定, 招标, 开工, 主体完工, 竣工 …
     stage: StageText | None = None  # the stage that shows it reached; known names have one
     note: Text | None = None

@@ -116,15 +116,12 @@ def _milestone_rows(session: Session, programme: Programme, last: date, as_of: d
     ).all()
     if not milestones:
         return []
-    progress = {
-        r["ref"]: r["progress"]
-        for r in compute_health(session, programme, as_of).rows
-        if r["scope"] == "target"
-    }
+    targets = {r["ref"]: r for r in compute_health(session, programme, as_of).rows if r["scope"] == "target"}
     rows = []
     for m, position, name, number, title, leader in milestones:
-        done = progress.get(f"{number}#{position}")
-        if done is not None and float(done) >= float(m.expected_ratio):
+        target = targets.get(f"{number}#{position}", {})
+        done = target.get("progress")
+        if _milestone_met(m, done, target.get("achieved")):
             continue
         rows.append(
             {
@@ -142,6 +139,17 @@ def _milestone_rows(session: Session, programme: Programme, last: date, as_of: d
             }
         )
     return rows
+
+
+def _milestone_met(m: Milestone, progress: Any, achieved: Any) -> bool:
+    """A milestone is met when the target's share reaches its share, or its figure reaches its amount."""
+    if m.expected_ratio is not None and progress is not None and float(progress) >= float(m.expected_ratio):
+        return True
+    return (
+        m.expected_quantity is not None
+        and achieved is not None
+        and float(achieved) >= float(m.expected_quantity)
+    )
 
 
 def _contacts(session: Session, programme: Programme) -> dict[int, dict[str, Any]]:

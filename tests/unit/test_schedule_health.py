@@ -68,3 +68,16 @@ def test_rollup_takes_the_most_severe_status() -> None:
     assert rollup([Health.exceeded, Health.done]) is Health.done
     assert rollup([Health.cancelled, Health.cancelled]) is Health.cancelled
     assert rollup([Health.cancelled, Health.on_track]) is Health.on_track
+
+
+@pytest.mark.parametrize(
+    ("achieved", "health"),
+    [(27.0, Health.on_track), (20.0, Health.on_track), (12.0, Health.slow), (None, Health.not_started)],
+)
+def test_a_target_without_a_years_quantity_is_judged_by_its_milestones_amount(
+    achieved: float | None, health: Health
+) -> None:
+    facts = TargetFacts(
+        planned=None, achieved=achieved, reported_ratio=None, expected=0.5, milestone_quantity=20
+    )
+    assert target_health(facts) is health

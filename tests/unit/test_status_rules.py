@@ -182,3 +182,9 @@ def test_a_project_is_short_of_a_milestone_only_on_the_main_line_before_its_stag
     assert not short(Stage.operating, Stage.construction)
     assert not short(Stage.suspended, Stage.construction)  # a side state is judged by 暂停, not by the plan
     assert not counts(Stage.preparation, Stage.construction)
+
+
+def test_a_milestones_amount_is_stated_in_its_targets_unit_before_any_share() -> None:
+    assert step_text(Step(date(2021, 9, 30), None, None, 0.5, 20, "公里")) == "完成 20 公里"
+    assert step_text(Step(date(2021, 6, 30), None, None, None, 22.12, "公里")) == "完成 22.12 公里"
+    assert step_text(Step(date(2021, 6, 30), "开工", "construction", None, 7, None)) == "开工，完成 7"
