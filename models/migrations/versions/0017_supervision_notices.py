@@ -56,7 +56,9 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "state IN ('issued', 'signed', 'answered', 'returned', 'closed')", name=op.f("ck_notices_state")
         ),
-        sa.CheckConstraint("alert IS NULL OR alert IN ('due_soon', 'overdue')", name=op.f("ck_notices_alert")),
+        sa.CheckConstraint(
+            "alert IS NULL OR alert IN ('due_soon', 'overdue')", name=op.f("ck_notices_alert")
+        ),
         _fk("notices", "programme_id", "programmes"),
         _fk("notices", "item_id", "items"),
         _fk("notices", "project_id", "projects"),
