@@ -1,0 +1,176 @@
+"""Supervision notices through their use cases: deadlines on the Chinese calendar, every step, the nightly check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+
+from models import Notice, NoticeStep, OutboxMessage, Person
+from models.db import Database
+from notifications.render import render
+from services.errors import BadInput, Forbidden, Refused
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.refs import resolve_programme
+from services.supervision.nightly import check_notices
+from services.supervision.requests import Actor, IssueInput, StepInput
+from services.supervision.use_case import act_on_notice, issue_notice
+from services.unit_of_work import UnitOfWork
+from tests.conftest import EXAMPLE
+from tests.helpers import snapshot
+
+TODAY = date(2020, 12, 31)
+OFFICE = Actor.office("督查科")
+LEADER, LEADER_EMAIL = "王副区长", "leader@changning.example"
+
+
+@pytest.fixture
+def loaded(db: Database) -> Database:
+    """The example, with a 分管领导 on item 2 who has an address."""
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+        uow.session.add(Person(name=LEADER, email=LEADER_EMAIL))
+        uow.session.execute(text("UPDATE items SET leader = :n WHERE number = 2"), {"n": LEADER})
+        uow.commit()
+    return db
+
+
+def issue(db: Database, at: date, days: int = 3, ref: str = "2") -> int:
+    with UnitOfWork(db) as uow:
+        data = IssueInput(ref, "助餐点开办滞后于序时", "倒排工期，明确完成时间", days, at)
+        return issue_notice(uow, data, OFFICE, TODAY).notice.id
+
+
+def act(db: Database, notice_id: int, event: str, at: date, actor: Actor = OFFICE, **kw: object) -> str:
+    with UnitOfWork(db) as uow:
+        return act_on_notice(uow, StepInput(notice_id, event, at, **kw), actor, TODAY).notice.state  # type: ignore[arg-type]
+
+
+def night(db: Database, day: date) -> tuple[int, int, int]:
+    with UnitOfWork(db) as uow:
+        check = check_notices(uow.session, resolve_programme(uow.session, None), day)
+        uow.commit()
+    return check.due_soon, check.overdue, check.emails
+
+
+def alert_of(db: Database, notice_id: int) -> str | None:
+    with db.read() as session:
+        return session.get(Notice, notice_id).alert  # type: ignore[union-attr]
+
+
+def test_the_deadline_skips_national_day_and_counts_the_working_saturday(loaded: Database) -> None:
+    notice = issue(
+        loaded, date(2020, 9, 29), days=3
+    )  # 9-30, (10-01..10-08 holiday), 10-09, 10-10 (调休 Saturday)
+    with loaded.read() as session:
+        assert session.get(Notice, notice).due_on == date(2020, 10, 10)  # type: ignore[union-attr]
+
+
+def test_a_notice_turns_yellow_then_red_on_the_right_working_day_and_is_emailed_once(
+    loaded: Database,
+) -> None:
+    notice = issue(loaded, date(2020, 9, 29), days=3)  # due 2020-10-10, the working Saturday
+    assert night(loaded, date(2020, 9, 29)) == (0, 0, 0)  # two working days ahead reach only 10-09
+    assert night(loaded, date(2020, 9, 30)) == (1, 0, 3)  # 10-09 and 10-10 are the next two working days
+    assert alert_of(loaded, notice) == "due_soon"
+    assert night(loaded, date(2020, 10, 8)) == (0, 0, 0)  # still yellow: not emailed again
+    assert night(loaded, date(2020, 10, 10)) == (0, 0, 0)  # due today, not yet overdue
+    assert night(loaded, date(2020, 10, 11)) == (0, 1, 3)  # the Sunday after the deadline: red
+    assert night(loaded, date(2020, 10, 11)) == (0, 0, 0)  # rerun: nothing changes, nothing sent
+    assert alert_of(loaded, notice) == "overdue"
+    with loaded.read() as session:
+        rows = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind.like("notice_%")).order_by(OutboxMessage.id)
+        ).all()
+    alerts = [(r.kind, r.recipient) for r in rows if r.kind in ("notice_due_soon", "notice_overdue")]
+    assert sorted(alerts) == sorted(
+        (kind, email)
+        for kind in ("notice_due_soon", "notice_overdue")
+        for email in ("mzj-shishi@changning.example", LEADER_EMAIL, "shishi-office@changning.example")
+    )
+    for row in rows:  # every email renders, with both parts
+        rendered = render(row.kind, row.payload, row.recipient_name)
+        assert "督办第" in rendered.subject and rendered.text.strip() and "<html" in rendered.html
+
+
+def test_a_notice_walks_every_state_and_each_step_is_audited_and_emailed(loaded: Database) -> None:
+    notice = issue(loaded, date(2020, 9, 29))
+    dept = Actor("民政科", "department", _department_id(loaded, "区民政局"), "web")
+    assert act(loaded, notice, "sign", date(2020, 9, 30), dept) == "signed"
+    reply = {"measures": "增派施工力量", "committed_on": date(2020, 11, 30)}
+    assert act(loaded, notice, "reply", date(2020, 10, 9), dept, **reply) == "answered"
+    assert act(loaded, notice, "send_back", date(2020, 10, 10), reason="措施不具体") == "returned"
+    assert act(loaded, notice, "reply", date(2020, 10, 12), dept, **reply) == "answered"
+    assert act(loaded, notice, "close", date(2020, 10, 13)) == "closed"
+    with loaded.read() as session:
+        steps = session.scalars(
+            select(NoticeStep).where(NoticeStep.notice_id == notice).order_by(NoticeStep.id)
+        ).all()
+        kinds = session.scalars(select(OutboxMessage.kind).where(OutboxMessage.kind.like("notice_%"))).all()
+        returned = session.get(Notice, notice)
+    assert [(s.event, s.to_state, s.actor, s.occurred_on.day) for s in steps] == [
+        ("issue", "issued", "督查科", 29),
+        ("sign", "signed", "民政科", 30),
+        ("reply", "answered", "民政科", 9),
+        ("send_back", "returned", "督查科", 10),
+        ("reply", "answered", "民政科", 12),
+        ("close", "closed", "督查科", 13),
+    ]
+    assert returned.return_reason == "措施不具体" and returned.committed_on == date(2020, 11, 30)  # type: ignore[union-attr]
+    # 4 recipients each: the lead department, the leader, the cooperating group has no address, the office
+    for kind in ("notice_issued", "notice_signed", "notice_replied", "notice_returned", "notice_closed"):
+        assert kinds.count(kind) == (3 if kind != "notice_replied" else 6)
+
+
+@pytest.mark.parametrize(
+    ("event", "state_events", "reason"),
+    [
+        ("reply", [], "尚未签收"),
+        ("close", ["sign"], "尚未反馈"),
+        ("send_back", [], "尚未反馈"),
+        ("sign", ["sign"], "已签收过"),
+    ],
+)
+def test_illegal_steps_are_refused_in_chinese_and_change_nothing(
+    loaded: Database, event: str, state_events: list[str], reason: str
+) -> None:
+    notice = issue(loaded, date(2020, 9, 29))
+    for e in state_events:
+        act(loaded, notice, e, date(2020, 9, 30))
+    before = snapshot(loaded)
+    with pytest.raises(Refused, match="未变更") as refused:
+        act(
+            loaded, notice, event, date(2020, 10, 9), measures="x", committed_on=date(2020, 12, 1), reason="y"
+        )
+    assert reason in "".join(refused.value.reasons)
+    assert snapshot(loaded) == before
+
+
+def test_only_the_office_issues_returns_and_closes_and_only_the_lead_department_signs(
+    loaded: Database,
+) -> None:
+    notice = issue(loaded, date(2020, 9, 29))
+    sport = Actor("体育科", "department", _department_id(loaded, "区体育局"), "web")
+    civil = Actor("民政科", "department", _department_id(loaded, "区民政局"), "web")
+    before = snapshot(loaded)
+    with pytest.raises(Forbidden, match="不是发给本部门"):
+        act(loaded, notice, "sign", date(2020, 9, 30), sport)
+    with pytest.raises(Forbidden, match="办公室"), UnitOfWork(loaded) as uow:
+        issue_notice(uow, IssueInput("2", "a", "b"), civil, TODAY)
+    with pytest.raises(Forbidden, match="办公室"):
+        act(loaded, notice, "close", date(2020, 9, 30), civil)
+    assert snapshot(loaded) == before
+
+
+def test_a_year_the_calendar_does_not_know_is_refused_with_a_clear_message(loaded: Database) -> None:
+    before = snapshot(loaded)
+    with pytest.raises(BadInput, match="工作日历尚无 2099 年"), UnitOfWork(loaded) as uow:
+        issue_notice(uow, IssueInput("2", "a", "b", 3, date(2099, 12, 28)), OFFICE, date(2099, 12, 31))
+    assert snapshot(loaded) == before
+
+
+def _department_id(db: Database, name: str) -> int:
+    with db.read() as session:
+        return session.execute(text("SELECT id FROM departments WHERE name = :n"), {"n": name}).scalar_one()
