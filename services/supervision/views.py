@@ -8,13 +8,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import DepartmentMember, Notice, NoticeStep
-from services.errors import Forbidden
+from services.errors import BadInput, Forbidden
 from services.refs import resolve_programme
 from services.supervision.facts import NoticeFacts, facts_query, load_facts, number_of
 from services.supervision.requests import Actor
 from states.notices import (
     NOTICE_EVENTS,
     OFFICE_EVENTS,
+    IllegalNoticeStep,
     NoticeState,
     allowed_notice_events,
     parse_notice_state,
@@ -52,7 +53,10 @@ def list_notices(
             )
         )
     elif state:
-        query = query.where(Notice.state == parse_notice_state(state).code)
+        try:
+            query = query.where(Notice.state == parse_notice_state(state).code)
+        except IllegalNoticeStep as exc:
+            raise BadInput(f"{exc}，或 open（待反馈）", fields=("state",)) from exc
     rows = session.execute(query.order_by(Notice.id.desc()))
     return [NoticeFacts(*row).as_dict() for row in rows]
 
