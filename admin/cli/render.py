@@ -209,6 +209,7 @@ def stage_changed(r: dict[str, Any]) -> str:
     return f"{line}\n{r['notice']}" if r.get("notice") else line
 
 
+
 def due(data: dict[str, Any]) -> str:
     """What falls due in a month, one block per row: what, when, who answers."""
     p = data["programme"]

@@ -9,6 +9,19 @@ from services.people.users import UserView
 
 MAX_TEXT = 2000
 DEFAULT_DAYS = 5
+# what the doors call an event → the machine's trigger (`return` is a Python keyword there)
+EVENT_NAMES = {
+    "sign": "sign",
+    "reply": "reply",
+    "return": "send_back",
+    "send_back": "send_back",
+    "close": "close",
+}
+
+
+def event_code(name: str) -> str:
+    """The machine's event for a door's name of it (return → send_back); unknown names pass through."""
+    return EVENT_NAMES.get(name, name)
 
 
 @dataclass(frozen=True)
