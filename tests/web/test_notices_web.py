@@ -56,9 +56,11 @@ def post(client: TestClient, csrf: str, path: str, **form: Any) -> Any:
     return client.post(f"/p/{CODE}/notices{path}", data={"csrf": csrf, **form})
 
 
-def test_a_notice_walks_every_state_through_the_pages(web: Database) -> None:
+def test_a_notice_walks_every_state_through_the_pages_and_refusals_write_nothing(web: Database) -> None:
     office, o_csrf = browser(OFFICE)
     civil, c_csrf = browser(CIVIL)
+    sport, s_csrf = browser(SPORT)
+    refusals_write_nothing(web, (office, o_csrf), (civil, c_csrf), (sport, s_csrf))
     issued = post(
         office,
         o_csrf,
@@ -69,29 +71,27 @@ def test_a_notice_walks_every_state_through_the_pages(web: Database) -> None:
         days=3,
         at="2020-09-29",
     )
-    assert issued.status_code == 303 and issued.headers["location"] == f"/p/{CODE}/notices/1"
-    page = civil.get(f"/p/{CODE}/notices/1").text
+    assert issued.status_code == 303 and issued.headers["location"] == f"/p/{CODE}/notices/2"
+    page = civil.get(f"/p/{CODE}/notices/2").text
     assert "助餐点进度滞后" in page and "2020-10-10" in page and 'data-testid="notice-sign"' in page
     assert 'data-testid="notice-close"' not in page  # a department is offered no office step
-    assert post(civil, c_csrf, "/1/sign", at="2020-09-30", version=1).status_code == 303
+    assert post(civil, c_csrf, "/2/sign", at="2020-09-30", version=1).status_code == 303
     reply = {"measures": "增派施工力量", "committed_on": "2020-11-30", "at": "2020-10-09"}
-    assert post(civil, c_csrf, "/1/reply", **reply).status_code == 303
-    assert post(office, o_csrf, "/1/return", reason="措施不具体", at="2020-10-10").status_code == 303
-    assert post(civil, c_csrf, "/1/reply", **reply | {"at": "2020-10-12"}).status_code == 303
-    assert post(office, o_csrf, "/1/close", at="2020-10-13").status_code == 303
-    page = office.get(f"/p/{CODE}/notices/1").text
+    assert post(civil, c_csrf, "/2/reply", **reply).status_code == 303
+    assert post(office, o_csrf, "/2/return", reason="措施不具体", at="2020-10-10").status_code == 303
+    assert post(civil, c_csrf, "/2/reply", **reply | {"at": "2020-10-12"}).status_code == 303
+    assert post(office, o_csrf, "/2/close", at="2020-10-13").status_code == 303
+    page = office.get(f"/p/{CODE}/notices/2").text
     assert "已办结" in page and page.count('<tr><td data-label="日期">') == 6
     listed = civil.get(f"/p/{CODE}/notices").text
-    assert "督办第 1 号" in listed and "区民政局" in listed
-    sport, _ = browser(SPORT)
-    assert "督办第 1 号" not in sport.get(f"/p/{CODE}/notices").text  # not sent to 区体育局
+    assert "督办第 2 号" in listed and "区民政局" in listed
+    assert "督办第 2 号" not in sport.get(f"/p/{CODE}/notices").text  # not sent to 区体育局
 
 
-def test_refusals_on_the_pages_are_in_chinese_and_write_nothing(web: Database) -> None:
-    office, o_csrf = browser(OFFICE)
+def refusals_write_nothing(web: Database, *logins: tuple[TestClient, str]) -> None:
+    """Each refusal on the pages answers in Chinese with its status, and the database is unchanged."""
+    (office, o_csrf), (civil, c_csrf), (sport, s_csrf) = logins
     post(office, o_csrf, "", ref="2", finding="f", requirement="r", at="2020-12-01")
-    civil, c_csrf = browser(CIVIL)
-    sport, s_csrf = browser(SPORT)
     before = snapshot(web)
     cases = [
         (post(civil, c_csrf, "", ref="2", finding="f", requirement="r"), 403, "办公室"),
