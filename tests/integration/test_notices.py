@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import select, text
 
 from models import Notice, NoticeStep, OutboxMessage, Person
 from models.db import Database
+from notifications.delivery import deliver_pending
 from notifications.render import render
+from notifications.transports import SmtpTransport
 from services.errors import BadInput, Forbidden, Refused
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
@@ -20,6 +24,7 @@ from services.supervision.use_case import act_on_notice, issue_notice
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 from tests.helpers import snapshot
+from tests.integration.test_notifications import Inbox, _free_port
 
 TODAY = date(2020, 12, 31)
 OFFICE = Actor.office("督查科")
@@ -172,3 +177,55 @@ def test_a_year_the_calendar_does_not_know_is_refused_with_a_clear_message(loade
 def _department_id(db: Database, name: str) -> int:
     with db.read() as session:
         return session.execute(text("SELECT id FROM departments WHERE name = :n"), {"n": name}).scalar_one()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, Controller]]:
+    """A real SMTP server on loopback."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield inbox, controller
+    controller.stop()
+
+
+def test_the_issued_returned_due_soon_and_overdue_emails_arrive_with_text_and_html(
+    loaded: Database, smtp: tuple[Inbox, Controller]
+) -> None:
+    inbox, controller = smtp
+    notice = issue(loaded, date(2020, 9, 29))  # due 2020-10-10
+    night(loaded, date(2020, 9, 30))  # due soon
+    night(loaded, date(2020, 10, 11))  # overdue
+    dept = Actor("民政科", "department", _department_id(loaded, "区民政局"), "web")
+    act(loaded, notice, "sign", date(2020, 10, 12), dept)
+    act(
+        loaded,
+        notice,
+        "reply",
+        date(2020, 10, 12),
+        dept,
+        measures="增派施工力量",
+        committed_on=date(2020, 11, 30),
+    )
+    act(loaded, notice, "send_back", date(2020, 10, 13), reason="措施不具体")
+    report = deliver_pending(
+        loaded, SmtpTransport("127.0.0.1", controller.port), "督查 <dc@changning.example>", 5
+    )
+    assert not report.errors
+    to_department = {
+        m["Subject"]: m
+        for m, rcpt in zip(inbox.messages, inbox.rcpts, strict=True)
+        if rcpt == ["mzj-shishi@changning.example"]
+    }
+    expected = {
+        "督办单已下发（请于 2020-10-10 前反馈）": ("助餐点开办滞后于序时", "倒排工期"),
+        "督办单即将到期（请于 2020-10-10 前反馈）": ("即将到期", "两个工作日内"),
+        "督办单已逾期（反馈期限 2020-10-10）": ("已逾期", "分管领导督促落实"),
+        "督办单被退回重报（请于 2020-10-16 前反馈）": ("措施不具体", "增派施工力量"),
+    }
+    for tail, words in expected.items():
+        (msg,) = [m for s, m in to_department.items() if s.endswith(tail)]
+        assert msg.get_content_type() == "multipart/alternative"
+        text, html = msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
+        assert all(w in text and w in html for w in words), (tail, text)
+        assert "抄送" in text or "即将到期" in tail or "已逾期" in tail
