@@ -102,7 +102,7 @@ SELECT :pid, p.item_id, p.id, d.id,
        CASE p.id % 3 WHEN 0 THEN 'issued' WHEN 1 THEN 'signed' ELSE 'returned' END,
        '进度滞后', '倒排工期', 5, :issued, {due}, '合成', 1, CURRENT_TIMESTAMP
 FROM projects p JOIN items i ON p.item_id = i.id JOIN departments d ON d.name = '部门' || i.number
-WHERE i.programme_id = :pid AND p.id % :every = 0 AND p.id <= :every * :count
+WHERE i.programme_id = :pid AND p.id % :every = 0 AND p.id <= :last
 """
 DUE = {
     "sqlite": "date('2020-09-20', '+' || (p.id / :every % 20) || ' days')",
@@ -118,7 +118,7 @@ def generate_notices(db: Database, count: int) -> int:
         projects = conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
         every = max(1, projects // max(count, 1))
         conn.execute(text(DEPARTMENTS_SQL), {"pid": pid})
-        params = {"pid": pid, "every": every, "count": count, "issued": date(2020, 9, 1)}
+        params = {"pid": pid, "every": every, "last": every * count, "issued": date(2020, 9, 1)}
         conn.execute(text(NOTICES_SQL.format(due=DUE[dialect])), params)
         if dialect == "postgresql":
             conn.execute(text("ANALYZE notices"))

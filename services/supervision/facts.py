@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -16,11 +17,15 @@ from states.notices import ALERTS, NoticeState
 LeadDepartment = aliased(Department)
 
 
-def facts_query() -> Select:
-    """Notices joined to what they are about; callers add filters and order."""
+def facts_query(rows: bool = False) -> Select:
+    """Notices joined to what they are about; callers add filters and order.
+
+    With `rows`, the notice's columns come as plain row fields instead of an ORM object (the nightly reads
+    thousands and changes them by UPDATE): `NoticeFacts.of_row` reads that shape.
+    """
     return (
         select(
-            Notice,
+            *(Notice.__table__.c if rows else [Notice]),
             Programme.code.label("programme_code"),
             Programme.name.label("programme_name"),
             Programme.office_email,
@@ -40,11 +45,18 @@ def facts_query() -> Select:
     )
 
 
+NOTICE_COLUMNS = tuple(Notice.__table__.c.keys())
+NAMES = (
+    "programme_code", "programme_name", "office_email", "item_number", "item_title", "leader",
+    "project_number", "project_name", "department", "department_email", "department_head",
+)  # fmt: skip
+
+
 @dataclass
 class NoticeFacts:
     """A notice row and the names around it."""
 
-    notice: Notice
+    notice: Notice  # or a row with the same fields (see `of_row`)
     programme_code: str
     programme_name: str
     office_email: str | None
@@ -56,6 +68,13 @@ class NoticeFacts:
     department: str
     department_email: str | None
     department_head: str | None
+
+    @classmethod
+    def of_row(cls, row: Any) -> NoticeFacts:
+        """From a row of `facts_query(rows=True)`: its notice columns stand for the notice (same names)."""
+        fields = row._asdict()
+        notice = SimpleNamespace(**{c: fields[c] for c in NOTICE_COLUMNS})
+        return cls(notice, *(fields[n] for n in NAMES))  # type: ignore[arg-type]
 
     @property
     def ref(self) -> str:

@@ -58,22 +58,26 @@ def check_notices(session: Session, programme: Programme, today: date) -> Notice
     except BadInput as exc:  # a year the calendar does not know: the overdue need no calendar
         bound, check.warning = None, str(exc)
     overdue, soon, mark = _marks(programme.id, today, bound)
-    rows = session.execute(facts_query().add_columns(mark.label("mark")).where(or_(overdue, soon))).all()
+    conn = session.connection()  # Core all through: no ORM object is loaded or synchronised
+    rows = conn.execute(
+        facts_query(rows=True).add_columns(mark.label("mark")).where(or_(overdue, soon))
+    ).all()
     if not rows:
         return check
     leaders = leaders_of(session, [r.leader for r in rows])
-    session.execute(update(Notice).where(overdue).values(alert="overdue", alert_on=today))
+    notices = Notice.__table__
+    conn.execute(update(notices).where(overdue).values(alert="overdue", alert_on=today))
     if bound is not None:
-        session.execute(update(Notice).where(soon).values(alert="due_soon", alert_on=today))
+        conn.execute(update(notices).where(soon).values(alert="due_soon", alert_on=today))
     outbox: list[dict[str, Any]] = []
     now = utcnow()
     for row in rows:
-        facts = NoticeFacts(*row[:-1])
+        facts = NoticeFacts.of_row(row)
         check.overdue += row.mark == "overdue"
         check.due_soon += row.mark == "due_soon"
         outbox.extend(_emails(facts, row.mark, today, leaders.get(facts.leader or "", []), now))
     if outbox:
-        session.execute(insert(OutboxMessage), outbox)
+        conn.execute(insert(OutboxMessage.__table__), outbox)
     check.emails = len(outbox)
     return check
 
