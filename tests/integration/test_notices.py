@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from models import Notice, NoticeStep, OutboxMessage, Person
 from models.db import Database
@@ -229,3 +229,25 @@ def test_the_issued_returned_due_soon_and_overdue_emails_arrive_with_text_and_ht
         text, html = msg.get_body(("plain",)).get_content(), msg.get_body(("html",)).get_content()
         assert all(w in text and w in html for w in words), (tail, text)
         assert "抄送" in text or "即将到期" in tail or "已逾期" in tail
+
+
+def test_the_nightly_check_runs_the_same_statements_for_one_notice_or_many(loaded: Database) -> None:
+    def statements_of_a_night(day: date) -> list[str]:
+        seen: list[str] = []
+
+        def count(conn: object, cursor: object, statement: str, *_: object) -> None:
+            seen.append(statement.split()[0])
+
+        event.listen(loaded.engine, "before_cursor_execute", count)
+        try:
+            assert night(loaded, day)[0] > 0
+        finally:
+            event.remove(loaded.engine, "before_cursor_execute", count)
+        return seen
+
+    issue(loaded, date(2020, 9, 29))
+    one = statements_of_a_night(date(2020, 9, 30))
+    for ref in ("1", "2", "3", "4.1", "5"):
+        issue(loaded, date(2020, 9, 29), ref=ref)
+    many = statements_of_a_night(date(2020, 10, 8))
+    assert many == one and one.count("UPDATE") == 2 and one.count("INSERT") == 1
