@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import event, select, text
+from sqlalchemy.exc import DBAPIError
 
 from models import Notice, NoticeStep, OutboxMessage, Person
 from models.db import Database
@@ -251,3 +252,9 @@ def test_the_nightly_check_runs_the_same_statements_for_one_notice_or_many(loade
         issue(loaded, date(2020, 9, 29), ref=ref)
     many = statements_of_a_night(date(2020, 10, 8))
     assert many == one and one.count("UPDATE") == 2 and one.count("INSERT") == 1
+
+
+def test_a_step_once_written_is_never_changed(loaded: Database) -> None:
+    issue(loaded, date(2020, 9, 29))
+    with pytest.raises(DBAPIError, match="只可追加"), loaded.engine.begin() as conn:
+        conn.execute(text("UPDATE notice_steps SET actor = 'x'"))

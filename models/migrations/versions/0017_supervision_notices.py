@@ -3,7 +3,8 @@
 A notice names an item (and maybe one of its projects), the lead department it is sent to, the finding
 (发现问题), the requirement (整改要求), and a reply deadline counted in working days. `alert` is what the
 nightly check last marked (due_soon or overdue), so each change of it is emailed once. The nightly reads
-the open notices by state and deadline: (state, due_on) is indexed for it.
+the open notices by state and deadline: (state, due_on) is indexed for it. A step, once written, is never
+changed: a trigger refuses UPDATE on `notice_steps` (rows go only with their notice, by the cascade).
 
 Revision ID: 0017
 Revises: 0016
@@ -19,6 +20,16 @@ revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+MESSAGE = "督办单审计记录只可追加，不可修改"
+SQLITE_TRIGGER = f"""CREATE TRIGGER notice_steps_append_only BEFORE UPDATE ON notice_steps
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"""
+POSTGRES_TRIGGER = [
+    f"""CREATE FUNCTION notice_steps_append_only() RETURNS trigger AS $$
+    BEGIN RAISE EXCEPTION '{MESSAGE}'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER notice_steps_append_only BEFORE UPDATE ON notice_steps
+    FOR EACH ROW EXECUTE FUNCTION notice_steps_append_only()""",
+]
 
 
 def _fk(table: str, column: str, target: str, cascade: bool = True) -> sa.ForeignKeyConstraint:
@@ -85,10 +96,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notice_steps")),
     )
     op.create_index(op.f("ix_notice_steps_notice_id"), "notice_steps", ["notice_id"])
+    dialect = op.get_bind().dialect.name
+    for statement in {"sqlite": [SQLITE_TRIGGER], "postgresql": POSTGRES_TRIGGER}.get(dialect, []):
+        op.execute(statement)
 
 
 def downgrade() -> None:
     """Drop both tables: the notices and their audit go with them."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS notice_steps_append_only ON notice_steps")
+        op.execute("DROP FUNCTION IF EXISTS notice_steps_append_only()")
     op.drop_index(op.f("ix_notice_steps_notice_id"), table_name="notice_steps")
     op.drop_table("notice_steps")
     op.drop_index("ix_notices_state_due_on", table_name="notices")
