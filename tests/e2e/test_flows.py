@@ -193,6 +193,7 @@ def test_the_nightly_flow_snapshots_every_active_programme_and_reruns_identicall
     (summary,) = state.result()
     assert state.name == "Completed"
     assert summary["items"]["8"] == "exceeded" and summary["items"]["12"] == "suspended"
+    assert summary["notices"] == {"due_soon": 0, "overdue": 0, "emails": 0, "warning": None}
     first = statuses()
     with short_runs():
         nightly(as_of=date(2020, 9, 30))
