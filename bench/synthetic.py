@@ -86,3 +86,40 @@ def generate(
         if dialect == "postgresql":
             conn.execute(text("ANALYZE"))
         return conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
+
+
+# 督办单: one department per item (with an address, so the nightly check queues its emails), and `count`
+# open notices on every (projects / count)-th project, in the three open states, their reply deadlines
+# spread over the twenty days around AS_OF so that each night of the benchmark turns some yellow or red
+DEPARTMENTS_SQL = """
+INSERT INTO departments (district, name, is_group, email)
+SELECT '', '部门' || i.number, false, 'dept' || i.number || '@synthetic.example' FROM items i WHERE i.programme_id = :pid
+"""
+NOTICES_SQL = """
+INSERT INTO notices (programme_id, item_id, project_id, department_id, state, finding, requirement, reply_days,
+                     issued_on, due_on, issued_by, version, updated_at)
+SELECT :pid, p.item_id, p.id, d.id,
+       CASE p.id % 3 WHEN 0 THEN 'issued' WHEN 1 THEN 'signed' ELSE 'returned' END,
+       '进度滞后', '倒排工期', 5, :issued, {due}, '合成', 1, CURRENT_TIMESTAMP
+FROM projects p JOIN items i ON p.item_id = i.id JOIN departments d ON d.name = '部门' || i.number
+WHERE i.programme_id = :pid AND p.id % :every = 0 AND p.id <= :last
+"""
+DUE = {
+    "sqlite": "date('2020-09-20', '+' || (p.id / :every % 20) || ' days')",
+    "postgresql": "DATE '2020-09-20' + CAST(p.id / :every % 20 AS integer)",
+}
+
+
+def generate_notices(db: Database, count: int) -> int:
+    """Insert `count` open notices on the synthetic programme's projects, set-based; how many were made."""
+    dialect = db.engine.dialect.name
+    with db.engine.begin() as conn:
+        pid = conn.execute(text("SELECT id FROM programmes WHERE code = :c"), {"c": CODE}).scalar_one()
+        projects = conn.execute(text("SELECT count(*) FROM projects")).scalar_one()
+        every = max(1, projects // max(count, 1))
+        conn.execute(text(DEPARTMENTS_SQL), {"pid": pid})
+        params = {"pid": pid, "every": every, "last": every * count, "issued": date(2020, 9, 1)}
+        conn.execute(text(NOTICES_SQL.format(due=DUE[dialect])), params)
+        if dialect == "postgresql":
+            conn.execute(text("ANALYZE notices"))
+        return conn.execute(text("SELECT count(*) FROM notices")).scalar_one()

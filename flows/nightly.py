@@ -17,6 +17,7 @@ from flows.runtime import database
 from models.settings import get_settings
 from services.health.recompute import recompute
 from services.refs import programme_codes_of_year, resolve_programme
+from services.supervision.nightly import check_programme_notices
 from services.unit_of_work import UnitOfWork
 
 WAIT_SECONDS = 6 * 3600
@@ -41,10 +42,24 @@ def recompute_programme(code: str, as_of: date) -> dict[str, Any]:
         return asdict(recompute(uow, resolve_programme(uow.session, code), as_of))
 
 
+@task(
+    name="check-notices",
+    task_run_name="check notices of {code} on {as_of}",
+    retries=2,
+    retry_delay_seconds=[5, 30],
+    cache_policy=None,
+)
+def check_notices(code: str, as_of: date) -> dict[str, Any]:
+    """Mark the programme's open 督办单 due soon or overdue, set-based, one transaction."""
+    with UnitOfWork(database()) as uow:
+        return asdict(check_programme_notices(uow, code, as_of))
+
+
 @flow(name="nightly-programme", flow_run_name="夜间重算 {code} {as_of}")
 def nightly_programme(code: str, as_of: date) -> dict[str, Any]:
-    """Recompute 序时进度 of one programme on one date, in one transaction."""
-    return recompute_programme(code, as_of)
+    """Recompute 序时进度 of one programme on one date, in one transaction; then check its notices' deadlines."""
+    summary = recompute_programme(code, as_of)
+    return {**summary, "notices": check_notices(code, as_of)}
 
 
 def run_in_process(codes: list[str], day: date) -> list[dict[str, Any]]:

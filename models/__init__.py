@@ -16,6 +16,7 @@ from models.programme import (
 )
 from models.project import Evidence, ProgressReport, Project, Transition
 from models.published import PublishedFile, PublishedReport
+from models.supervision import Notice, NoticeStep
 from models.user import User, UserChange
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "ItemDepartment",
     "LoginFailure",
     "Milestone",
+    "Notice",
+    "NoticeStep",
     "OutboxMessage",
     "Person",
     "Programme",

@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from notifications.notices import NOTICE_TEMPLATES, notice_subject
 from states.machine import EVENT_LABELS
 
 
@@ -38,6 +39,8 @@ def subject_for(kind: str, payload: dict[str, Any]) -> str:
         return f"【实事项目】第{item['number']}项 {payload['target']['name']} · {project['name']}：{payload['from'] or '—'} → {payload['to']}"
     if kind == "digest":
         return f"【实事项目】{payload['programme']['name']} {payload['as_of']} 新增慢序时/滞后 {len(payload['entries'])} 项"
+    if kind in NOTICE_TEMPLATES:
+        return notice_subject(kind, payload)
     raise ValueError(f"unknown email kind {kind}")
 
 
@@ -50,9 +53,9 @@ def render(kind: str, payload: dict[str, Any], recipient_name: str | None) -> Re
         "recipient_name": recipient_name,
         "event_label": EVENT_LABELS.get(payload.get("event", ""), ""),
     }
-    env = environment()
+    env, name = environment(), NOTICE_TEMPLATES.get(kind, kind)
     return Rendered(
         subject=subject,
-        text=env.get_template(f"{kind}.txt").render(context),
-        html=env.get_template(f"{kind}.html").render(context),
+        text=env.get_template(f"{name}.txt").render(context),
+        html=env.get_template(f"{name}.html").render(context),
     )

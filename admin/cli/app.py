@@ -11,6 +11,7 @@ from admin.cli import (
     commands_reports,
     commands_setup,
     commands_stage,
+    commands_supervise,
     commands_web,
 )
 from admin.cli.chinese import ChineseGroup
@@ -31,6 +32,7 @@ commands_flows.register(app)
 commands_reports.register(app)
 commands_web.register(app)
 commands_prefect.register(app)
+commands_supervise.register(app)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -55,7 +55,16 @@ def nightly(
         items = "，".join(f"第{ref}项 {Health[st].label}" for ref, st in s["items"].items())
         typer.echo(
             f"{s['programme']} {s['as_of']}：{Health[s['status']].label}；{items}；逾期子项目 {s['late_projects']} 个"
+            + _notices_line(s.get("notices"))
         )
+
+
+def _notices_line(check: dict[str, Any] | None) -> str:
+    """；督办单新近即将到期 1 件、新近逾期 2 件 — what the night's notice check marked (nothing when none)."""
+    if not check or not (check["due_soon"] or check["overdue"] or check["warning"]):
+        return ""
+    text = f"；督办单新近即将到期 {check['due_soon']} 件、新近逾期 {check['overdue']} 件"
+    return text + (f"（{check['warning']}）" if check["warning"] else "")
 
 
 @handles_errors

@@ -44,6 +44,12 @@ FLAGS: Mapping[str, str] = {
     "period": "--period",
     "against": "--against",
     "new_version": "--new-version",
+    "finding": "--finding",
+    "requirement": "--requirement",
+    "days": "--days",
+    "measures": "--measures",
+    "committed_on": "--committed",
+    "at": "--at",
 }
 
 
