@@ -77,6 +77,7 @@ class ChineseHelp(HelpFormatter):
         """Each option's value kind and its notes (required, default) in Chinese."""
         said = [(_type_words(term), _replace(text, HELP_WORDS)) for term, text in rows]
         said = [(term, re.sub(r"［默认：([^\]]*)\]", r"［默认：\1］", text)) for term, text in said]
+        said = [(term, re.sub(r"\[([^\]]*); required\]", r"［\1；必填］", text)) for term, text in said]
         super().write_dl(said, col_max, col_spacing)
 
 

@@ -17,7 +17,7 @@ from tests.web.test_chinese_throughout import english_words
 # role codes, event codes, a flag's own name as its default, Prefect's pool type and deployment name.
 PRODUCTS = {
     "mermaid", "alembic", "prefect", "smtp", "maildir", "asia", "shanghai", "worker", "argon", "https", "cpu",
-    "admin", "department", "viewer", "stage", "warning", "schedule", "process", "programme",
+    "admin", "department", "viewer", "stage", "warning", "schedule", "process", "programme", "open",
 }  # fmt: skip
 _runner = CliRunner()
 
