@@ -54,7 +54,9 @@ class NoCookies:
 @router.get("/_static/public.css")
 def stylesheet() -> Response:
     """The public page's stylesheet, served under /public/ so that a proxy need expose nothing else."""
-    return FileResponse(HERE / "static" / "public.css", headers={"Cache-Control": f"public, max-age={MAX_AGE}"})
+    return FileResponse(
+        HERE / "static" / "public.css", headers={"Cache-Control": f"public, max-age={MAX_AGE}"}
+    )
 
 
 @router.get("/{code}", response_class=HTMLResponse)
@@ -64,7 +66,9 @@ def public_page(request: Request, code: str) -> Response:
     if found is None:
         return HTMLResponse(templates.get_template("public_404.html").render(message=NOT_PUBLIC), 404)
     html = templates.get_template("public.html").render(b=found["board"], feed=f"{PREFIX}{code}/feed.json")
-    return cached(request, html.encode("utf-8"), "text/html; charset=utf-8", f"{found['tag']}-h", found["modified"])
+    return cached(
+        request, html.encode("utf-8"), "text/html; charset=utf-8", f"{found['tag']}-h", found["modified"]
+    )
 
 
 @router.get("/{code}/feed.json")

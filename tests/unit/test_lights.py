@@ -48,7 +48,13 @@ def test_a_programme_may_use_five_colours_and_its_own_words() -> None:
     rules = make_rules(
         bands=BANDS,
         words={"已完成": "已达标完成"},
-        lights={"已达标完成": "绿", "按序时推进": "蓝灯", "慢序时": "黄色", "滞后": "orange", "严重滞后": "红"},
+        lights={
+            "已达标完成": "绿",
+            "按序时推进": "蓝灯",
+            "慢序时": "黄色",
+            "滞后": "orange",
+            "严重滞后": "红",
+        },
     )
     assert [rules.light(h).colour for h in ("done", "on_track", "slow", "late", "severe")] == [
         "green",

@@ -4,6 +4,7 @@ behind a public proxy, free of every person's name and email, and fitting a phon
 from __future__ import annotations
 
 import re
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from states.periods import period_end
 from tests.browser import ARGS, chromium
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, _backends
 from tests.web.conftest import USERS
 
 CODE = "changning-2020"
@@ -54,20 +55,40 @@ def _publish(db: Database, code: str, period: str) -> None:
         publish_period(uow, code, period, "区府办", None, False, [], figures, TODAY)
 
 
-@pytest.fixture
-def public_db(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """The example, public and published for 2020-09, a private copy, and the web admin's users."""
-    monkeypatch.setenv("SHISHI_DATABASE_URL", db_url)
-    monkeypatch.setenv("SHISHI_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    db = Database(db_url)
-    _load(db, tmp_path, CODE, "  public: true\n")
-    _load(db, tmp_path, PRIVATE, "")
+@pytest.fixture(scope="module", params=_backends())
+def public_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> str:
+    """Once per database kind: the example, public and published for 2020-09, a private copy (published too),
+    and the web admin's users."""
+    folder = tmp_path_factory.mktemp("public")
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, folder / "shishi.db")
+        url = f"sqlite:///{folder / 'shishi.db'}"
+    else:
+        server = request.getfixturevalue("pg_server")
+        if server is None:
+            pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
+        url = server.create(template=server.template)
+    db = Database(url)
+    _load(db, folder, CODE, "  public: true\n")
+    _load(db, folder, PRIVATE, "")
     _publish(db, CODE, "2020-09")
     _publish(db, PRIVATE, "2020-09")
     for user in USERS.values():
         with UnitOfWork(db) as uow:
             add_user(uow, user)
+    db.dispose()
+    return url
+
+
+@pytest.fixture
+def public_db(public_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The shared database, with the environment the web app reads pointing at it."""
+    monkeypatch.setenv("SHISHI_DATABASE_URL", public_url)
+    monkeypatch.setenv("SHISHI_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    db = Database(public_url)
     yield db
     db.dispose()
     get_settings.cache_clear()
@@ -109,7 +130,9 @@ def test_the_public_page_and_feed_show_lights_progress_and_leads_and_no_person(c
     assert board["report"]["period"] == "2020-09" and board["report"]["as_of"] == "2020-09-30"
     items = {i["number"]: i for i in board["items"]}
     assert len(items) == 12 and items[6]["lead"] == ["区残联"]
-    assert items[6]["light"] == {"colour": "yellow", "label": "黄灯"} and items[9]["light"]["colour"] == "green"
+    assert (
+        items[6]["light"] == {"colour": "yellow", "label": "黄灯"} and items[9]["light"]["colour"] == "green"
+    )
     assert abs(items[6]["progress"] - 0.459) < 1e-6
     assert "第6项" in page.text and "区残联" in page.text and "黄灯" in page.text and "45.9%" in page.text
     people = _people()
@@ -142,7 +165,10 @@ def test_an_unchanged_public_page_answers_304(client: TestClient) -> None:
     assert client.get(f"/public/{CODE}", headers={"If-Modified-Since": modified}).status_code == 304
     feed = client.get(f"/public/{CODE}/feed.json")
     assert feed.headers["etag"] != etag  # the page and the feed are two representations
-    assert client.get(f"/public/{CODE}/feed.json", headers={"If-None-Match": feed.headers["etag"]}).status_code == 304
+    assert (
+        client.get(f"/public/{CODE}/feed.json", headers={"If-None-Match": feed.headers["etag"]}).status_code
+        == 304
+    )
 
 
 def test_a_programme_not_marked_public_has_no_public_page(client: TestClient) -> None:
@@ -157,8 +183,10 @@ def test_a_programme_becomes_public_or_private_by_reloading_its_file(
     public_db: Database, client: TestClient, tmp_path: Path
 ) -> None:
     _load(public_db, tmp_path, PRIVATE, "  public: true\n")
-    assert client.get(f"/public/{PRIVATE}").status_code == 200
-    _load(public_db, tmp_path, PRIVATE, "")
+    try:
+        assert client.get(f"/public/{PRIVATE}").status_code == 200
+    finally:
+        _load(public_db, tmp_path, PRIVATE, "")  # the module's other tests share this database
     assert client.get(f"/public/{PRIVATE}").status_code == 404
 
 
@@ -196,7 +224,10 @@ def test_the_public_page_fits_a_desktop_and_a_phone_in_chromium(live_url: str, t
                 assert scroll <= inner, f"{scroll} px wide at {width} px"
                 assert page.locator('[data-item="6"] [data-testid=light]').inner_text() == "黄灯"
                 dot = page.locator('[data-item="6"] [data-testid=light]')
-                assert dot.evaluate("e => getComputedStyle(e, '::before').backgroundColor") == "rgb(214, 158, 46)"
+                assert (
+                    dot.evaluate("e => getComputedStyle(e, '::before').backgroundColor")
+                    == "rgb(214, 158, 46)"
+                )
                 assert page.locator("[data-testid=public-items] > li").count() == 12
                 assert context.cookies() == []
                 context.close()
