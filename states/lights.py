@@ -113,6 +113,8 @@ def red_periods(colours: Sequence[str]) -> int:
 
 def earlier_ends(kind: PeriodKind, day: date, count: int, first: date) -> list[date]:
     """The ends of the `count` periods before the one `day` falls in, oldest first, none before `first`."""
+    if day < first or count < 1:
+        return []
     period = parse_period(period_on(kind, day), kind)
     ends: list[date] = []
     for _ in range(count):

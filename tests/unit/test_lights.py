@@ -101,6 +101,7 @@ def test_earlier_periods_are_month_or_quarter_ends_within_the_year() -> None:
     assert earlier_ends("quarter", date(2020, 9, 30), 2, start) == [date(2020, 3, 31), date(2020, 6, 30)]
     assert earlier_ends("cumulative", date(2020, 2, 29), 2, start) == [date(2020, 1, 31)]
     assert earlier_ends("snapshot", date(2020, 10, 15), 1, start) == [date(2020, 9, 15)]
+    assert earlier_ends("cumulative", date(999, 1, 1), 2, start) == []  # before the programme: none
 
 
 def test_colours_are_read_from_words_or_codes() -> None:
