@@ -59,19 +59,19 @@ def stylesheet() -> Response:
     )
 
 
-@router.get("/{code}", response_class=HTMLResponse)
+@router.api_route("/{code}", methods=["GET", "HEAD"], response_class=HTMLResponse)
 def public_page(request: Request, code: str) -> Response:
     """The programme's items with their lights and progress, as its latest published period states them."""
     found = _board(request, code)
     if found is None:
-        return HTMLResponse(templates.get_template("public_404.html").render(message=NOT_PUBLIC), 404)
+        return _missing()
     html = templates.get_template("public.html").render(b=found["board"], feed=f"{PREFIX}{code}/feed.json")
     return cached(
         request, html.encode("utf-8"), "text/html; charset=utf-8", f"{found['tag']}-h", found["modified"]
     )
 
 
-@router.get("/{code}/feed.json")
+@router.api_route("/{code}/feed.json", methods=["GET", "HEAD"])
 def public_feed(request: Request, code: str) -> Response:
     """The same board as JSON (UTF-8, Chinese as it is)."""
     found = _board(request, code)
@@ -79,6 +79,16 @@ def public_feed(request: Request, code: str) -> Response:
         return JSONResponse({"detail": NOT_PUBLIC}, 404)
     body = JSONResponse(found["board"]).body
     return cached(request, body, "application/json", f"{found['tag']}-j", found["modified"])
+
+
+@router.api_route("/{rest:path}", methods=["GET", "HEAD"], response_class=HTMLResponse)
+def public_missing(rest: str) -> Response:
+    """Any other address under /public/: the public 404 page (never the admin's error page and its links)."""
+    return _missing()
+
+
+def _missing() -> HTMLResponse:
+    return HTMLResponse(templates.get_template("public_404.html").render(message=NOT_PUBLIC), 404)
 
 
 def _board(request: Request, code: str) -> dict[str, Any] | None:

@@ -154,6 +154,8 @@ def test_public_answers_are_cacheable_and_set_no_cookie_form_or_internal_link(cl
     links = re.findall(r'(?:href|src)="([^"]*)"', page.text)
     assert links and all(link.startswith("/public/") or link == "data:," for link in links), links
     assert not client.cookies
+    head = client.head(f"/public/{CODE}")
+    assert head.status_code == 200 and head.headers["etag"] == page.headers["etag"]
 
 
 def test_an_unchanged_public_page_answers_304(client: TestClient) -> None:
@@ -172,11 +174,17 @@ def test_an_unchanged_public_page_answers_304(client: TestClient) -> None:
 
 
 def test_a_programme_not_marked_public_has_no_public_page(client: TestClient) -> None:
-    for path in (f"/public/{PRIVATE}", f"/public/{PRIVATE}/feed.json", "/public/nothing-2020"):
+    for path in (
+        f"/public/{PRIVATE}",
+        f"/public/{PRIVATE}/feed.json",
+        "/public/nothing-2020",
+        "/public/a/b/c",
+    ):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "set-cookie" not in response.headers
         assert PRIVATE not in response.text and "长宁区" not in response.text
+        assert 'href="/"' not in response.text and "/login" not in response.text
 
 
 def test_a_programme_becomes_public_or_private_by_reloading_its_file(
