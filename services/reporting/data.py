@@ -14,7 +14,7 @@ from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
 from services.progress.in_force import in_force
 from services.refs import resolve_programme
-from services.reporting.lights import item_lights
+from services.reporting.lights import item_lights, light_view
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
@@ -83,6 +83,11 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
+    for entry in data[
+        "lagging"
+    ]:  # an item's light with its run of reds (挂牌督办); a project's from its status
+        code = rules.parse(entry["status"]).name
+        entry["light"] = lights.get(entry["ref"]) or light_view(rules, code, entry["reason"] or None, False)
     data["summary"] = _summary(data, end)
     return data
 

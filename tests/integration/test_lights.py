@@ -122,6 +122,9 @@ def test_a_red_that_lasts_listed_after_periods_is_listed_for_supervision(loaded:
     # item 6 reports its figure for September only: before it, not red, so no run yet
     assert bands[6]["red_periods"] == 1 and not bands[6]["listed"]
     assert _table(loaded, "bands-2020", "2020-01")[1]["red_periods"] <= 1  # no period before January
+    with loaded.read() as session:
+        lagging = {e["ref"]: e["light"] for e in gather(session, "bands-2020", "2020-09")["lagging"]}
+    assert lagging["1"]["listed"] and lagging["6"]["colour"] == "red"  # the 滞后项目 list carries them too
 
 
 def test_the_dashboard_item_and_project_views_show_lights(loaded: Database) -> None:
