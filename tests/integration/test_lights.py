@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from admin.cli.render import item as render_item
 from models import OutboxMessage
 from models.db import Database
 from notifications.render import render
@@ -139,6 +140,7 @@ def test_the_dashboard_item_and_project_views_show_lights(loaded: Database) -> N
     assert board[6]["colour"] == "red" and board[3]["colour"] == "green"
     assert board[1]["listed"]  # the stored nights of 31 July and 31 August, and this one
     assert item["health"]["light"]["listed"] and item["health"]["light"]["label"] == "红灯"
+    assert "灯色：红灯，挂牌督办（连续 3 期红灯）" in render_item(item)  # shishi show 1
     assert all(p["light"]["colour"] in {"green", "yellow", "red"} for p in item["projects"])
     assert project["light"]["label"] in {"绿灯", "黄灯", "红灯"}
 
