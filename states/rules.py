@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from states.health import Health, parse_health, time_share
+from states.lights import DEFAULT_LISTED_AFTER, Light, light_of, make_lights
 
 BASES: dict[str, str] = {"milestone": "milestone", "节点": "milestone", "year": "year", "年度": "year"}
 BASES |= {"month": "month", "月度": "month"}
@@ -37,10 +38,16 @@ class StatusRules:
     )
     early: bool = False  # done before the target's due date is 提前完成
     words: Mapping[str, str] = field(default_factory=dict)  # Health name → the programme's word
+    lights: Mapping[str, str] = field(default_factory=dict)  # Health name → colour (states.lights), own only
+    listed_after: int = DEFAULT_LISTED_AFTER  # periods red in a row before an item is 挂牌督办
 
     def label(self, code: str) -> str:
         """The programme's word for a status code."""
         return self.words.get(code) or Health[code].label
+
+    def light(self, code: str, why: str | None = None, judged: bool = False) -> Light:
+        """The light of a status code under this programme's colours, with the rule that set it."""
+        return light_of(code, self.label(code), self.lights, why, judged)
 
     def parse(self, text: str) -> Health:
         """A status from the programme's word, a default word or a code."""
@@ -76,13 +83,18 @@ class StatusRules:
         """The stored form (None for the default rules)."""
         if self == DEFAULT_RULES:
             return None
-        return {
+        stored: dict[str, Any] = {
             "basis": self.basis,
             "bands": [{"behind": b.behind, "status": b.status.name} for b in self.bands],
             "unstarted_after": self.unstarted_after,
             "early": self.early,
             "words": dict(self.words),
         }
+        if self.lights:  # only when set, so that rules stored before lights existed compare equal
+            stored["lights"] = dict(self.lights)
+        if self.listed_after != DEFAULT_LISTED_AFTER:
+            stored["listed_after"] = self.listed_after
+        return stored
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> StatusRules:
@@ -95,6 +107,8 @@ class StatusRules:
             unstarted_after=data.get("unstarted_after"),
             early=bool(data.get("early")),
             words=dict(data.get("words") or {}),
+            lights=dict(data.get("lights") or {}),
+            listed_after=int(data.get("listed_after") or DEFAULT_LISTED_AFTER),
         )
 
 
@@ -107,6 +121,8 @@ def make_rules(
     unstarted_after: int | None = None,
     early: bool = False,
     words: Mapping[str, str] | None = None,
+    lights: Mapping[str, str] | None = None,
+    listed_after: int = DEFAULT_LISTED_AFTER,
 ) -> StatusRules:
     """Rules from a file's words (Chinese or codes); ValueError names what is wrong."""
     if basis not in BASES:
@@ -124,4 +140,8 @@ def make_rules(
     for code, word in own.items():
         if taken.get(word, code) != code:
             raise ValueError(f"用词“{word}”已是状态“{word}”本身，不能用于另一状态")
-    return StatusRules(BASES[basis], parsed, unstarted_after, early, own)
+    parse = StatusRules(words=own).parse  # a light may name a status by the programme's own word
+    colours = make_lights(lights, parse)
+    if listed_after < 1:
+        raise ValueError("连续红灯期数（listed_after）至少为 1")
+    return StatusRules(BASES[basis], parsed, unstarted_after, early, own, colours, listed_after)

@@ -94,6 +94,9 @@ def item(data: dict[str, Any]) -> str:
         elif health["reason"]:
             line += f"（{health['reason']}）"
         lines.append(line)
+        if light := health.get("light"):
+            listed = f"，{light['listed_label']}（连续 {light['red_periods']} 期红灯）" if light["listed"] else ""
+            lines.append(f"灯色：{light['label']}{listed}")
     override = (health or {}).get("override")
     if override and override["status"] and override["reason"] != (health or {}).get("override_reason"):
         until = f"至 {override['until']}" if override["until"] else "起"

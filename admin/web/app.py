@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from admin.web import api, api_notices, api_users, pages_notices, pages_read, pages_users, pages_write
+from admin.web import api, api_notices, api_users, pages_notices, pages_read, pages_users, pages_write, public
 from admin.web.deps import CsrfFailed, LoginRequired
 from admin.web.render import render_error
 from admin.web.security import HEADERS, secret_key
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
         https_only=settings.cookie_secure,
     )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(public.NoCookies)  # outside the session: /public/ neither reads nor sets a cookie
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.include_router(api.router)
     app.include_router(api_users.router)
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
     app.include_router(pages_users.router)
     app.include_router(pages_notices.router)
     app.include_router(pages_read.router)
+    app.include_router(public.router)
     _error_handlers(app)
     return app
 

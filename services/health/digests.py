@@ -12,6 +12,7 @@ from models import HealthSnapshot, Item, OutboxMessage, Programme, StatusOverrid
 from services.health.sql import first_late_per_item, late_projects
 from services.people.audience import recipients_by_item
 from states.health import LAGGING, Health, late_reason
+from states.rules import StatusRules
 
 WARNING = tuple(sorted(h.name for h in LAGGING))
 
@@ -44,6 +45,10 @@ def queue_digests(
     )
     if not entries:
         return 0
+    rules = StatusRules.from_json(programme.status_rules)
+    for entry in entries:
+        light = rules.light(entry.pop("code"), entry["reason"] or None, entry.pop("judged"))
+        entry |= {"light": light.colour, "light_label": light.label}
     ids = sorted({e["item_id"] for e in entries})
     items = {i.id: i for i in session.execute(_items(ids))}
     people = recipients_by_item(session, programme, list(items.values()), "warning")
@@ -73,6 +78,8 @@ def _fresh_items(
             "ref": r.ref,
             "item_id": r.item_id,
             "status": Health[r.status].label,
+            "code": r.status,
+            "judged": r.override_reason is not None,
             "reason": r.override_reason or r.reason or "",
         }
         for r in now
@@ -118,6 +125,8 @@ def _fresh_projects(
                 "ref": str(r.item_number),
                 "item_id": r.item_id,
                 "status": Health.late.label,
+                "code": Health.late.name,
+                "judged": False,
                 "reason": f"{r.count} 个子项目新近逾期（如 {first}：{late_reason(r.stage, r.planned)}）",
             }
         )

@@ -33,6 +33,7 @@ def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
         "office_email": head.office_email,
         "periods": head.periods,
         "status_rules": status_rules(head.status),
+        "public": head.public,
     }
 
 
@@ -46,6 +47,8 @@ def status_rules(spec: StatusSpec | None) -> dict[str, Any] | None:
         spec.unstarted_after,
         spec.early,
         spec.words,
+        spec.lights,
+        spec.listed_after,
     ).as_json()
 
 

@@ -37,6 +37,8 @@ class StatusSpec(Strict):
     unstarted_after: Annotated[int, Field(ge=0, le=24)] | None = None  # months
     early: bool = False
     words: dict[Word, Word] = {}
+    lights: dict[Word, Word] = {}  # status word → colour (绿、黄、红; 蓝、橙 for five colours; 灰)
+    listed_after: Annotated[int, Field(ge=1, le=24)] = 3  # periods red in a row: 挂牌督办
 
 
 class ProgrammeHead(Strict):
@@ -50,6 +52,7 @@ class ProgrammeHead(Strict):
     # the periods the programme publishes: 1-N月 (cumulative), N月 (month), 一季度 (quarter), 截至 M月D日
     periods: Literal["cumulative", "month", "quarter", "snapshot"] = "cumulative"
     status: StatusSpec | None = None
+    public: bool = False  # a login-free, read-only page and feed (/public/<code>)
 
 
 class DepartmentSpec(Strict):

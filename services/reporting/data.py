@@ -14,6 +14,7 @@ from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
 from services.progress.in_force import in_force
 from services.refs import resolve_programme
+from services.reporting.lights import item_lights, light_view
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
@@ -59,6 +60,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     ).all()
     stages = stage_facts(session, programme.id, end)
     rules = StatusRules.from_json(programme.status_rules)
+    lights = item_lights(session, programme, end, snaps)
     data = {
         "programme": {
             "code": programme.code,
@@ -71,12 +73,21 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
         "as_of": end.isoformat(),
         "title": period_title(shown),
         "issued": f"{end.year} 年 {end.month} 月",
-        "items": [_item(item, end, filing_period(kind, end), snaps, stages, rules) for item in items],
-        "table": [_row(item, snaps, last, rules) for item in items],
+        "items": [
+            _item(item, end, filing_period(kind, end), snaps, stages, rules)
+            | {"light": lights.get(str(item.number))}
+            for item in items
+        ],
+        "table": [_row(item, snaps, last, rules) | {"light": lights.get(str(item.number))} for item in items],
     }
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
+    for entry in data[
+        "lagging"
+    ]:  # an item's light with its run of reds (挂牌督办); a project's from its status
+        code = rules.parse(entry["status"]).name
+        entry["light"] = lights.get(entry["ref"]) or light_view(rules, code, entry["reason"] or None, False)
     data["summary"] = _summary(data, end)
     return data
 

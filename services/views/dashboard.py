@@ -17,6 +17,7 @@ from services.health.compute import compute_health
 from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
+from services.reporting.lights import light_view, stored_earlier_colours
 from services.views.contract import qty
 from services.views.due import due_rows
 from services.views.programme import programme_head
@@ -45,12 +46,20 @@ def dashboard(
     allowed = visible_items(session, user, programme)
     members = _members(session, programme)
     last, snaps = _shown(session, programme, as_of)
+    earlier = (
+        stored_earlier_colours(session, programme, rules, date.fromisoformat(last["as_of"])) if last else {}
+    )
     rows = []
     for head in _item_heads(session, programme):
         if allowed is not None and head["number"] not in allowed:
             continue
         row = {**head, **snaps.get(head["number"], _no_snapshot())}
         row["status_label"] = rules.label(row["status"]) if row["status"] else None
+        row["light"] = (
+            light_view(rules, row["status"], row["reason"], False, earlier.get(head["ref"]))
+            if row["status"]
+            else None
+        )
         if department and not _answers_for(department, row["lead"] + row["cooperating"], members):
             continue
         if want_status and row["status"] != want_status:

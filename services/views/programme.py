@@ -14,6 +14,7 @@ from services.errors import BadInput
 from services.health.judgements import latest_overrides
 from services.progress.in_force import in_force
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
+from services.reporting.lights import light_view, with_light
 from services.reporting.statuses import statuses_on
 from services.views.contract import (
     achieved,
@@ -130,10 +131,19 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
                 "projects": [project_view(p, item.number, target, as_of) for p in projects],
             }
         )
+    rules = StatusRules.from_json(programme.status_rules)
+    for project in (p for t in targets for p in t["projects"]):
+        project["light"] = light_view(rules, project["status"], project["reason"], False)
     return {
         "programme": programme_head(programme),
         **item_head(item),
-        "health": latest_health(session, programme.id, str(item.number), as_of),
+        "health": with_light(
+            session,
+            programme,
+            rules,
+            str(item.number),
+            latest_health(session, programme.id, str(item.number), as_of),
+        ),
         "targets": targets,
         "projects": [p for t in targets for p in t["projects"]],
         "reports": [
@@ -173,6 +183,9 @@ def show_project(
     )
     target: Target = stored.target
     view = project_view(project, ref.item, target, as_of)
+    view["light"] = light_view(
+        StatusRules.from_json(programme.status_rules), view["status"], view["reason"], False
+    )
     stage = project.stage_enum
     nxt = stage.next() if stage.is_main else None
     next_stage = None
