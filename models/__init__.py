@@ -16,6 +16,7 @@ from models.programme import (
 )
 from models.project import Evidence, ProgressReport, Project, Transition
 from models.published import PublishedFile, PublishedReport
+from models.review import Submission
 from models.user import User, UserChange
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "PublishedReport",
     "ReportFile",
     "StatusOverride",
+    "Submission",
     "Subscription",
     "Target",
     "Transition",

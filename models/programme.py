@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Quantity, Timestamp, utcnow
@@ -33,6 +33,8 @@ class Programme(Base):
     source_checksum: Mapped[str | None] = mapped_column(String(64))
     # the file's status vocabulary and rules (states.rules.StatusRules.as_json); None: the default rules
     status_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # departments' progress, documents and stage changes wait for the office's review (待审核)
+    review: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     items: Mapped[list[Item]] = relationship(

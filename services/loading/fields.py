@@ -33,6 +33,7 @@ def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
         "office_email": head.office_email,
         "periods": head.periods,
         "status_rules": status_rules(head.status),
+        "review": head.review,
     }
 
 

@@ -50,6 +50,7 @@ class ProgrammeHead(Strict):
     # the periods the programme publishes: 1-N月 (cumulative), N月 (month), 一季度 (quarter), 截至 M月D日
     periods: Literal["cumulative", "month", "quarter", "snapshot"] = "cumulative"
     status: StatusSpec | None = None
+    review: bool = False  # departments' submissions wait for the office's review (待审核)
 
 
 class DepartmentSpec(Strict):
