@@ -38,6 +38,9 @@ def subject_for(kind: str, payload: dict[str, Any]) -> str:
         return f"【实事项目】第{item['number']}项 {payload['target']['name']} · {project['name']}：{payload['from'] or '—'} → {payload['to']}"
     if kind == "digest":
         return f"【实事项目】{payload['programme']['name']} {payload['as_of']} 新增慢序时/滞后 {len(payload['entries'])} 项"
+    if kind in ("submission_approved", "submission_returned"):
+        sub = payload["submission"]
+        return f"【实事项目】报送 #{sub['id']} {payload['state']}：{sub['kind']} {sub['ref']}"
     raise ValueError(f"unknown email kind {kind}")
 
 
