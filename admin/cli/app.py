@@ -9,6 +9,7 @@ from admin.cli import (
     commands_prefect,
     commands_read,
     commands_reports,
+    commands_review,
     commands_setup,
     commands_stage,
     commands_web,
@@ -29,6 +30,7 @@ commands_flows.register(app)
 commands_reports.register(app)
 commands_web.register(app)
 commands_prefect.register(app)
+commands_review.register(app)
 
 
 def main() -> None:

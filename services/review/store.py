@@ -20,6 +20,7 @@ from services.stage_change.store import write_outbox
 
 SUBMISSIONS = Submission.__table__
 STATE_LABELS = {"pending": "待审核", "approved": "已通过", "returned": "已退回"}
+DONE_WORDS = {"approved": "审核通过", "returned": "退回"}
 KIND_LABELS = {"progress": "进展报送", "evidence": "要件登记", "stage": "阶段变更"}
 
 
@@ -32,7 +33,7 @@ def require_pending(conn: Connection, submission_id: int) -> None:
         raise NotFound(f"没有编号为 {submission_id} 的报送")
     if row.state != "pending":
         raise Conflict(
-            f"报送 #{submission_id} 已由 {row.decided_by} {STATE_LABELS[row.state]}，不能再次审核；未作任何变更"
+            f"报送 #{submission_id} 已由 {row.decided_by} {DONE_WORDS[row.state]}，不能再次审核；未作任何变更"
         )
 
 
