@@ -4,9 +4,11 @@ office approves it (applied once, in the approval's transaction) or returns it (
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from email import message_from_string
 from email.policy import default
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from sqlalchemy import text
 from notifications.message import build
 from notifications.render import render
 from services.people.users import UserInput
+from tests.conftest import EXAMPLE
 from tests.helpers import all_rows, cli, snapshot
 from tests.web.conftest import CODE, USERS, Site, login
 
@@ -54,7 +57,7 @@ def emails(site: Site, kind: str) -> list[Any]:
     rows = all_rows(site.db, f"SELECT payload, recipient, recipient_name FROM outbox WHERE kind = '{kind}'")
     built = []
     for payload, recipient, name in rows:
-        data = payload if isinstance(payload, dict) else __import__("json").loads(payload)
+        data = payload if isinstance(payload, dict) else json.loads(payload)
         message = build(render(kind, data, name), "shishi@example.org", recipient, name, "<x@example.org>")
         built.append(message_from_string(message.as_string(), policy=default))
     return built
@@ -203,3 +206,21 @@ def test_the_command_line_lists_approves_and_returns_and_refuses_a_department_re
     assert returned.exit_code == 0 and "报送 #3 已退回" in returned.output
     decided = cli("review", "list", "--state", "decided")
     assert "退回原因：请补充完成数量" in decided.output and "审核：办公室" in decided.output
+
+
+def test_the_programme_files_review_setting_turns_review_on_and_without_it_changes_apply(
+    client: TestClient, site: Site, tmp_path: Path
+) -> None:
+    civil, body = USERS["civil"], {"as_of": "2020-10-15", "note": "推进中"}
+    assert post(client, civil, "/items/2/progress", body).status_code == 201  # the example: no review
+    assert all_rows(site.db, "SELECT count(*) FROM submissions") == [(0,)]
+    head = "  office_email: shishi-office@changning.example\n"
+    source = EXAMPLE.read_text(encoding="utf-8")
+    assert source.count(head) == 1
+    path = tmp_path / "changning-2020.yaml"
+    path.write_text(source.replace(head, head + "  review: true\n"), encoding="utf-8")
+    loaded = cli("load", str(path))
+    assert loaded.exit_code == 0, loaded.output
+    assert "报送审核" in loaded.output
+    held = post(client, civil, "/items/2/progress", {**body, "note": "已完成"})
+    assert held.status_code == 202 and held.json()["submission"] == 1
