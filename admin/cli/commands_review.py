@@ -7,15 +7,20 @@ login is refused, as on the web.
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from admin.cli.runtime import database, emit_json, fail, handles_errors, refusal, today
 from models.db import Database
 from models.settings import get_settings
+from services.errors import ServiceError
 from services.review.decide import approve, return_submission, reviewer_named, stage_approval
 from services.review.queries import list_submissions
+from services.stage_change.outcomes import refused
+from services.stage_change.preview import check_change
+from services.stage_change.request import StageChange
 from services.unit_of_work import UnitOfWork
 from states.stages import parse_stage
 
@@ -72,16 +77,28 @@ def approve_(submission_id: Id, by: By, programme: Programme = None) -> None:
         typer.echo(decided.message())
         _deliver(db)
         return
+    _approve_stage(db, request, submission_id, day)
+
+
+def _approve_stage(db: Database, request: StageChange, submission_id: int, day: date) -> None:
+    """Check without Prefect (a project moved since is a conflict), then run the advance-stage flow."""
+    try:
+        check_change(db, request, day)
+    except ServiceError as exc:
+        _refused(submission_id, refused(request, exc))
     from admin import orchestrate  # only a stage change orchestrates
 
     results, after = orchestrate.advance_at_terminal([request], day)
-    result = results[0]
-    if not result["ok"]:
-        message = f"报送 #{submission_id} 未能生效，仍待审核：{result['message']}"
-        fail(refusal(message, result["reasons"], result.get("fields", ())), result["exit_code"])
-    typer.echo(f"报送 #{submission_id} 已审核通过并生效：{result['ref']} {_moved(result)}")
+    if not results[0]["ok"]:
+        _refused(submission_id, results[0])
+    typer.echo(f"报送 #{submission_id} 已审核通过并生效：{results[0]['ref']} {_moved(results[0])}")
     sys.stdout.flush()
-    after()
+    after()  # the person has the answer already: the touched report is rewritten now
+
+
+def _refused(submission_id: int, result: dict[str, Any]) -> NoReturn:
+    message = f"报送 #{submission_id} 未能生效，仍待审核：{result['message']}"
+    fail(refusal(message, result["reasons"], result.get("fields", ())), result["exit_code"])
 
 
 @review_app.command("return")

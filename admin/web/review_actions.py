@@ -9,8 +9,11 @@ from typing import Any
 from admin import orchestrate
 from models.db import Database
 from models.settings import get_settings
+from services.errors import ServiceError
 from services.people.users import UserView
 from services.review.decide import approve, return_submission, stage_approval
+from services.stage_change.outcomes import refused
+from services.stage_change.preview import check_change
 from services.unit_of_work import UnitOfWork
 
 
@@ -30,7 +33,12 @@ def approve_submission(
             "result": decided.result,
             "message": decided.message(),
         }
-    result = orchestrate.advance([request], today, announce=False)[0]
+    try:  # refused without Prefect when the project moved since (a conflict) or the rules refuse now
+        check_change(db, request, today)
+    except ServiceError as exc:
+        result = refused(request, exc)
+    else:
+        result = orchestrate.advance([request], today, announce=False)[0]
     if not result["ok"]:
         return {**result, "message": f"报送 #{submission_id} 未能生效，仍待审核：{result['message']}"}
     moved = f"{result['ref']} {result['from_stage']} → {result['to_stage']}"
