@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from models import Programme, Submission
 from services.people.users import UserView
 from services.progress.record import ProgressInput, check_progress
@@ -40,11 +38,6 @@ class Submitted:
 def requires_review(programme: Programme, user: UserView) -> bool:
     """True when the user's changes to the programme wait for review: a department user, a reviewed programme."""
     return bool(programme.review) and user.role == "department"
-
-
-def under_review(session: Session, code: str, user: UserView) -> bool:
-    """`requires_review` for a programme code (one read)."""
-    return user.role == "department" and requires_review(resolve_programme(session, code), user)
 
 
 def submit_progress(uow: UnitOfWork, user: UserView, data: ProgressInput, today: date) -> Submitted:
