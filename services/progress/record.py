@@ -136,6 +136,8 @@ def _check(data: ProgressInput, today: date) -> None:
     require_name(data.reported_by, "报送人")
     if data.as_of > today:
         raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
+    if data.as_of.year < 2000:  # programmes are of 2000–2100; an earlier day names no period
+        raise BadInput(f"报送日期 {data.as_of} 早于 2000 年")
     if data.done is not None and not _plausible(data.done):
         raise BadInput(f"完成数量应为 0 至 1 万亿之间、最多 4 位小数的数字：{data.done}")
     if data.done is None and not any((data.note, data.problems, data.next_steps)):
