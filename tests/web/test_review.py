@@ -179,6 +179,7 @@ def test_the_command_line_lists_approves_and_returns_and_refuses_a_department_re
     assert (
         post(client, civil, "/items/2/progress", {"as_of": "2020-10-15", "note": "推进中"}).status_code == 202
     )
+    assert post(client, civil, "/projects/2.11/actions", ADVANCE).status_code == 202  # pressed twice
     before = snapshot(reviewed.db)["evidence"]
 
     listed = cli("review", "list")
@@ -202,6 +203,11 @@ def test_the_command_line_lists_approves_and_returns_and_refuses_a_department_re
     moved = cli("review", "approve", "2", "--by", "办公室")
     assert moved.exit_code == 0, moved.output
     assert "2.11 开工 → 完工（2020-10-12）" in moved.output
+    twice = cli("review", "approve", "4", "--by", "办公室")  # a press is an intent: 2.11 moved since
+    assert (
+        twice.exit_code == 1 and "报送 #4 未能生效，仍待审核" in twice.output and "并发冲突" in twice.output
+    )
+    assert stage_of(reviewed, "2.11")[0] == "completed"
     returned = cli("review", "return", "3", "--by", "办公室", "--reason", "请补充完成数量")
     assert returned.exit_code == 0 and "报送 #3 已退回" in returned.output
     decided = cli("review", "list", "--state", "decided")
