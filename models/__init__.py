@@ -16,6 +16,7 @@ from models.programme import (
 )
 from models.project import Evidence, ProgressReport, Project, Transition
 from models.published import PublishedFile, PublishedReport
+from models.review import Submission
 from models.supervision import Notice, NoticeStep
 from models.user import User, UserChange
 
@@ -41,6 +42,7 @@ __all__ = [
     "PublishedReport",
     "ReportFile",
     "StatusOverride",
+    "Submission",
     "Subscription",
     "Target",
     "Transition",

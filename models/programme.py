@@ -35,6 +35,8 @@ class Programme(Base):
     status_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # `public: true` in the file: a login-free, read-only page and feed of its published state
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # departments' progress, documents and stage changes wait for the office's review (待审核)
+    review: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     items: Mapped[list[Item]] = relationship(

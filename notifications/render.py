@@ -41,6 +41,9 @@ def subject_for(kind: str, payload: dict[str, Any]) -> str:
         return f"【实事项目】{payload['programme']['name']} {payload['as_of']} 新增慢序时/滞后 {len(payload['entries'])} 项"
     if kind in NOTICE_TEMPLATES:
         return notice_subject(kind, payload)
+    if kind in ("submission_approved", "submission_returned"):
+        sub = payload["submission"]
+        return f"【实事项目】报送 #{sub['id']} {payload['state']}：{sub['kind']} {sub['ref']}"
     raise ValueError(f"unknown email kind {kind}")
 
 

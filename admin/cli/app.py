@@ -9,6 +9,7 @@ from admin.cli import (
     commands_prefect,
     commands_read,
     commands_reports,
+    commands_review,
     commands_setup,
     commands_stage,
     commands_supervise,
@@ -33,6 +34,7 @@ commands_reports.register(app)
 commands_web.register(app)
 commands_prefect.register(app)
 commands_supervise.register(app)
+commands_review.register(app)
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,6 +19,7 @@ from services.people.users import UserView
 from services.progress.record import ProgressInput, Replaced, record_progress
 from services.publishing.notice import notice_for
 from services.refs import parse_ref, resolve_programme, resolve_project
+from services.review.submit import Submitted, requires_review, submit_evidence, submit_progress, submit_stage
 from services.stage_change.evidence import record_evidence
 from services.stage_change.outcomes import refused
 from services.stage_change.preview import check_change
@@ -61,6 +62,7 @@ def stage_action(
         require_write(session, user, programme, parsed.item)
         require_event(user, action.event)
         resolve_project(session, programme, parsed)
+        reviewed = requires_review(programme, user)
     request = StageChange(
         ref=ref,
         event=action.event,
@@ -80,6 +82,10 @@ def stage_action(
         request = check_change(db, request, today)
     except ServiceError as exc:
         return refused(request, exc)
+    if reviewed:  # a department's change under review: stored as a submission, nothing else written
+        with UnitOfWork(db) as uow:
+            held = submit_stage(uow, user, request, today)
+        return {"ok": True, "ref": ref, "submission": held.id, "state": "pending", "message": held.message()}
     return orchestrate.advance([request], today, announce=False)[0]
 
 
@@ -88,11 +94,15 @@ def regenerate_after(result: dict[str, Any]) -> None:
     orchestrate.regenerate_after([result], announce=False)
 
 
-def add_evidence(db: Database, user: UserView, code: str, ref: str, item: EvidenceInput, today: date) -> bool:
-    """Record one document on a project; False when it was already there."""
+def add_evidence(
+    db: Database, user: UserView, code: str, ref: str, item: EvidenceInput, today: date
+) -> bool | Submitted:
+    """Record one document on a project; False when it was already there; a submission under review."""
     with UnitOfWork(db) as uow:
         programme = resolve_programme(uow.session, code)
         require_write(uow.session, user, programme, parse_ref(ref).item)
+        if requires_review(programme, user):
+            return submit_evidence(uow, user, programme.code, ref, item, today)
         return record_evidence(uow, ref, item, user.name, today, programme.code)
 
 
@@ -121,9 +131,11 @@ class Filed:
     as_of: date
 
 
-def report_progress(db: Database, user: UserView, code: str, progress: Progress, today: date) -> Filed:
+def report_progress(
+    db: Database, user: UserView, code: str, progress: Progress, today: date
+) -> Filed | Submitted:
     """File a progress report (a new version when its period has one), signed by the user's department and
-    name."""
+    name; under review, a submission."""
     data = ProgressInput(
         ref=str(progress.number),
         reported_by=reporter(user),
@@ -137,6 +149,8 @@ def report_progress(db: Database, user: UserView, code: str, progress: Progress,
     with UnitOfWork(db) as uow:
         programme = resolve_programme(uow.session, code)
         require_write(uow.session, user, programme, progress.number)
+        if requires_review(programme, user):
+            return submit_progress(uow, user, replace(data, programme=programme.code), today)
         recorded = record_progress(uow, data, today)
         return Filed(
             recorded.created,

@@ -20,6 +20,7 @@ from services.people.users import UserView
 from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
+from services.review.submit import Submitted
 from services.stage_change.request import EvidenceInput
 from services.views.dashboard import dashboard
 from services.views.programme import history, show_item, show_project
@@ -191,6 +192,8 @@ def act(
         body.event, body.to, body.reason, body.at, evidence, version, actions.stage(body.expected_stage)
     )
     result = actions.stage_action(database(request), user, code, ref, action, today())
+    if result.get("submission"):  # held for the office's review: accepted, not applied
+        return JSONResponse(result, 202)
     if result["ok"]:
         background.add_task(actions.regenerate_after, result)  # after the client has its answer
         return result
@@ -216,25 +219,29 @@ def expected_version(stated: int | None, if_match: str | None) -> int | None:
     return version
 
 
-@router.post("/programmes/{code}/projects/{ref}/evidence", status_code=201)
+@router.post("/programmes/{code}/projects/{ref}/evidence", status_code=201, response_model=None)
 def evidence(
     request: Request, code: Code, ref: ProjectRef, body: EvidenceBody, user: ApiUser
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     """Record one document on a project."""
     item = EvidenceInput(actions.evidence_kind(body.kind), body.doc_no.strip(), body.issued_on)
     added = actions.add_evidence(database(request), user, code, ref, item, today())
+    if isinstance(added, Submitted):
+        return held(added)
     return {"ref": ref, "added": added}
 
 
-@router.post("/programmes/{code}/items/{number}/progress", status_code=201)
+@router.post("/programmes/{code}/items/{number}/progress", status_code=201, response_model=None)
 def progress(
     request: Request, code: Code, number: ItemNo, body: ProgressBody, user: ApiUser
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     """Create or update a progress report."""
     progress = actions.Progress(
         number, body.as_of, body.done, body.target, body.note, body.problems, body.next_steps
     )
     filed = actions.report_progress(database(request), user, code, progress, today())
+    if isinstance(filed, Submitted):
+        return held(filed)
     replaced = filed.replaced
     return {
         "ref": str(number),
@@ -247,6 +254,17 @@ def progress(
         "message": filed.message,
         "notice": actions.published_notice(database(request), code, filed.as_of),
     }
+
+
+def held(submitted: Submitted) -> JSONResponse:
+    """202: a department's change held for the office's review (待审核), nothing else written."""
+    body = {
+        "ref": submitted.ref,
+        "submission": submitted.id,
+        "state": "pending",
+        "message": submitted.message(),
+    }
+    return JSONResponse(body, 202)
 
 
 @router.get("/programmes/{code}/published")

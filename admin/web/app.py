@@ -18,7 +18,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from admin.web import api, api_notices, api_users, pages_notices, pages_read, pages_users, pages_write, public
+from admin.web import (
+    api,
+    api_notices,
+    api_review,
+    api_users,
+    pages_notices,
+    pages_read,
+    pages_review,
+    pages_users,
+    pages_write,
+    public,
+)
 from admin.web.deps import CsrfFailed, LoginRequired
 from admin.web.render import render_error
 from admin.web.security import HEADERS, secret_key
@@ -81,6 +92,8 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
     app.include_router(api.router)
     app.include_router(api_users.router)
     app.include_router(api_notices.router)
+    app.include_router(api_review.router)
+    app.include_router(pages_review.router)
     app.include_router(pages_write.router)
     app.include_router(pages_users.router)
     app.include_router(pages_notices.router)

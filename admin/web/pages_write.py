@@ -13,6 +13,7 @@ from admin.web.pages_read import project_context
 from admin.web.render import flash, page
 from admin.web.throttle import LOCKED_MESSAGE, Locked, attempt
 from services.errors import BadInput
+from services.review.submit import Submitted
 from services.stage_change.evidence import describe_evidence
 from services.stage_change.request import EvidenceInput
 from states.machine import EVENT_LABELS
@@ -90,6 +91,9 @@ def stage_action(
         expected_stage=actions.stage(stage),
     )
     result = actions.stage_action(database(request), user, code, ref, action, today())
+    if result.get("submission"):  # held for the office's review
+        flash(request, "ok", result["message"])
+        return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
     if result["ok"]:
         background.add_task(actions.regenerate_after, result)  # after the person has the answer
         moved = f"{parse_stage(result['from_stage']).label} → {parse_stage(result['to_stage']).label}"
@@ -126,6 +130,9 @@ def add_evidence(
     item = _evidence(kind, doc_no, issued_on)
     assert item is not None
     added = actions.add_evidence(database(request), user, code, ref, item, today())
+    if isinstance(added, Submitted):
+        flash(request, "ok", added.message())
+        return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
     flash(request, "ok", f"已登记要件：{describe_evidence(item)}" if added else "已有此要件，无变化")
     return RedirectResponse(f"/p/{code}/projects/{ref}", 303)
 
@@ -150,6 +157,9 @@ def report_progress(
         number, actions.day(as_of, "截至日期"), actions.quantity(done), target, note, problems, next_steps
     )
     filed = actions.report_progress(database(request), user, code, progress, today())
+    if isinstance(filed, Submitted):
+        flash(request, "ok", filed.message())
+        return RedirectResponse(f"/p/{code}/items/{number}", 303)
     notice = actions.published_notice(database(request), code, filed.as_of)
     flash(request, "ok", filed.message, [notice] if notice else None)
     return RedirectResponse(f"/p/{code}/items/{number}", 303)

@@ -34,6 +34,7 @@ def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
         "periods": head.periods,
         "status_rules": status_rules(head.status),
         "public": head.public,
+        "review": head.review,
     }
 
 

@@ -30,6 +30,7 @@ LABELS = {
     "issuer": "发文单位",
     "office_email": "办公室邮箱",
     "periods": "发布期间",
+    "review": "报送审核",
     "is_group": "部门组",
     "members": "成员",
     "head": "负责人",

@@ -53,6 +53,7 @@ class ProgrammeHead(Strict):
     periods: Literal["cumulative", "month", "quarter", "snapshot"] = "cumulative"
     status: StatusSpec | None = None
     public: bool = False  # a login-free, read-only page and feed (/public/<code>)
+    review: bool = False  # departments' submissions wait for the office's review (待审核)
 
 
 class DepartmentSpec(Strict):

@@ -78,6 +78,23 @@ def record_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> Record
     """File a report for (item or target, period): the first is version 1; a later one is a new version that
     keeps what it does not restate from the version before, which stays in history. Resending the latest
     version unchanged records nothing."""
+    recorded = file_progress(uow, data, today)
+    uow.commit()
+    return recorded
+
+
+def check_progress(session: Session, data: ProgressInput, today: date) -> None:
+    """Every check `file_progress` makes before writing, without writing (a report held for review)."""
+    _check(data, today)
+    ref = parse_ref(data.ref)
+    if ref.project is not None:
+        raise BadInput("进展报送针对项目（N）或其指标，不针对子项目 N.M", fields=("target",))
+    item = resolve_item(session, resolve_programme(session, data.programme), ref.item)
+    _target(session, item.id, data)
+
+
+def file_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> Recorded:
+    """`record_progress` within a caller's unit of work, which commits (an approval's)."""
     session = uow.session
     _check(data, today)
     ref = parse_ref(data.ref)
@@ -108,9 +125,7 @@ def record_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> Record
         else None
     )
     session.flush()
-    recorded = _recorded(item.number, report, replaced)
-    uow.commit()
-    return recorded
+    return _recorded(item.number, report, replaced)
 
 
 def _recorded(item: int, report: ProgressReport, replaced: Replaced | None, changed: bool = True) -> Recorded:
@@ -121,6 +136,8 @@ def _check(data: ProgressInput, today: date) -> None:
     require_name(data.reported_by, "报送人")
     if data.as_of > today:
         raise BadInput(f"报送日期 {data.as_of} 晚于今天 {today}")
+    if data.as_of.year < 2000:  # programmes are of 2000–2100; an earlier day names no period
+        raise BadInput(f"报送日期 {data.as_of} 早于 2000 年")
     if data.done is not None and not _plausible(data.done):
         raise BadInput(f"完成数量应为 0 至 1 万亿之间、最多 4 位小数的数字：{data.done}")
     if data.done is None and not any((data.note, data.problems, data.next_steps)):

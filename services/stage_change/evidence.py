@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from models import Evidence
+from sqlalchemy.orm import Session
+
+from models import Evidence, Project
 from services.errors import BadInput, require_name
 from services.refs import parse_ref, resolve_programme, resolve_project
 from services.stage_change.request import EvidenceInput, check_evidence_text
@@ -21,20 +23,46 @@ def record_evidence(
     programme_code: str | None = None,
 ) -> bool:
     """Record a document for a project; False when the same kind and 文号 was already there."""
-    if evidence.issued_on > today:
-        raise BadInput(f"要件日期 {evidence.issued_on} 晚于今天 {today}")
-    check_evidence_text(evidence)
-    require_name(actor, "登记人")
-    session = uow.session
-    programme = resolve_programme(session, programme_code)
-    project = resolve_project(session, programme, parse_ref(ref_text), lock=True)
+    added = add_evidence(uow, ref_text, evidence, actor, today, programme_code)
+    uow.commit()
+    return added
+
+
+def add_evidence(
+    uow: UnitOfWork,
+    ref_text: str,
+    evidence: EvidenceInput,
+    actor: str,
+    today: date,
+    programme_code: str | None = None,
+) -> bool:
+    """`record_evidence` within a caller's unit of work, which commits (an approval's)."""
+    project = check_evidence(uow.session, ref_text, evidence, actor, today, programme_code, lock=True)
     if any(e.kind == evidence.kind and e.doc_no == evidence.doc_no for e in project.evidence):
         return False
     project.evidence.append(
         Evidence(kind=evidence.kind, doc_no=evidence.doc_no, issued_on=evidence.issued_on, recorded_by=actor)
     )
-    uow.commit()
+    uow.session.flush()
     return True
+
+
+def check_evidence(
+    session: Session,
+    ref_text: str,
+    evidence: EvidenceInput,
+    actor: str,
+    today: date,
+    programme_code: str | None = None,
+    lock: bool = False,
+) -> Project:
+    """The document's checks, and the project it is for (locked when asked)."""
+    if evidence.issued_on > today:
+        raise BadInput(f"要件日期 {evidence.issued_on} 晚于今天 {today}")
+    check_evidence_text(evidence)
+    require_name(actor, "登记人")
+    programme = resolve_programme(session, programme_code)
+    return resolve_project(session, programme, parse_ref(ref_text), lock=lock)
 
 
 def describe_evidence(ev: EvidenceInput) -> str:

@@ -32,6 +32,8 @@ class StageChange:
     programme: str | None = None
     request_id: str | None = None
     base_url: str | None = None
+    submission_id: int | None = None  # a department's submission this change approves (待审核)
+    approved_by: str | None = None  # the administrator approving it
 
 
 @dataclass(frozen=True)
@@ -101,4 +103,6 @@ _PLAIN = (
     "programme",
     "request_id",
     "base_url",
+    "submission_id",
+    "approved_by",
 )

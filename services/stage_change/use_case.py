@@ -20,6 +20,7 @@ from models.settings import get_settings
 from services.errors import BadInput, Conflict, NotFound, Refused, ServiceError
 from services.publishing.notice import published_notice
 from services.refs import Ref, parse_ref, resolve_programme, resolve_project
+from services.review.store import approval_note, approve_stage_submission, require_pending
 from services.stage_change.facts import LockedProject, is_replay, last_change, lock_project
 from services.stage_change.outbox import queue_stage_change
 from services.stage_change.request import StageChange, StageChanged, check_request_text
@@ -40,12 +41,16 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
         return _replay(uow.session, request)
     if project is None:
         raise not_found(uow.session, request.programme, ref)
+    if request.submission_id is not None:  # an approval: the submission must still wait for it
+        require_pending(conn, request.submission_id)
     decision = decided(conn, project, str(ref), intent_of(request, today), today)
     if not write_change(conn, project, decision.columns, _added(decision, request.actor)):
         raise Conflict(f"子项目 {ref} 已被他人同时修改，本次操作未执行；请刷新后重试")
     transition = _transition(project, request, decision)
     transition["id"] = write_transition(conn, transition)
     queue_stage_change(conn, project, transition, request.base_url)
+    if request.submission_id is not None:
+        approve_stage_submission(conn, request, _moved(decision))
     notice = _notice(conn, project, decision.at)
     uow.commit()
     return StageChanged(
@@ -62,6 +67,11 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
         project.programme_code,
         notice,
     )
+
+
+def _moved(decision: Decision) -> str:
+    """开工 → 完工（2020-10-10）: what an approved stage change did, in words."""
+    return f"{decision.before.state.label} → {decision.after.state.label}（{decision.at}）"
 
 
 def _notice(conn: Connection, project: LockedProject, at: date) -> str | None:
@@ -189,7 +199,7 @@ def _transition(project: LockedProject, request: StageChange, decision: Decision
         "to_stage": decision.after.state.code,
         "actor": request.actor,
         "occurred_on": decision.at,
-        "reason": request.reason,
+        "reason": approval_note(request),
         "evidence": list(decision.cited),
         "source": request.source,
         "request_id": request.request_id,

@@ -17,7 +17,14 @@ from states.machine import EVENT_LABELS
 from states.prerequisites import kind_label
 from states.stages import MAIN_LINE, Stage
 
-SOURCE_LABELS = {"cli": "命令行", "web": "网页", "api": "接口", "load": "计划导入", "flow": "流程"}
+SOURCE_LABELS = {
+    "cli": "命令行",
+    "web": "网页",
+    "api": "接口",
+    "load": "计划导入",
+    "flow": "流程",
+    "review": "审核通过",
+}
 AnyProject = Project | ProjectOn  # a project as stored now, or as it stood on a day
 
 

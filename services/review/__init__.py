@@ -1,0 +1,1 @@
+"""The office's review of what departments submit (待审核): submit, approve, return."""
