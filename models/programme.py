@@ -33,6 +33,8 @@ class Programme(Base):
     source_checksum: Mapped[str | None] = mapped_column(String(64))
     # the file's status vocabulary and rules (states.rules.StatusRules.as_json); None: the default rules
     status_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # how its reports read: {family: A–F, title, kind, templates}; None: family F with the default title
+    report_style: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     items: Mapped[list[Item]] = relationship(

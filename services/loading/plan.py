@@ -58,6 +58,7 @@ LABELS = {
     "reported_by": "报送人",
     "stage": "节点阶段",
     "status_rules": "状态规则",
+    "report_style": "报告样式",
 }
 for _stage in Stage:
     LABELS[f"planned_{_stage.code}_on"] = f"计划{_stage.label}日期"

@@ -39,6 +39,15 @@ class StatusSpec(Strict):
     words: dict[Word, Word] = {}
 
 
+class ReportStyleSpec(Strict):
+    """How the programme's reports read: the published family, a title pattern, its kind, own templates."""
+
+    family: Literal["A", "B", "C", "D", "E", "F", "a", "b", "c", "d", "e", "f"] = "F"
+    title: Short | None = None  # e.g. 关于{类别}{期间}推进情况
+    kind: Name | None = None  # 区政府实事项目, 县民生实事项目, 人大票决项目 (default: from the name)
+    templates: Short | None = None  # a folder whose files override the family's templates
+
+
 class ProgrammeHead(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     name: Short
@@ -50,6 +59,7 @@ class ProgrammeHead(Strict):
     # the periods the programme publishes: 1-N月 (cumulative), N月 (month), 一季度 (quarter), 截至 M月D日
     periods: Literal["cumulative", "month", "quarter", "snapshot"] = "cumulative"
     status: StatusSpec | None = None
+    report: ReportStyleSpec | None = None
 
 
 class DepartmentSpec(Strict):

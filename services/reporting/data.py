@@ -14,7 +14,9 @@ from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
 from services.progress.in_force import in_force
 from services.refs import resolve_programme
+from services.reporting.groups import stage_groups
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
+from services.reporting.titles import prose_fields
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
 from states.health import DONE, Health, late_reason
@@ -66,11 +68,13 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
             "year": programme.year,
             "district": programme.district,
             "issuer": programme.issuer,
+            "city": programme.city,
         },
         "period": period,
         "as_of": end.isoformat(),
         "title": period_title(shown),
         "issued": f"{end.year} 年 {end.month} 月",
+        "period_kind": shown.kind,
         "items": [_item(item, end, filing_period(kind, end), snaps, stages, rules) for item in items],
         "table": [_row(item, snaps, last, rules) for item in items],
     }
@@ -78,6 +82,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
     data["summary"] = _summary(data, end)
+    data.update(prose_fields(programme.report_style or {}, data["programme"], shown))
     return data
 
 
@@ -109,6 +114,8 @@ def _item(
                 "status_label": rules.label(snap.status) if snap else None,
                 "month_target": _month_target(target, end),
                 "stages": [s["text"] for s in stage_summary(target, projects)],
+                "noun": target.noun,
+                "groups": stage_groups(target, projects),
                 "suspended": [
                     {"name": p.name, "reason": p.stage_reason}
                     for p in projects
