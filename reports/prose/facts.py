@@ -69,7 +69,11 @@ def target_facts(t: dict[str, Any], context: str = "") -> dict[str, Any]:
         and float(counted[0]["quantity"]) == float(achieved)
     )
     suspended = "；".join(clause(s["reason"]) for s in t["suspended"] if s["reason"])
-    shown = [g for g in t["groups"] if not (covered and g["counted"]) and not (suspended and g["stage"] == "suspended")]
+    shown = [
+        g
+        for g in t["groups"]
+        if not (covered and g["counted"]) and not (suspended and g["stage"] == "suspended")
+    ]
     stages = [f for g in shown for f in group_facts(t, g)]
     own = _own_text(t)
     facts: dict[str, Any] = {
@@ -128,7 +132,9 @@ def _without_known(facts: dict[str, Any], known: str, unit: str) -> dict[str, An
         facts["done"] = facts["done_words"] = ""
     if "%" in known or "％" in known or "百分之" in known:
         facts["rate"] = ""
-    facts["stages"] = [s for s in facts["stages"] if not (numbers_in(s) & numbers) and _shared(s, known) < 0.9]
+    facts["stages"] = [
+        s for s in facts["stages"] if not (numbers_in(s) & numbers) and _shared(s, known) < 0.9
+    ]
     kept = [f for f in facts["figures"] if not (numbers_in(f) <= numbers)]
     if len(kept) != len(facts["figures"]):
         facts["figures_are_parts"] = False

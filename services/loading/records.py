@@ -127,7 +127,17 @@ def _sample_fields() -> dict[str, tuple[str, ...]]:
     """The column names each kind of record compares, taken from the field builders themselves."""
     project = ProjectSpec(name="x")
     return {
-        "programme": ("name", "year", "district", "city", "issuer", "office_email", "periods", "status_rules", "report_style"),
+        "programme": (
+            "name",
+            "year",
+            "district",
+            "city",
+            "issuer",
+            "office_email",
+            "periods",
+            "status_rules",
+            "report_style",
+        ),
         "project": tuple({**project_fields(project), **stage_fields(project)}),
         "report": tuple(report_fields(ReportSpec.model_validate({"as_of": "2020-01-01"}), "x")),
     }

@@ -31,7 +31,8 @@ def report_title(style: dict[str, Any], programme: dict[str, Any], period: Perio
     default = SNAPSHOT_TITLE if period.kind == "snapshot" else DEFAULT_TITLE
     pattern = style.get("title") or default
     values = {
-        "类别": style.get("kind") or programme_kind(programme["name"], programme["district"], programme["city"]),
+        "类别": style.get("kind")
+        or programme_kind(programme["name"], programme["district"], programme["city"]),
         "期间": period.title(),
         "年度": f"{programme['year']}年",
         "区": programme["district"] or "",
