@@ -157,7 +157,12 @@ def _repeats(body: str, before: str) -> bool:
     order, with no number `before` lacks."""
     if body == before:
         return True
-    if len(body) < 6 or not set(_NUMBERS.findall(body)) <= set(_NUMBERS.findall(before)):
+    if len(body) < 6 or len(before) < 0.9 * len(body):
+        return False
+    present = set(before)
+    if sum(char in present for char in body) < 0.9 * len(body):
+        return False
+    if not set(_NUMBERS.findall(body)) <= set(_NUMBERS.findall(before)):
         return False
     blocks = SequenceMatcher(None, body, before, autojunk=False).get_matching_blocks()
     return sum(b.size for b in blocks) / len(body) >= 0.9

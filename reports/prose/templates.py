@@ -33,8 +33,12 @@ def environment(family: str = DEFAULT_FAMILY, folder: str | None = None) -> Sand
 def render_text(data: dict[str, Any], name: str) -> str:
     """One template of the programme's family (narrative.md.j2, bulletin.md.j2) rendered with the report's data."""
     style = data.get("style") or {}
-    env = environment(style.get("family") or DEFAULT_FAMILY, style.get("templates"))
-    return env.get_template(name).render(**template_context(data))
+    family, folder = style.get("family") or DEFAULT_FAMILY, style.get("templates")
+    cache = data.setdefault("_rendered", {})  # md, HTML and DOCX render the same text once
+    key = f"{family}|{folder}|{name}"
+    if key not in cache:
+        cache[key] = environment(family, folder).get_template(name).render(**template_context(data))
+    return cache[key]
 
 
 def cut_blocks(text: str) -> list[tuple[str, str]]:
