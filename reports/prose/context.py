@@ -42,6 +42,20 @@ def _stated(figure: str, text: str) -> bool:
     return numbers_in(figure) <= numbers_in(text)
 
 
+def lag_reason(item: dict[str, Any], expected: str) -> str:
+    """Why an item lags: the office's verdict reason, else its lagging targets' rates (unknown ones left out)
+    against 序时."""
+    if item["row"].get("verdict_reason"):
+        return clause(item["row"]["verdict_reason"])
+    behind = [t for t in item["targets"] if t["status"] in LAGGING]
+    said = "；".join(
+        f"{t['name']}完成{t['rate_text']}" if t["rate_text"] else t["name"] + "进度偏慢" for t in behind
+    )
+    if expected:
+        said += ("，" if said else "") + f"序时进度{expected}"
+    return said
+
+
 def template_context(data: dict[str, Any]) -> dict[str, Any]:
     """The gathered data, with item views and the bulletin's totals (counts, shares, finished and lagging)."""
     rows = {r["number"]: r for r in data["table"]}
@@ -50,9 +64,10 @@ def template_context(data: dict[str, Any]) -> dict[str, Any]:
     done = [i for i in items if i["row"].get("status_code") in FINISHED]
     lagging = [i for i in items if i["row"].get("status_code") in LAGGING]
     on_track = [i for i in items if i["row"].get("status_code") == "on_track"]
-    reasons = {lag["ref"]: lag["reason"] for lag in data.get("lagging", []) if lag["scope"] == "item"}
-    for i in lagging:
-        i["lag_reason"] = clause(reasons.get(str(i["number"])) or i["row"].get("remark"))
+    expected = percent(data.get("expected"))
+    for i in items:
+        i["lag_reason"] = lag_reason(i, expected) if i in lagging else ""
+        i["explain"] = i["lag_reason"] or clause(i["row"].get("verdict_reason"))
     return {
         **data,
         "items": items,

@@ -177,6 +177,7 @@ def _row(item: Item, snaps: Statuses, last: Statuses, rules: StatusRules) -> dic
         "status_code": snap.status if snap else "",
         "on_schedule": "是" if snap and snap.status in ON_SCHEDULE else "否",
         "remark": remark(snap, rules) if snap else "",
+        "verdict_reason": snap.override_reason if snap else None,
     }
 
 

@@ -24,7 +24,7 @@ from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 12, 31)
 PERIODS = ("2020-06", "2020-09", "2020-12")
-ZERO_BESIDE_RATE = re.compile(r"(?<![\d.])0(?:\.0+)?[^\d，。；、]{0,6}（0%）|完成0[^\d.%]|完成率0%")
+ZERO_BESIDE_RATE = re.compile(r"(?<![\d.])0(?:\.0+)?[^\d，。；、]{0,6}（0%）|完成0[^\d.]|完成率0%")
 SPACED = re.compile(
     r"\d[ \t\u00a0]+[余近\u4e00-\u9fff]|[近超约余][ \t\u00a0]+\d|[\u4e00-\u9fff][ \t\u00a0]+\d"
 )
