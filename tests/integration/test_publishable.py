@@ -23,7 +23,7 @@ from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 12, 31)
-PERIODS = ("2020-06", "2020-09", "2020-12")
+PERIODS = ("2020-06", "2020-09", "2020-Q3", "2020-10-31", "2020-12")
 ZERO_BESIDE_RATE = re.compile(r"(?<![\d.])0(?:\.0+)?[^\d，。；、]{0,6}（0%）|完成0[^\d.]|完成率0%")
 SPACED = re.compile(
     r"\d[ \t\u00a0]+[余近\u4e00-\u9fff]|[近超约余][ \t\u00a0]+\d|[\u4e00-\u9fff][ \t\u00a0]+\d"
@@ -31,13 +31,25 @@ SPACED = re.compile(
 ENGLISH = re.compile(r"[A-Za-z]{2,}")
 
 
+class Gathered(dict):
+    """The example's report data per period, gathered when first asked for."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__()
+        self.db = db
+
+    def __missing__(self, period: str) -> dict[str, Any]:
+        with self.db.read() as session:
+            self[period] = gather(session, None, period)
+        return self[period]
+
+
 @pytest.fixture
-def gathered(db: Database) -> dict[str, dict[str, Any]]:
+def gathered(db: Database) -> Gathered:
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
         uow.commit()
-    with db.read() as session:
-        return {period: gather(session, None, period) for period in PERIODS}
+    return Gathered(db)
 
 
 def _in_family(data: dict[str, Any], family: str) -> dict[str, Any]:
@@ -65,27 +77,24 @@ def _problems(parts: list[Block]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_every_family_reads_as_published_in_every_period(
-    gathered: dict[str, dict[str, Any]], family: str
-) -> None:
-    for period, data in gathered.items():
-        styled = _in_family(data, family)
-        for parts in (blocks(styled), bulletin_blocks(styled)):
-            assert parts[0].kind == "title"
-            problems = _problems(parts)
-            assert not problems, f"{family} 族 {period}：" + "\n".join(problems)
+def test_every_family_reads_as_published_in_every_period(gathered: Gathered) -> None:
+    for period in PERIODS:
+        for family in FAMILIES:
+            styled = _in_family(gathered[period], family)
+            for parts in (blocks(styled), bulletin_blocks(styled)):
+                assert parts[0].kind == "title"
+                problems = _problems(parts)
+                assert not problems, f"{family} 族 {period}：" + "\n".join(problems)
 
 
-@pytest.mark.parametrize("family", FAMILIES)
-def test_rates_above_100_are_printed_as_such(gathered: dict[str, dict[str, Any]], family: str) -> None:
-    text = markdown(_in_family(gathered["2020-09"], family))
-    if family in ("B", "F", "A", "C"):
-        assert "完成率260%" in text and "完成率148%" in text  # 260 场 of 100; 11.875 万人次 of 8
-    assert "100%" not in re.findall(r"完成率\d+%", text)
+def test_rates_above_100_are_printed_as_such_in_every_family(gathered: Gathered) -> None:
+    for family in FAMILIES:
+        text = markdown(_in_family(gathered["2020-09"], family))
+        assert "260%" in text and "148%" in text, family  # 260 场 of 100; 11.875 万人次 of 8
+        assert "100%" not in re.findall(r"完成率\d+%", text)
 
 
-def test_a_figure_shishi_does_not_know_is_left_out(gathered: dict[str, dict[str, Any]]) -> None:
+def test_a_figure_shishi_does_not_know_is_left_out(gathered: Gathered) -> None:
     text = markdown(gathered["2020-09"])
     assert "目前已完成40%" in text and "0件" not in text  # the department's 40 %, no counted 0 beside it
     assert "0公里" not in text and "5.6公里施工基本完成" in text
@@ -94,7 +103,7 @@ def test_a_figure_shishi_does_not_know_is_left_out(gathered: dict[str, dict[str,
 
 
 def test_the_bulletin_gives_totals_shares_and_lagging_items_by_ordinal(
-    gathered: dict[str, dict[str, Any]],
+    gathered: Gathered,
 ) -> None:
     data = gathered["2020-09"]
     text = "\n".join(b.text for b in bulletin_blocks(data))
