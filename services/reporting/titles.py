@@ -72,6 +72,7 @@ def prose_fields(style: dict[str, Any], programme: dict[str, Any], period: Perio
     kind = style.get("kind") or programme_kind(programme["name"], programme["district"], programme["city"])
     return {
         "style": {"family": "F", **style},
+        "writes_bulletin": bool(style),  # a programme that chose its report style also gets the 通报
         "title": report_title(style, programme, period),
         "kind": kind,
         "period_title": period.title(),

@@ -15,6 +15,7 @@ from models import Programme
 from models.db import Database
 from reports.narrative import Block, blocks, bulletin_blocks, markdown
 from reports.prose.templates import FAMILIES
+from reports.service import generate
 from services.loading.apply import load_programme
 from services.loading.errors import ProgrammeFileError
 from services.loading.reader import read_programme_file
@@ -154,6 +155,12 @@ def test_the_programme_file_chooses_family_title_and_a_folder_overriding_the_fam
         "人大票决项目专报",
         "本区共12项。",
     ]  # the district's own
+    written = generate(db, None, "2020-09", ("md",), tmp_path / "out")
+    files = {(f["kind"], f["format"]): Path(f["path"]) for f in written}
+    assert files[("bulletin", "md")].name.endswith(
+        "-通报.md"
+    )  # a programme that chose its style gets the 通报
+    assert files[("bulletin", "md")].read_text(encoding="utf-8") == "# 人大票决项目专报\n\n本区共12项。\n"
 
 
 def test_a_missing_template_folder_or_bad_title_is_refused_in_chinese(tmp_path: Path) -> None:
