@@ -81,8 +81,8 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
-    data["summary"] = _summary(data, end)
     data.update(prose_fields(programme.report_style or {}, data["programme"], shown))
+    data["summary"] = _summary(data, end)
     return data
 
 
@@ -226,7 +226,7 @@ def _summary(data: dict[str, Any], end: date) -> str:
     lagging = [r for r in rows if r["status_code"] in LAGGING]
     paused = [r for r in rows if r["status_code"] == Health.suspended.name]
     text = (
-        f"{data['programme']['year']} 年{data['programme']['district'] or ''}区政府实事项目共 {len(rows)} 项，"
+        f"{data['programme']['year']} 年{data['programme']['district'] or ''}{data['kind']}共 {len(rows)} 项，"
         f"截至 {end.month} 月{'底' if (end + timedelta(days=1)).day == 1 else f' {end.day} 日'}，"
         f"已完成（含超额完成）{len(done)} 项，"
         f"按序时推进 {sum(r['status_code'] == Health.on_track.name for r in rows)} 项，"
