@@ -114,6 +114,12 @@ def sentence(text: str | None) -> str:
     return body if body[-1] in "！？!?" else body + "。"
 
 
+def quoted(text: str | None) -> str:
+    """A title in “”, its own quotation marks turned to ‘’ as nested quotes are written."""
+    inner = tidy(text).replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
 def done_word(label: str | None) -> str:
     """超额完成 → 已超额完成; 已完成 stays."""
     if not label:
@@ -179,5 +185,6 @@ FILTERS = {
     "clause": clause,
     "sentence": sentence,
     "done_word": done_word,
+    "quoted": quoted,
     "dedupe": dedupe,
 }

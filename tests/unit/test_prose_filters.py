@@ -14,6 +14,7 @@ from reports.prose.filters import (
     number,
     ordinal,
     percent,
+    quoted,
     sentence,
     tidy,
 )
@@ -70,6 +71,10 @@ def test_tidy_drops_spaces_beside_numbers_and_doubled_stops() -> None:
     assert tidy("其中 2020 年") == "其中2020年"
     assert sentence("已完成，") == "已完成。"
     assert sentence("") == ""
+
+
+def test_a_quoted_title_nests_its_own_quotes() -> None:
+    assert quoted("开展一批“家门口工程”") == "“开展一批‘家门口工程’”"
 
 
 def test_done_words_take_yi_once() -> None:
