@@ -17,7 +17,7 @@ from reports.narrative import Block, blocks, bulletin_blocks, markdown
 from reports.prose.templates import FAMILIES
 from reports.service import generate
 from services.loading.apply import load_programme
-from services.loading.errors import ProgrammeFileError
+from services.loading.errors import ChangesRefused, ProgrammeFileError
 from services.loading.reader import read_programme_file
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
@@ -170,3 +170,19 @@ def test_a_missing_template_folder_or_bad_title_is_refused_in_chinese(tmp_path: 
     with pytest.raises(ProgrammeFileError) as bad:
         read_programme_file(_style_file(tmp_path, "  report: {title: '关于{kind}'}\n"), TODAY)
     assert "标题格式有误" in str(bad.value.problems)
+
+
+def test_a_reload_logs_a_new_report_style_and_refuses_to_drop_it_unconfirmed(
+    db: Database, tmp_path: Path
+) -> None:
+    styled = _style_file(tmp_path, "  report: {family: B}\n")
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        summary = load_programme(uow, read_programme_file(styled, TODAY), "测试", TODAY)
+    assert [(c.field, c.new) for c in summary.changes] == [("report_style", {"family": "B"})]
+    with pytest.raises(ChangesRefused) as refused, UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+    assert any("报告样式" in line for line in refused.value.reasons)
+    with db.read() as session:
+        assert session.scalars(select(Programme.report_style)).one() == {"family": "B"}
