@@ -37,6 +37,8 @@ class Programme(Base):
     public: Mapped[bool] = mapped_column(default=False, server_default=false())
     # departments' progress, documents and stage changes wait for the office's review (待审核)
     review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # how its reports read: {family: A–F, title, kind, templates}; None: family F with the default title
+    report_style: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     items: Mapped[list[Item]] = relationship(

@@ -14,7 +14,7 @@ from typing import Any
 from models.db import Database
 from reports.docx import write_docx
 from reports.html import render_html
-from reports.narrative import markdown, table_markdown
+from reports.narrative import bulletin_markdown, markdown, table_markdown
 from reports.xlsx import write_xlsx
 from services.publishing.figures import period_figures
 from services.publishing.store import check_publishable, latest_published, publish_period
@@ -58,7 +58,7 @@ def render(data: dict[str, Any], formats: tuple[str, ...], out_dir: Path) -> lis
     folder = _folder(out_dir, code, period)
     return [
         _write(kind, fmt, folder / f"{code}-{period}-{name}.{fmt}", data, writer)
-        for kind, fmt, name, writer in _plan(formats)
+        for kind, fmt, name, writer in _plan(formats, bool(data.get("writes_bulletin")))
     ]
 
 
@@ -131,15 +131,16 @@ def _folder(out_dir: Path, code: str, period: str) -> Path:
     return folder
 
 
-def _plan(formats: tuple[str, ...]) -> list[tuple[str, str, str, Any]]:
+def _plan(formats: tuple[str, ...], bulletin: bool = False) -> list[tuple[str, str, str, Any]]:
     plan = [
         ("narrative", "md", "进展情况", lambda d, p: p.write_text(markdown(d), encoding="utf-8")),
+        ("bulletin", "md", "通报", lambda d, p: p.write_text(bulletin_markdown(d), encoding="utf-8")),
         ("table", "md", "序时进度表", lambda d, p: p.write_text(table_markdown(d), encoding="utf-8")),
         ("all", "html", "报告", lambda d, p: p.write_text(render_html(d, d["expected"]), encoding="utf-8")),
         ("narrative", "docx", "进展情况", write_docx),
         ("table", "xlsx", "序时进度表", write_xlsx),
     ]
-    return [row for row in plan if row[1] in formats]
+    return [row for row in plan if row[1] in formats and (bulletin or row[0] != "bulletin")]
 
 
 def _write(kind: str, fmt: str, path: Path, data: dict[str, Any], writer: Any) -> dict[str, str]:

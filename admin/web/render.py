@@ -25,7 +25,12 @@ templates = Jinja2Templates(
     )
 )
 
-REPORT_KINDS = {"narrative": "进展情况（文字报告）", "table": "序时进度表", "all": "完整报告（含图表）"}
+REPORT_KINDS = {
+    "narrative": "进展情况（文字报告）",
+    "bulletin": "通报",
+    "table": "序时进度表",
+    "all": "完整报告（含图表）",
+}
 REPORT_FORMATS = {"md": "文本（Markdown）", "docx": "Word 文档", "xlsx": "Excel 表格", "html": "网页"}
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from services.loading.fields import status_rules
 from services.loading.schema import ItemSpec, MilestoneSpec, ProgrammeSpec, ProjectSpec, TargetSpec
+from services.reporting.titles import check_title
 from states.prerequisites import UnknownEvidenceKind, parse_evidence_kind, parse_requirement
 from states.stages import MAIN_LINE, Stage, UnknownStage, parse_stage
 
@@ -30,6 +31,7 @@ def check_meaning(spec: ProgrammeSpec, today: date) -> list[Problem]:
         problems.extend(_item(item, path, known, today))
     problems.extend(_people(spec, known, set(numbers)))
     problems.extend(_status(spec))
+    problems.extend(_report_style(spec))
     return problems
 
 
@@ -167,6 +169,14 @@ def _status(spec: ProgrammeSpec) -> Iterator[Problem]:
             status_rules(spec.programme.status)
         except ValueError as exc:
             yield ("programme", "status"), str(exc)
+
+
+def _report_style(spec: ProgrammeSpec) -> Iterator[Problem]:
+    style = spec.programme.report
+    if style is not None and style.title is not None:
+        message = check_title(style.title)
+        if message:
+            yield ("programme", "report", "title"), message
 
 
 def _project(project: ProjectSpec, path: Path, today: date) -> Iterator[Problem]:

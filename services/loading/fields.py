@@ -12,6 +12,7 @@ from services.loading.schema import (
     ProgrammeHead,
     ProjectSpec,
     ReportSpec,
+    ReportStyleSpec,
     StatusSpec,
     TargetSpec,
 )
@@ -35,7 +36,21 @@ def programme_fields(head: ProgrammeHead) -> dict[str, Any]:
         "status_rules": status_rules(head.status),
         "public": head.public,
         "review": head.review,
+        "report_style": report_style(head.report),
     }
+
+
+def report_style(spec: ReportStyleSpec | None) -> dict[str, Any] | None:
+    """The stored form of a file's `report:` mapping (None: the default style); the family in capitals."""
+    if spec is None:
+        return None
+    style = {
+        "family": spec.family.upper(),
+        "title": spec.title,
+        "kind": spec.kind,
+        "templates": spec.templates,
+    }
+    return {k: v for k, v in style.items() if v is not None}
 
 
 def status_rules(spec: StatusSpec | None) -> dict[str, Any] | None:

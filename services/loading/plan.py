@@ -61,6 +61,7 @@ LABELS = {
     "stage": "节点阶段",
     "status_rules": "状态规则",
     "public": "公开",
+    "report_style": "报告样式",
 }
 for _stage in Stage:
     LABELS[f"planned_{_stage.code}_on"] = f"计划{_stage.label}日期"

@@ -84,7 +84,24 @@ def read_programme_file(path: str | FsPath, today: date) -> ProgrammeFile:
         line = raw[: exc.start].count(b"\n") + 1
         problem = FileProblem(name, line, "", "文件不是 UTF-8 编码")
         raise ProgrammeFileError([problem]) from exc
-    return parse_programme_text(text, name, today, hashlib.sha256(raw).hexdigest())
+    file = parse_programme_text(text, name, today, hashlib.sha256(raw).hexdigest())
+    return _with_template_folder(file, FsPath(path).resolve().parent)
+
+
+def _with_template_folder(file: ProgrammeFile, folder: FsPath) -> ProgrammeFile:
+    """The file with its `report.templates` folder made absolute (relative to the file) and checked to exist."""
+    style = file.spec.programme.report
+    if style is None or style.templates is None:
+        return file
+    templates = (folder / style.templates).resolve()
+    if not templates.is_dir():
+        where = ("programme", "report", "templates")
+        message = f"模板目录不存在：{style.templates}（相对于计划文件所在目录）"
+        raise ProgrammeFileError([FileProblem(file.name, 0, render_path(where), message)])
+    head = file.spec.programme.model_copy(
+        update={"report": style.model_copy(update={"templates": str(templates)})}
+    )
+    return ProgrammeFile(file.name, file.spec.model_copy(update={"programme": head}), file.checksum)
 
 
 def parse_programme_text(text: str, name: str, today: date, checksum: str = "") -> ProgrammeFile:

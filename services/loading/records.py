@@ -132,6 +132,7 @@ def _sample_fields() -> dict[str, tuple[str, ...]]:
             *("name", "year", "district", "city", "issuer", "office_email", "periods", "status_rules"),
             "public",
             "review",
+            "report_style",
         ),
         "project": tuple({**project_fields(project), **stage_fields(project)}),
         "report": tuple(report_fields(ReportSpec.model_validate({"as_of": "2020-01-01"}), "x")),

@@ -41,6 +41,15 @@ class StatusSpec(Strict):
     listed_after: Annotated[int, Field(ge=1, le=24)] = 3  # periods red in a row: 挂牌督办
 
 
+class ReportStyleSpec(Strict):
+    """How the programme's reports read: the published family, a title pattern, its kind, own templates."""
+
+    family: Literal["A", "B", "C", "D", "E", "F", "a", "b", "c", "d", "e", "f"] = "F"
+    title: Short | None = None  # e.g. 关于{类别}{期间}推进情况
+    kind: Name | None = None  # 区政府实事项目, 县民生实事项目, 人大票决项目 (default: from the name)
+    templates: Short | None = None  # a folder whose files override the family's templates
+
+
 class ProgrammeHead(Strict):
     code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
     name: Short
@@ -54,6 +63,7 @@ class ProgrammeHead(Strict):
     status: StatusSpec | None = None
     public: bool = False  # a login-free, read-only page and feed (/public/<code>)
     review: bool = False  # departments' submissions wait for the office's review (待审核)
+    report: ReportStyleSpec | None = None
 
 
 class DepartmentSpec(Strict):

@@ -14,8 +14,10 @@ from services.health.judgements import latest_overrides
 from services.health.sql import late_projects
 from services.progress.in_force import in_force
 from services.refs import resolve_programme
+from services.reporting.groups import stage_groups
 from services.reporting.lights import item_lights, light_view
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
+from services.reporting.titles import prose_fields
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
 from states.health import DONE, Health, late_reason
@@ -68,11 +70,13 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
             "year": programme.year,
             "district": programme.district,
             "issuer": programme.issuer,
+            "city": programme.city,
         },
         "period": period,
         "as_of": end.isoformat(),
         "title": period_title(shown),
         "issued": f"{end.year} 年 {end.month} 月",
+        "period_kind": shown.kind,
         "items": [
             _item(item, end, filing_period(kind, end), snaps, stages, rules)
             | {"light": lights.get(str(item.number))}
@@ -83,11 +87,10 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
-    for entry in data[
-        "lagging"
-    ]:  # an item's light with its run of reds (挂牌督办); a project's from its status
+    for entry in data["lagging"]:  # an item's light with its run of reds (挂牌督办); a project's from its status
         code = rules.parse(entry["status"]).name
         entry["light"] = lights.get(entry["ref"]) or light_view(rules, code, entry["reason"] or None, False)
+    data.update(prose_fields(programme.report_style or {}, data["programme"], shown))
     data["summary"] = _summary(data, end)
     return data
 
@@ -120,6 +123,8 @@ def _item(
                 "status_label": rules.label(snap.status) if snap else None,
                 "month_target": _month_target(target, end),
                 "stages": [s["text"] for s in stage_summary(target, projects)],
+                "noun": target.noun,
+                "groups": stage_groups(target, projects),
                 "suspended": [
                     {"name": p.name, "reason": p.stage_reason}
                     for p in projects
@@ -184,6 +189,7 @@ def _row(item: Item, snaps: Statuses, last: Statuses, rules: StatusRules) -> dic
         "status_code": snap.status if snap else "",
         "on_schedule": "是" if snap and snap.status in ON_SCHEDULE else "否",
         "remark": remark(snap, rules) if snap else "",
+        "verdict_reason": snap.override_reason if snap else None,
     }
 
 
@@ -232,7 +238,7 @@ def _summary(data: dict[str, Any], end: date) -> str:
     lagging = [r for r in rows if r["status_code"] in LAGGING]
     paused = [r for r in rows if r["status_code"] == Health.suspended.name]
     text = (
-        f"{data['programme']['year']} 年{data['programme']['district'] or ''}区政府实事项目共 {len(rows)} 项，"
+        f"{data['programme']['year']} 年{data['programme']['district'] or ''}{data['kind']}共 {len(rows)} 项，"
         f"截至 {end.month} 月{'底' if (end + timedelta(days=1)).day == 1 else f' {end.day} 日'}，"
         f"已完成（含超额完成）{len(done)} 项，"
         f"按序时推进 {sum(r['status_code'] == Health.on_track.name for r in rows)} 项，"

@@ -36,6 +36,6 @@ def test_the_html_report_renders_with_its_chart_in_chromium(db: Database, tmp_pa
         page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
         browser.close()
     assert loaded, "the chart image did not load"
-    assert title == "关于区政府实事项目 1-9 月推进情况"
+    assert title == "关于区政府实事项目1-9月推进情况"
     assert rows == 1 + 12
     assert (tmp_path / "report.png").stat().st_size > 10_000
