@@ -74,9 +74,15 @@ def tables(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     this_texts = period_texts(session, programme.id, shown.end, filing_period(kind, shown.end))
     last_texts = period_texts(session, programme.id, before.end, filing_period(kind, before.end))
     schedule = {r["number"]: r for r in data["table"]}
+    groups = {
+        number: {"category": category, "tier": tier}
+        for number, category, tier in session.execute(
+            select(Item.number, Item.category, Item.tier).where(Item.programme_id == programme.id)
+        )
+    }
     rows = [
         item_row(
-            item,
+            {**item, **groups.get(item["number"], {})},
             schedule[item["number"]],
             this_texts.get(item["number"], []),
             last_texts.get(item["number"], []),
