@@ -83,13 +83,17 @@ def test_the_word_file_is_in_official_layout_with_a_page_number_field(
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
     title, heading, body = document.paragraphs[0], document.paragraphs[1], document.paragraphs[2]
-    assert title.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
-    assert heading.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
-    assert body.runs[0].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋" and body.runs[0].font.size == Pt(
-        16
+
+    def east_asian(paragraph: Any) -> str:
+        return paragraph.style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert (east_asian(title), east_asian(heading), east_asian(body)) == ("方正小标宋简体", "黑体", "仿宋")
+    assert body.style.font.size == Pt(16) and title.style.font.size == Pt(22)
+    ind = body.style.element.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:firstLineChars")) == "200" and body.style.paragraph_format.first_line_indent == Pt(
+        32
     )
-    ind = body._p.pPr.find(qn("w:ind"))
-    assert ind.get(qn("w:firstLineChars")) == "200" and body.paragraph_format.first_line_indent == Pt(32)
+    assert title.style.element.pPr.find(qn("w:ind")) is None
     fonts = document.part.part_related_by(
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
     ).blob.decode("utf-8")
