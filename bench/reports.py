@@ -2,7 +2,8 @@
 
 Generates (seeded) 1,000 items × 5 targets × 2 projects on SQLite with their snapshots, then times
 `reports.service.generate` for md, html, docx and xlsx (best of three, the machine being shared) and each
-step once (gather, tables, each format). With `--against REV` the same programme is timed with the code of
+step once (gather, tables, each format). CPU time is printed beside wall time: on a shared machine the wall
+time measures the neighbours as much as the code. With `--against REV` the same programme is timed with the code of
 that revision (its own bench/reports.py, run from a `git archive` of it) in the same run.
 
 Run: `.venv/bin/python bench/reports.py [--items 1000] [--against f180e9b]`.
