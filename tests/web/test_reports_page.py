@@ -69,6 +69,7 @@ def test_the_history_of_a_period_lists_older_files_and_serves_each_published_ver
         client.post(f"/p/{CODE}/reports/publish", data={"csrf": token, "period": "2020-09"}).status_code
         == 303
     )
+    assert "已发布" in client.get(f"/p/{CODE}/reports").text  # the publication's message, with its checksum, shown
     history = client.get(f"/p/{CODE}/reports/history/2020-09").text
     assert "第 1 版" in history and "办公室" in history
     written = re.findall(rf'href="(/p/{CODE}/reports/\d+)"', history)
