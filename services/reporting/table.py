@@ -3,14 +3,14 @@ filled from data; and the exception-only tables (滞后项目情况表, 未完�
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Item
-from services.progress.in_force import in_force_sql
+from models import Item, ProgressReport, PublishedReport
 from services.refs import resolve_programme
 from services.reporting.statuses import LAGGING
 from states.health import DONE
@@ -48,21 +48,43 @@ def planned_text(target: dict[str, Any]) -> str:
     return f"{target['name']}{bound}{amount(target['quantity'], target['unit'])}"
 
 
-def period_texts(session: Session, programme_id: int, end: Any, filed_in: str) -> dict[int, list[str]]:
-    """Per item number, the departments' 推进情况 texts filed in a period, as in force at its end (one query)."""
-    reports = in_force_sql(end)
-    rows = session.execute(
-        select(Item.number, reports.c.note)
-        .join(Item, Item.id == reports.c.item_id)
-        .where(Item.programme_id == programme_id, reports.c.period == filed_in, reports.c.note.is_not(None))
-        .order_by(Item.number, reports.c.target_id.is_not(None), reports.c.as_of, reports.c.id)
-    ).all()
+def period_texts(
+    session: Session, programme_id: int, end: date, filed_in: str, before: datetime | None = None
+) -> dict[int, list[str]]:
+    """Per item number, the departments' 推进情况 texts filed in a period, as in force at its end (one query);
+    with `before` (the period's publication), only the versions recorded by then: published words stay."""
+    query = (
+        select(Item.number, ProgressReport.target_id, ProgressReport.version, ProgressReport.note)
+        .join(Item, Item.id == ProgressReport.item_id)
+        .where(
+            Item.programme_id == programme_id,
+            ProgressReport.period == filed_in,
+            ProgressReport.as_of <= end,
+        )
+        .order_by(Item.number, ProgressReport.target_id.is_not(None), ProgressReport.as_of, ProgressReport.id)
+    )
+    if before is not None:
+        query = query.where(ProgressReport.recorded_at <= before)
+    latest: dict[tuple[int, int | None], tuple[int, str | None]] = {}
+    for number, target, version, note in session.execute(query):
+        if (number, target) not in latest or version > latest[(number, target)][0]:
+            latest[(number, target)] = (version, note)
     texts: dict[int, list[str]] = {}
-    for number, note in rows:
-        note = note.strip()
+    for (number, _target), (_version, note) in latest.items():
+        note = (note or "").strip()
         if note and note not in texts.get(number, []):
             texts.setdefault(number, []).append(note)
     return texts
+
+
+def published_at(session: Session, programme_id: int, period: str) -> datetime | None:
+    """When the period's latest version was published; None when it never was."""
+    return session.scalar(
+        select(PublishedReport.published_at)
+        .where(PublishedReport.programme_id == programme_id, PublishedReport.period == period)
+        .order_by(PublishedReport.version.desc())
+        .limit(1)
+    )
 
 
 def tables(session: Session, data: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +94,13 @@ def tables(session: Session, data: dict[str, Any]) -> dict[str, Any]:
     shown = parse_period(data["period"], kind)
     before = shown.previous()
     this_texts = period_texts(session, programme.id, shown.end, filing_period(kind, shown.end))
-    last_texts = period_texts(session, programme.id, before.end, filing_period(kind, before.end))
+    last_texts = period_texts(
+        session,
+        programme.id,
+        before.end,
+        filing_period(kind, before.end),
+        published_at(session, programme.id, before.key),
+    )
     schedule = {r["number"]: r for r in data["table"]}
     groups = {
         number: {"category": category, "tier": tier}

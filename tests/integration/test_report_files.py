@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 
 from models.db import Database
 from reports.docx import write_docx
-from reports.service import gather_report
+from reports.service import gather_report, publish
 from reports.xlsx import write_xlsx
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
@@ -160,3 +160,22 @@ def test_a_numeric_table_prints_one_line_per_target_with_the_item_merged_over_th
     assert f"C{first_of_8}:C{first_of_8 + 1}" in merged  # 序号 8 over its two targets
     rate_cell = sheet.cell(first_of_8, 10)
     assert rate_cell.value == 1.2 and rate_cell.number_format == "0%"
+
+
+def test_the_previous_periods_words_are_those_it_was_published_with(
+    db: Database, data: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(db, None, "2020-08", "区府办", None, False, TODAY, tmp_path / "published")
+    with UnitOfWork(db) as uow:  # a correction of August, filed after August was published
+        record_progress(
+            uow, ProgressInput("1", "区房管局", date(2020, 8, 31), note="八月份已完成招标"), TODAY
+        )
+    with db.read() as session:
+        september = gather_report(session, None, "2020-09")
+        october = gather_report(session, None, "2020-10")
+    assert september["tables"]["rows"][0]["last_text"] == AUGUST + "。"
+    with UnitOfWork(db) as uow:
+        record_progress(uow, ProgressInput("1", "区房管局", date(2020, 9, 30), note="九月份开工"), TODAY)
+    with db.read() as session:
+        assert gather_report(session, None, "2020-10")["tables"]["rows"][0]["last_text"] == "九月份开工。"
+    assert october["tables"]["rows"][0]["last_text"] != AUGUST + "。"  # September was never published
