@@ -74,7 +74,7 @@ def columns(data: dict[str, Any]) -> list[Column]:
             Column("责任主体与协同单位", _row("cooperating"), 16, wrap=True),
             Column(f"推进情况（{tables['last_period']}）", _row("last_text"), 36, wrap=True),
             Column(f"推进情况（{tables['this_period']}）", _row("this_text"), 40, wrap=True),
-            Column("是否达序时", _row("on_schedule"), 8, verdict=True),
+            Column("是否达序时", _row("on_schedule"), 11, verdict=True),
             Column("说明", _row("remark"), 28, wrap=True),
         ]
     rows = tables["rows"]

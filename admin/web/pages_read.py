@@ -147,7 +147,10 @@ async def download_published(code: str, file_id: int, reader: PageReader) -> Res
     return Response(
         f["content"],
         media_type=MEDIA.get(f["name"].rsplit(".", 1)[-1], "application/octet-stream"),
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f['name'])}"},
+        headers={  # an ASCII name for old clients, the real one for the rest
+            "Content-Disposition": f'attachment; filename="report.{f["name"].rsplit(".", 1)[-1]}"; '
+            f"filename*=UTF-8''{quote(f['name'])}"
+        },
     )
 
 

@@ -69,7 +69,9 @@ def test_the_history_of_a_period_lists_older_files_and_serves_each_published_ver
         client.post(f"/p/{CODE}/reports/publish", data={"csrf": token, "period": "2020-09"}).status_code
         == 303
     )
-    assert "已发布" in client.get(f"/p/{CODE}/reports").text  # the publication's message, with its checksum, shown
+    assert (
+        "已发布" in client.get(f"/p/{CODE}/reports").text
+    )  # the publication's message, with its checksum, shown
     history = client.get(f"/p/{CODE}/reports/history/2020-09").text
     assert "第 1 版" in history and "办公室" in history
     written = re.findall(rf'href="(/p/{CODE}/reports/\d+)"', history)
@@ -82,7 +84,11 @@ def test_the_history_of_a_period_lists_older_files_and_serves_each_published_ver
         from models import PublishedFile
 
         stored = {f.content for f in session.scalars(select(PublishedFile))}
-    assert {client.get(link).content for link in published} == stored
+    responses = [client.get(link) for link in published]
+    assert {r.content for r in responses} == stored
+    assert all(
+        "filename*=UTF-8''changning-2020-2020-09-" in r.headers["content-disposition"] for r in responses
+    )
     assert client.get(f"/p/{CODE}/reports/history/2020-03").status_code == 404
     assert client.get(f"/p/{CODE}/reports/published/999999").status_code == 404
     assert not english_words(visible_text(history))
