@@ -40,7 +40,8 @@ def family(data: dict[str, Any]) -> str:
 
 
 def columns(data: dict[str, Any]) -> list[Column]:
-    """The columns of the family's table, with a 类别/层级 column first where the data has them."""
+    """The columns of the family's table, with 主要任务 and 层级 columns first where the data has them; the
+    other families (D, E, F) print A's table."""
     tables = data["tables"]
     chosen = family(data)
     if chosen == "B":
