@@ -87,6 +87,8 @@ class Item(Base):
     number: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(Text)
     leader: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str | None] = mapped_column(String(100))  # 主要任务: the group it is published under
+    tier: Mapped[str | None] = mapped_column(String(16))  # 省, 市, 区, 县 …
 
     programme: Mapped[Programme] = relationship(back_populates="items")
     departments: Mapped[list[ItemDepartment]] = relationship(

@@ -1,54 +1,94 @@
-"""One chart: each item's progress beside the time-proportional line, as an embeddable PNG."""
+"""One chart: each item's progress beside the time-proportional line, as inline SVG whose labels are Chinese
+text the browser draws (no font needed where the report is built)."""
 
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
+from markupsafe import Markup, escape
+
 MAX_BARS = 60
-CJK_FONTS = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei")
+WIDTH, HEIGHT = 800, 300
+LEFT, RIGHT, TOP, BOTTOM = 56, 12, 16, 44  # plot margins
+TOP_VALUE = 125  # per cent at the top of the axis
+GREEN, RED, BLUE = "#2e7d32", "#c62828", "#1565c0"
 
 
-def _cjk_font() -> str | None:
-    """The first installed font that draws Chinese, if any."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+def _y(value: float) -> float:
+    plot = HEIGHT - TOP - BOTTOM
+    return round(TOP + plot * (1 - min(value, TOP_VALUE) / TOP_VALUE), 1)
 
 
-def progress_chart_png(rows: list[dict[str, Any]], expected: float | None) -> bytes:
-    """Bars of item progress (capped at 120%) with the expected share as a horizontal line."""
-    import matplotlib
+def _axes(count: int) -> list[str]:
+    parts = []
+    for tick in range(0, TOP_VALUE + 1, 25):
+        y = _y(tick)
+        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="#ddd"/>')
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4}" text-anchor="end">{tick}%</text>')
+    parts.append(
+        f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 6}" text-anchor="middle">项目序号（共{count}项）</text>'
+    )
+    parts.append(
+        f'<text x="14" y="{(TOP + HEIGHT - BOTTOM) / 2}" text-anchor="middle" '
+        f'transform="rotate(-90 14 {(TOP + HEIGHT - BOTTOM) / 2})">本期完成进度</text>'
+    )
+    return parts
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
 
-    numbers = [r["number"] for r in rows]
-    values = [min((r["this"] or 0) * 100, 120) for r in rows]
-    fig, ax = plt.subplots(figsize=(8, 3.2), dpi=110)
-    if len(rows) <= MAX_BARS:
-        colours = ["#2e7d32" if r["on_schedule"] == "是" else "#c62828" for r in rows]
-        ax.bar([str(n) for n in numbers], values, color=colours)
-    else:  # many items: one filled profile instead of a thousand bars
-        ax.fill_between(numbers, values, step="mid", color="#2e7d32", alpha=0.7, linewidth=0)
-        ax.set_xlim(numbers[0], numbers[-1])
+def _bars(rows: list[dict[str, Any]]) -> list[str]:
+    plot = WIDTH - LEFT - RIGHT
+    step = plot / max(len(rows), 1)
+    parts = []
+    for index, r in enumerate(rows):
+        value = (r["this"] or 0) * 100
+        x = round(LEFT + index * step + step * 0.15, 1)
+        y = _y(value)
+        colour = GREEN if r["on_schedule"] == "是" else RED
+        label = escape(f"第{r['number']}项：{value:.0f}%，{'达序' if r['on_schedule'] == '是' else '未达序'}")
+        parts.append(
+            f'<rect x="{x}" y="{y}" width="{round(step * 0.7, 1)}" height="{round(_y(0) - y, 1)}" '
+            f'fill="{colour}"><title>{label}</title></rect>'
+        )
+        parts.append(
+            f'<text x="{round(x + step * 0.35, 1)}" y="{_y(0) + 14}" text-anchor="middle">{r["number"]}</text>'
+        )
+    return parts
+
+
+def _profile(rows: list[dict[str, Any]]) -> list[str]:
+    """Many items: one filled profile instead of a thousand bars, first and last numbers on the axis."""
+    plot = WIDTH - LEFT - RIGHT
+    step = plot / len(rows)
+    points = [f"{LEFT},{_y(0)}"]
+    for index, r in enumerate(rows):
+        y = _y((r["this"] or 0) * 100)
+        points += [f"{round(LEFT + index * step, 1)},{y}", f"{round(LEFT + (index + 1) * step, 1)},{y}"]
+    points.append(f"{WIDTH - RIGHT},{_y(0)}")
+    first, last = rows[0]["number"], rows[-1]["number"]
+    return [
+        f'<polygon points="{" ".join(points)}" fill="{GREEN}" fill-opacity="0.7"/>',
+        f'<text x="{LEFT}" y="{_y(0) + 14}">{first}</text>',
+        f'<text x="{WIDTH - RIGHT}" y="{_y(0) + 14}" text-anchor="end">{last}</text>',
+    ]
+
+
+def progress_chart_svg(rows: list[dict[str, Any]], expected: float | None) -> Markup:
+    """Bars of item progress (the axis tops at 125%) with the expected share as a dashed line, as inline SVG."""
+    parts = _axes(len(rows))
+    if rows:
+        parts += _bars(rows) if len(rows) <= MAX_BARS else _profile(rows)
     if expected is not None:
-        ax.axhline(expected * 100, color="#1565c0", linestyle="--", linewidth=1.5)
-    ax.set_ylim(0, 125)
-    ax.set_ylabel("%")
-    font = _cjk_font()
-    if font is not None:  # without a Chinese font the axis stays unlabelled: the report's caption names it
-        ax.set_xlabel("项目序号", fontfamily=font)
-    ax.grid(axis="y", alpha=0.3)
-    fig.subplots_adjust(left=0.08, right=0.98, top=0.95, bottom=0.16)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def data_uri(png: bytes) -> str:
-    """The PNG as a data: URI for an <img> in a self-contained HTML file."""
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        y = _y(expected * 100)
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}" stroke="{BLUE}" '
+            f'stroke-dasharray="6 4" stroke-width="1.5"/>'
+        )
+        parts.append(
+            f'<text x="{WIDTH - RIGHT}" y="{y - 4}" text-anchor="end" fill="{BLUE}">序时进度{expected * 100:.0f}%</text>'
+        )
+    return Markup(
+        f'<svg id="progress-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="100%" role="img" aria-label="各项目完成进度与序时进度对比图" font-size="12">'
+        + "".join(parts)
+        + "</svg>"
+    )

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from models.db import Database
 from reports.docx import write_docx
 from reports.html import render_html
@@ -21,6 +23,7 @@ from services.publishing.store import check_publishable, latest_published, publi
 from services.refs import resolve_programme
 from services.reporting.data import gather
 from services.reporting.files import record_files
+from services.reporting.table import tables
 from services.unit_of_work import UnitOfWork
 from states.periods import period_end
 
@@ -48,8 +51,15 @@ def write_files(
 ) -> tuple[str, list[dict[str, str]]]:
     """Gather in a read session and render the files; writes nothing to the database."""
     with db.read() as session:
-        data = gather(session, programme_code, period)
+        data = gather_report(session, programme_code, period)
     return data["programme"]["code"], render(data, formats, out_dir)
+
+
+def gather_report(session: Session, programme_code: str | None, period: str) -> dict[str, Any]:
+    """The gathered report (services.reporting.data) with its published tables (services.reporting.table)."""
+    data = gather(session, programme_code, period)
+    data["tables"] = tables(session, data)
+    return data
 
 
 def render(data: dict[str, Any], formats: tuple[str, ...], out_dir: Path) -> list[dict[str, str]]:
@@ -107,7 +117,7 @@ def publish(
     with db.read() as session:
         programme = resolve_programme(session, programme_code)
         check_publishable(session, programme, period, new_version, reason, today)  # before any work
-        data = gather(session, programme.code, period)
+        data = gather_report(session, programme.code, period)
         figures = period_figures(session, programme.id, period_end(period), data)
     with tempfile.TemporaryDirectory() as scratch:
         rendered = render(data, FORMATS, Path(scratch))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -17,7 +18,8 @@ from services.people.access import require_read
 from services.people.users import UserView
 from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
-from services.reporting.files import list_files, report_file
+from services.reporting.files import report_file
+from services.reporting.listing import period_history, published_file, report_periods
 from services.views.dashboard import dashboard
 from services.views.programme import show_item, show_project
 from states.machine import EVENT_LABELS
@@ -25,6 +27,12 @@ from states.prerequisites import EVIDENCE_KINDS
 
 router = APIRouter(include_in_schema=False)
 Short = Annotated[str | None, Query(max_length=100)]
+MEDIA = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def as_of_for(year: int, day: date) -> date:
@@ -111,12 +119,39 @@ async def reports_page(request: Request, code: str, reader: PageReader) -> Respo
 
     def body(session: Session, user: UserView) -> Response:
         programme = resolve_programme(session, code)
-        files = list_files(session, programme.code)
+        periods = report_periods(session, programme.code)
         published = list_published(session, programme.code)
-        context = {"files": files, "published": published, "code": programme.code, "name": programme.name}
+        context = {"periods": periods, "published": published, "code": programme.code, "name": programme.name}
         return page(request, "reports.html", context, user)
 
     return await reader.run(body)
+
+
+@router.get("/p/{code}/reports/history/{period}", response_class=HTMLResponse)
+async def report_history_page(request: Request, code: str, period: str, reader: PageReader) -> Response:
+    """A period's history: every file written for it and every published version's files."""
+
+    def body(session: Session, user: UserView) -> Response:
+        programme = resolve_programme(session, code)
+        history = period_history(session, programme.code, period[:20])
+        context = {"h": history, "code": programme.code, "name": programme.name}
+        return page(request, "report_history.html", context, user)
+
+    return await reader.run(body)
+
+
+@router.get("/p/{code}/reports/published/{file_id}")
+async def download_published(code: str, file_id: int, reader: PageReader) -> Response:
+    """One published file as an attachment, its bytes as published."""
+    f = await reader.run(lambda session, user: published_file(session, code, file_id))
+    return Response(
+        f["content"],
+        media_type=MEDIA.get(f["name"].rsplit(".", 1)[-1], "application/octet-stream"),
+        headers={  # an ASCII name for old clients, the real one for the rest
+            "Content-Disposition": f'attachment; filename="report.{f["name"].rsplit(".", 1)[-1]}"; '
+            f"filename*=UTF-8''{quote(f['name'])}"
+        },
+    )
 
 
 @router.get("/p/{code}/reports/{file_id}")

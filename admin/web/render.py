@@ -25,14 +25,6 @@ templates = Jinja2Templates(
     )
 )
 
-REPORT_KINDS = {
-    "narrative": "进展情况（文字报告）",
-    "bulletin": "通报",
-    "table": "序时进度表",
-    "all": "完整报告（含图表）",
-}
-REPORT_FORMATS = {"md": "文本（Markdown）", "docx": "Word 文档", "xlsx": "Excel 表格", "html": "网页"}
-
 
 def local_time(moment: datetime | str | None) -> str:
     """A stored time (UTC; naive from SQLite) in the programme's time zone as offices write it: 2020-10-10 10:00."""
@@ -46,8 +38,6 @@ def local_time(moment: datetime | str | None) -> str:
 
 
 templates.env.filters["local"] = local_time
-templates.env.filters["report_kind"] = lambda code: REPORT_KINDS.get(code, code)
-templates.env.filters["report_format"] = lambda code: REPORT_FORMATS.get(code, code.upper())
 
 
 def flash(request: Request, kind: str, text: str, reasons: list[str] | None = None) -> None:

@@ -75,7 +75,7 @@ def department_fields(spec: DepartmentSpec) -> dict[str, Any]:
 
 def item_fields(spec: ItemSpec) -> dict[str, Any]:
     """An item's own columns (its number is its key)."""
-    return {"title": spec.title, "leader": spec.leader}
+    return {"title": spec.title, "leader": spec.leader, "category": spec.category, "tier": spec.tier}
 
 
 def target_fields(spec: TargetSpec) -> dict[str, Any]:

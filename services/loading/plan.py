@@ -22,6 +22,8 @@ LABELS = {
     "name": "名称",
     "title": "标题",
     "leader": "分管领导",
+    "category": "主要任务",
+    "tier": "层级",
     "lead": "主责部门",
     "cooperating": "配合部门",
     "year": "年度",

@@ -86,6 +86,8 @@ def current_records(
         out[("item", n)] = {
             "title": item.title,
             "leader": item.leader,
+            "category": item.category,
+            "tier": item.tier,
             "lead": item.department_names("lead"),
             "cooperating": item.department_names("cooperating"),
         }

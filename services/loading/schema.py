@@ -154,6 +154,8 @@ class ItemSpec(Strict):
     number: Annotated[int, Field(ge=1, le=10000)]
     title: Title
     leader: Name | None = None
+    category: Name | None = None
+    tier: Annotated[str, Field(min_length=1, max_length=16)] | None = None
     lead: Annotated[list[Name], Field(min_length=1)]
     cooperating: list[Name] = []
     targets: list[TargetSpec] = []

@@ -130,10 +130,10 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
     sheet = load_workbook(paths[("table", "xlsx")]).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("序号", "目标任务", "分管领导") and len(rows) == 1 + 12
-    flags = {row[0]: row[7] for row in rows[1:]}
+    assert rows[2][:3] == ("序号", "全年目标任务", "分管领导") and len(rows) == 3 + 12  # after title and as-of
+    flags = {row[0]: row[7] for row in rows[3:]}
     assert flags[8] == "是" and flags[6] == "否"
-    assert sheet.cell(row=9, column=8).fill.fgColor.rgb.endswith("C8E6C9")
+    assert sheet.cell(row=3 + 8, column=8).fill.fgColor.rgb.endswith("C8E6C9")
 
 
 def test_every_generated_file_is_recorded_with_its_checksum(loaded: Database, tmp_path: Path) -> None:

@@ -1,0 +1,181 @@
+"""Files an office can hand on: the tables' columns filled (leader, groups, each period's text, rates over
+100 %), the Word file in 公文 layout and the workbook set up for printing with its exception sheets."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import load_workbook
+
+from models.db import Database
+from reports.docx import write_docx
+from reports.service import gather_report, publish
+from reports.xlsx import write_xlsx
+from services.loading.apply import load_programme
+from services.loading.reader import read_programme_file
+from services.progress.record import ProgressInput, record_progress
+from services.reporting.table import rate
+from services.unit_of_work import UnitOfWork
+from tests.conftest import EXAMPLE
+
+TODAY = date(2020, 10, 20)
+AUGUST = "八月份完成精品小区方案设计，进入招标"
+GROUPED = {
+    "    title: 实施 100 万平方米精品小区建设\n": "    leader: 王副区长\n    category: 住房保障\n    tier: 市\n",
+    "    title: 新增养老床位 250 张": "    category: 住房保障\n",
+}
+
+
+@pytest.fixture
+def data(db: Database, tmp_path: Path) -> dict[str, Any]:
+    """The example with a leader, a category over items 1 and 2 and a tier, an August report on item 1."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for anchor, extra in GROUPED.items():
+        start = text.index(anchor)
+        end = text.index("\n", start) + 1
+        text = text[:end] + extra + text[end:]
+    path = tmp_path / "grouped.yaml"
+    path.write_text(text, encoding="utf-8")
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
+    with UnitOfWork(db) as uow:
+        record_progress(uow, ProgressInput("1", "区房管局", date(2020, 8, 31), note=AUGUST), TODAY)
+    with db.read() as session:
+        return gather_report(session, None, "2020-09")
+
+
+def test_rates_are_integer_percentages_rounded_half_up_and_over_100_when_exceeded() -> None:
+    assert [rate(r) for r in (1.335, 1.04, 0.455, 0.4549, 0.0, None)] == [134, 104, 46, 45, 0, None]
+
+
+def test_every_column_of_the_table_is_filled_from_data(data: dict[str, Any]) -> None:
+    rows = {r["number"]: r for r in data["tables"]["rows"]}
+    first = rows[1]
+    assert (first["leader"], first["category"], first["tier"]) == ("王副区长", "住房保障", "市")
+    assert first["last_text"] == AUGUST + "。" and "精品小区" in first["this_text"]
+    assert AUGUST not in first["this_text"]
+    assert first["annual_target"] == "精品小区建设100万平方米"
+    assert [t["rate"] for t in rows[8]["targets"]] == [120, 113] and rows[11]["targets"][0][
+        "rate_text"
+    ] == "148%"
+    assert rows[2]["lead"] == "区民政局、区卫健委" and rows[2]["cooperating"] == "各街镇"
+    assert (data["tables"]["last_period"], data["tables"]["this_period"]) == ("1-8月", "1-9月")
+    assert {r["number"] for r in data["tables"]["lagging_rows"]} == {
+        n for n, r in rows.items() if r["on_schedule"] == "否" and r["status_code"] != "suspended"
+    }
+    assert all(r["completion"] != "已完成全年目标任务" for r in data["tables"]["unfinished_rows"])
+
+
+def test_the_word_file_is_in_official_layout_with_a_page_number_field(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "report.docx"
+    write_docx(data, path)
+    document = Document(str(path))
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 35, 28, 26]
+    title, heading, body = document.paragraphs[0], document.paragraphs[1], document.paragraphs[2]
+
+    def east_asian(paragraph: Any) -> str:
+        return paragraph.style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert (east_asian(title), east_asian(heading), east_asian(body)) == ("方正小标宋简体", "黑体", "仿宋")
+    assert body.style.font.size == Pt(16) and title.style.font.size == Pt(22)
+    ind = body.style.element.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:firstLineChars")) == "200" and body.style.paragraph_format.first_line_indent == Pt(
+        32
+    )
+    assert title.style.element.pPr.find(qn("w:ind")) is None
+    fonts = document.part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+    ).blob.decode("utf-8")
+    assert 'w:name="方正小标宋简体"><w:altName w:val="华文中宋"/>' in fonts
+    assert document.settings.odd_and_even_pages_header_footer
+    for footer in (section.footer, section.even_page_footer):
+        xml = footer.paragraphs[0]._p.xml
+        assert "PAGE" in "".join(t.text for t in footer.paragraphs[0]._p.iter(qn("w:instrText")))
+        assert xml.count('w:fldCharType="begin"') == 1 and xml.count('w:fldCharType="end"') == 1
+        assert footer.paragraphs[0].text == "— 1 —"
+
+
+def test_the_workbook_prints_with_title_header_on_every_page_and_its_lagging_sheet(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "table.xlsx"
+    write_xlsx(data, path)
+    book = load_workbook(path)
+    assert book.sheetnames == ["推进情况表", "滞后项目情况表", "未完成项目进度表"]
+    main = book["推进情况表"]
+    assert main["A1"].value == "长宁区2020年区政府实事项目推进情况表（1-9月）"
+    assert main["A2"].value.startswith("截至2020年9月30日")
+    assert [c.value for c in main[3]][:4] == ["主要任务", "层级", "序号", "全年目标任务"]
+    assert "A1:K1" in {str(r) for r in main.merged_cells.ranges}
+    assert "A4:A5" in {str(r) for r in main.merged_cells.ranges}  # 住房保障 over items 1 and 2
+    for sheet in book:
+        assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3"
+        setup = sheet.page_setup
+        assert (setup.orientation, int(setup.paperSize), setup.fitToWidth, setup.fitToHeight) == (
+            "landscape",
+            9,
+            1,
+            0,
+        )
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    lagging = [row for row in book["滞后项目情况表"].iter_rows(min_row=4, values_only=True)]
+    assert lagging and lagging[0][0].startswith("第1项") and len(lagging) == len(data["lagging"])
+
+
+def test_a_numeric_table_prints_one_line_per_target_with_the_item_merged_over_them(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    path = tmp_path / "numeric.xlsx"
+    write_xlsx({**data, "style": {"family": "B"}}, path)
+    sheet = load_workbook(path)["推进情况表"]
+    header = [c.value for c in sheet[3]]
+    assert header[2:] == [
+        "序号",
+        "项目名称",
+        "考核指标",
+        "单位",
+        "责任单位",
+        "目标任务",
+        "1-9月实际完成",
+        "完成率",
+        "备注",
+    ]
+    targets = sum(len(r["targets"]) for r in data["tables"]["rows"])
+    assert sheet.max_row == 3 + targets
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    first_of_8 = next(
+        i for i, row in enumerate(sheet.iter_rows(min_row=4, values_only=True), start=4) if row[2] == 8
+    )
+    assert f"C{first_of_8}:C{first_of_8 + 1}" in merged  # 序号 8 over its two targets
+    rate_cell = sheet.cell(first_of_8, 10)
+    assert rate_cell.value == 1.2 and rate_cell.number_format == "0%"
+
+
+def test_the_previous_periods_words_are_those_it_was_published_with(
+    db: Database, data: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(db, None, "2020-08", "区府办", None, False, TODAY, tmp_path / "published")
+    with UnitOfWork(db) as uow:  # a correction of August, filed after August was published
+        record_progress(
+            uow, ProgressInput("1", "区房管局", date(2020, 8, 31), note="八月份已完成招标"), TODAY
+        )
+    with db.read() as session:
+        september = gather_report(session, None, "2020-09")
+        october = gather_report(session, None, "2020-10")
+    assert september["tables"]["rows"][0]["last_text"] == AUGUST + "。"
+    with UnitOfWork(db) as uow:
+        record_progress(uow, ProgressInput("1", "区房管局", date(2020, 9, 30), note="九月份开工"), TODAY)
+    with db.read() as session:
+        assert gather_report(session, None, "2020-10")["tables"]["rows"][0]["last_text"] == "九月份开工。"
+    assert october["tables"]["rows"][0]["last_text"] != AUGUST + "。"  # September was never published
