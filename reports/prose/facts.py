@@ -101,7 +101,7 @@ def target_facts(t: dict[str, Any], context: str = "") -> dict[str, Any]:
     facts["achieved_text"], facts["rate_text"] = facts["done"], facts["rate"]  # for tables of figures
     if facts["finished"] and facts["rate"] == "100%":
         facts["rate"] = ""
-    return _without_known(facts, own + context, t["unit"] or "")
+    return _without_known(facts, own, context, t["unit"] or "")
 
 
 def _own_text(t: dict[str, Any]) -> str:
@@ -137,14 +137,17 @@ def _figures(t: dict[str, Any], achieved: Any) -> dict[str, Any]:
     return {"figures": texts, "figures_are_parts": parts}
 
 
-def _without_known(facts: dict[str, Any], known: str, unit: str) -> dict[str, Any]:
-    """Drop what the department's text already states (or states otherwise): figures, rates, stages."""
+def _without_known(facts: dict[str, Any], own: str, context: str, unit: str) -> dict[str, Any]:
+    """Drop what the department's text already states (or states otherwise): figures, rates, stages.
+
+    A rate goes when the target's own text gives one, or the item's text states the same rate."""
+    known = own + context
     if not known:
         return facts
     numbers = numbers_in(known)
     if facts["done"] and (_says_quantity(known, unit) or numbers_in(facts["done"]) <= numbers):
         facts["done"] = facts["done_words"] = ""
-    if "%" in known or "％" in known or "百分之" in known:
+    if any(sign in own for sign in ("%", "％", "百分之")) or (facts["rate"] and facts["rate"] in known):
         facts["rate"] = ""
     facts["stages"] = [
         s for s in facts["stages"] if not (numbers_in(s) & numbers) and _shared(s, known) < 0.9

@@ -152,13 +152,13 @@ def _item(
 
 
 def _month_target(target: Target, end: date) -> str | None:
-    """N月目标: the words of the milestone due latest by the period's end, named for its own month (None without one)."""
+    """N月目标: the words of the milestone due latest by the period's end (None without one)."""
     steps = [
         Step(m.due_on, m.name, m.stage, m.expected_ratio, m.expected_quantity, target.unit)
         for m in target.milestones
     ]
     step = month_target(steps, end)
-    return f"{step.due_on.month}月目标：{step_text(step)}" if step is not None else None
+    return f"{end.month} 月目标：{step_text(step)}" if step is not None else None
 
 
 def remark(snap: Status, rules: StatusRules) -> str:
