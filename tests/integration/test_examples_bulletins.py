@@ -108,6 +108,7 @@ def test_meishan_states_each_published_target_achievement_and_rate(meishan: Data
         assert done in sentence, sentence
         if rate is not None:
             assert rate in sentence, sentence
+            assert sentence.count("%") == 1, sentence  # the published rate, not a computed one beside it
     assert "3.57" in narrative and "4.3%" in narrative  # 城镇登记失业率, an upper bound
     for name in MEISHAN_DEPARTMENTS:
         assert name in narrative and name in table
@@ -140,6 +141,8 @@ def test_dalian_states_each_june_milestone_against_what_was_done(dalian: Databas
         if due is not None:
             assert due in sentence, sentence
     assert "提前完成8月份节点任务" in narrative and "提前一个月完成6月份节点任务" in narrative
+    for due in (due for due, _ in DALIAN_JUNE.values() if due):
+        assert narrative.count(due) == 1, due  # each 节点目标 once, beside what was done
     assert "大连市人民政府" in table
     with dalian.read() as session:
         programme = resolve_programme(session, "dalian-2021")
@@ -157,6 +160,7 @@ def test_dalian_states_each_september_milestone_and_figure(dalian: Database) -> 
     missing = [n for n in DALIAN_SEPTEMBER_FIGURES if n not in narrative]
     assert not missing, f"published figures missing from the 1-9 月 report: {missing}"
     assert "1-9月" in narrative.splitlines()[0]
+    assert "存在问题及下步打算：惠及" not in narrative  # reported figures are progress, not problems
 
 
 def test_dalian_milestone_amounts_give_the_planned_share_only_where_the_year_total_is_known(
