@@ -120,6 +120,18 @@ def test_meishan_reports_as_a_completed_year(meishan: Database) -> None:
     assert "已完成（含超额完成）2 项" in table
 
 
+def test_each_example_reports_in_its_published_family(meishan: Database) -> None:
+    _load(meishan, DALIAN, date(2021, 10, 31))
+    completion, _ = _report(meishan, "meishan-2019", "2019-12")
+    assert completion.splitlines()[0] == "# 眉山市2019年十大民生工程1-12月完成情况"
+    assert (
+        "1-12月实际完成52242人" in completion and "备注：" in completion
+    )  # B: 目标任务、实际完成、完成率、备注
+    progress, _ = _report(meishan, "dalian-2021", "2021-09")
+    assert "进展情况：" in progress and "存在问题及下步打算：" in progress  # C: 节点目标对进展
+    assert "目标完成情况：按序时推进。" in progress
+
+
 def test_dalian_reports_in_every_format(dalian: Database, tmp_path: Path) -> None:
     files = generate(dalian, "dalian-2021", "2021-09", ("md", "html", "docx", "xlsx"), tmp_path)
     assert {f["format"] for f in files} == {"md", "html", "docx", "xlsx"}
