@@ -65,6 +65,8 @@ def _problems(parts: list[Block], allowed: frozenset[str] | set[str] = frozenset
         text = b.text
         if "。。" in text:
             found.append(f"“。。”：{text}")
+        if re.search(r"：(?:。|—。|$)", text):
+            found.append(f"空栏：{text}")
         if ZERO_BESIDE_RATE.search(text):
             found.append(f"0 作为完成数：{text}")
         if SPACED.search(text):
