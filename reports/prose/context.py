@@ -27,11 +27,14 @@ def item_view(item: dict[str, Any], row: dict[str, Any] | None) -> dict[str, Any
     known = own + "".join(tail)
     figures = [f for f in figures if not _stated(f, known)]
     targets = [target_facts(t, own) for t in item["targets"]]
+    figures_text = sentence("，".join(figures)) if figures else ""
     return {
         **item,
         "title": clause(item["title"]),
         "own": own,
-        "tail": "".join(tail) + (sentence("，".join(figures)) if figures else ""),
+        "tail": "".join(tail) + figures_text,
+        "plans": "".join(tail),  # problems and next steps only
+        "figures_text": figures_text,  # the item's reported figures the text does not state
         "targets": targets,
         "row": row or {},
         "heads": "；".join(t["head"] for t in targets),

@@ -13,6 +13,7 @@ from typing import Any
 from reports.prose.filters import amount, clause, numbers_in, percent, sentence, tidy
 
 COUNT_UNITS = frozenset("个家处户张件所场条座台间套辆名人次项")
+RATE_LABELS = ("完成比例", "完成率")
 FINISHED = frozenset({"done", "exceeded", "early"})
 
 
@@ -80,9 +81,10 @@ def target_facts(t: dict[str, Any], context: str = "") -> dict[str, Any]:
         "name": tidy(t["name"]),
         "head": head(t),
         "own": own,
+        "note": clause(t["note"]),
         "done": amount(achieved, t["unit"], about) if achieved is not None else "",
         "done_words": group_facts(t, counted[0])[0] if covered else "",
-        "rate": percent(t["ratio"]) if (achieved is not None or t["ratio"]) else "",
+        "rate": _published_rate(t) or (percent(t["ratio"]) if (achieved is not None or t["ratio"]) else ""),
         "status": t["status"] or "",
         "status_label": t["status_label"] or "",
         "finished": t["status"] in FINISHED,
@@ -94,10 +96,12 @@ def target_facts(t: dict[str, Any], context: str = "") -> dict[str, Any]:
         "next": clause(t["next"]),
         **_figures(t, achieved),
     }
+    # a milestone-only target (a policy counted as 1项) the item's own text already says is done
+    facts["said_done"] = t["bound"] == "milestone" and facts["finished"] and not own and _says_done(context)
     facts["achieved_text"], facts["rate_text"] = facts["done"], facts["rate"]  # for tables of figures
     if facts["finished"] and facts["rate"] == "100%":
         facts["rate"] = ""
-    return _without_known(facts, own + context, t["unit"] or "")
+    return _without_known(facts, own, context, t["unit"] or "")
 
 
 def _own_text(t: dict[str, Any]) -> str:
@@ -111,8 +115,18 @@ def _own_text(t: dict[str, Any]) -> str:
     return text
 
 
+def _is_rate(figure: dict[str, Any]) -> bool:
+    return (figure.get("unit") or "") in ("%", "％") and tidy(figure["label"]) in RATE_LABELS
+
+
+def _published_rate(t: dict[str, Any]) -> str:
+    """The department's own completion rate (完成比例 187.9%), as published: it stands for Shishi's."""
+    rates = [f for f in t["figures"] or [] if _is_rate(f)]
+    return amount(rates[0]["value"], "%") if rates else ""
+
+
 def _figures(t: dict[str, Any], achieved: Any) -> dict[str, Any]:
-    figures = t["figures"] or []
+    figures = [f for f in t["figures"] or [] if not _is_rate(f)]
     texts = [
         tidy(f["label"]) + amount(f["value"], f.get("unit"), "余" if f.get("approximate") else None)
         for f in figures
@@ -123,14 +137,17 @@ def _figures(t: dict[str, Any], achieved: Any) -> dict[str, Any]:
     return {"figures": texts, "figures_are_parts": parts}
 
 
-def _without_known(facts: dict[str, Any], known: str, unit: str) -> dict[str, Any]:
-    """Drop what the department's text already states (or states otherwise): figures, rates, stages."""
+def _without_known(facts: dict[str, Any], own: str, context: str, unit: str) -> dict[str, Any]:
+    """Drop what the department's text already states (or states otherwise): figures, rates, stages.
+
+    A rate goes when the target's own text gives one, or the item's text states the same rate."""
+    known = own + context
     if not known:
         return facts
     numbers = numbers_in(known)
     if facts["done"] and (_says_quantity(known, unit) or numbers_in(facts["done"]) <= numbers):
         facts["done"] = facts["done_words"] = ""
-    if "%" in known or "％" in known or "百分之" in known:
+    if any(sign in own for sign in ("%", "％", "百分之")) or (facts["rate"] and facts["rate"] in known):
         facts["rate"] = ""
     facts["stages"] = [
         s for s in facts["stages"] if not (numbers_in(s) & numbers) and _shared(s, known) < 0.9
@@ -143,6 +160,11 @@ def _without_known(facts: dict[str, Any], known: str, unit: str) -> dict[str, An
         if facts[key] and _shared(facts[key], known) >= 0.9:
             facts[key] = ""
     return facts
+
+
+def _says_done(text: str) -> bool:
+    """The item's own text says the year's task is done (5月份完成全年任务; 完成安装100台的年度目标)."""
+    return re.search(r"完成[^。；]{0,10}(全年|年度)(目标|任务)", text) is not None
 
 
 def _says_quantity(text: str, unit: str) -> bool:

@@ -42,18 +42,18 @@ MEISHAN_DEPARTMENTS = ("市人力资源社会保障局", "市总工会", "市妇
 
 # 截至 6 月底: (节点目标 words, achieved); 截至 9 月底 likewise
 DALIAN_JUNE = {
-    "铸铁管网改造": ("6 月目标：完成 7 公里", "22.12 公里"),
-    "人行过街天桥工程量": ("6 月目标：完成 5%", "6%"),
-    "公益惠民演出活动": ("6 月目标：完成 20 场", "27 场"),
-    "“阅见南山”活动": ("6 月目标：完成 9 场", "11 场"),
-    "为学生和家长开展心理健康讲座 50 场": (None, "60 场"),
+    "铸铁管网改造": ("6月目标：完成7公里", "22.12公里"),
+    "人行过街天桥工程量": ("6月目标：完成5%", "6%"),
+    "公益惠民演出活动": ("6月目标：完成20场", "27场"),
+    "“阅见南山”活动": ("6月目标：完成9场", "11场"),
+    "为学生和家长开展心理健康讲座50场": (None, "60场"),
 }
 DALIAN_SEPTEMBER = {
-    "老旧小区改造总工程量": ("9 月目标：完成 30%", "70.8%"),
-    "供热管网改造 40 公里": ("9 月目标：完成 20 公里", "23.4 公里"),
-    "维修改造锅炉 146 台": (None, "118 台"),
-    "为学生和家长开展心理健康讲座 50 场": (None, "90 场"),
-    "公共场所安装自动体外除颤器 100 台": (None, "100 台"),
+    "老旧小区改造总工程量": ("9月目标：完成30%", "70.8%"),
+    "供热管网改造40公里": ("9月目标：完成20公里", "23.4公里"),
+    "维修改造锅炉146台": (None, "118台"),
+    "为学生和家长开展心理健康讲座50场": (None, "90场"),
+    "公共场所安装自动体外除颤器100台": (None, "100台"),
 }
 DALIAN_SEPTEMBER_FIGURES = (
     "6.22",
@@ -104,10 +104,11 @@ def dalian(db: Database) -> Database:
 def test_meishan_states_each_published_target_achievement_and_rate(meishan: Database) -> None:
     narrative, table = _report(meishan, "meishan-2019", "2019-12")
     for name, (target, done, rate) in MEISHAN_TABLE.items():
-        sentence = _sentence(narrative, f"{name} {target} 人")
+        sentence = _sentence(narrative, f"{name}{target}人")
         assert done in sentence, sentence
         if rate is not None:
             assert rate in sentence, sentence
+            assert sentence.count("%") == 1, sentence  # the published rate, not a computed one beside it
     assert "3.57" in narrative and "4.3%" in narrative  # 城镇登记失业率, an upper bound
     for name in MEISHAN_DEPARTMENTS:
         assert name in narrative and name in table
@@ -115,8 +116,20 @@ def test_meishan_states_each_published_target_achievement_and_rate(meishan: Data
 
 def test_meishan_reports_as_a_completed_year(meishan: Database) -> None:
     narrative, table = _report(meishan, "meishan-2019", "2019-12")
-    assert "1-12 月" in narrative.splitlines()[0]
+    assert "1-12月" in narrative.splitlines()[0]
     assert "已完成（含超额完成）2 项" in table
+
+
+def test_each_example_reports_in_its_published_family(meishan: Database) -> None:
+    _load(meishan, DALIAN, date(2021, 10, 31))
+    completion, _ = _report(meishan, "meishan-2019", "2019-12")
+    assert completion.splitlines()[0] == "# 眉山市2019年十大民生工程1-12月完成情况"
+    assert (
+        "1-12月实际完成52242人" in completion and "备注：" in completion
+    )  # B: 目标任务、实际完成、完成率、备注
+    progress, _ = _report(meishan, "dalian-2021", "2021-09")
+    assert "进展情况：" in progress and "存在问题及下步打算：" in progress  # C: 节点目标对进展
+    assert "目标完成情况：按序时推进。" in progress
 
 
 def test_dalian_reports_in_every_format(dalian: Database, tmp_path: Path) -> None:
@@ -140,6 +153,8 @@ def test_dalian_states_each_june_milestone_against_what_was_done(dalian: Databas
         if due is not None:
             assert due in sentence, sentence
     assert "提前完成8月份节点任务" in narrative and "提前一个月完成6月份节点任务" in narrative
+    for due in (due for due, _ in DALIAN_JUNE.values() if due):
+        assert narrative.count(due) == 1, due  # each 节点目标 once, beside what was done
     assert "大连市人民政府" in table
     with dalian.read() as session:
         programme = resolve_programme(session, "dalian-2021")
@@ -156,7 +171,8 @@ def test_dalian_states_each_september_milestone_and_figure(dalian: Database) -> 
             assert due in sentence, sentence
     missing = [n for n in DALIAN_SEPTEMBER_FIGURES if n not in narrative]
     assert not missing, f"published figures missing from the 1-9 月 report: {missing}"
-    assert "1-9 月" in narrative.splitlines()[0]
+    assert "1-9月" in narrative.splitlines()[0]
+    assert "存在问题及下步打算：惠及" not in narrative  # reported figures are progress, not problems
 
 
 def test_dalian_milestone_amounts_give_the_planned_share_only_where_the_year_total_is_known(

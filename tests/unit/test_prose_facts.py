@@ -94,3 +94,26 @@ def test_an_exceeded_target_keeps_its_rate_over_100() -> None:
         _target(unit="场", noun="场", achieved=3500, approximate=True, ratio=1.333, status="exceeded")
     )
     assert facts["done"] == "3500余场" and facts["rate"] == "133%" and facts["exceeded"]
+
+
+def test_the_departments_own_completion_rate_stands_for_the_computed_one() -> None:
+    figures = [{"label": "完成比例", "value": 103.64, "unit": "%"}]
+    t = _target(name="劳务品牌培训", quantity=1100, unit="人", noun=None, achieved=1140, ratio=1.0364)
+    facts = target_facts(t | {"figures": figures, "status": "exceeded", "status_label": "超额完成"})
+    assert facts["rate"] == facts["rate_text"] == "103.64%"  # as published, not a rounded 104% beside it
+    assert facts["figures"] == []
+
+
+def test_an_items_own_percentage_about_something_else_keeps_the_targets_rate() -> None:
+    t = _target(name="城镇新增就业", quantity=27800, unit="人", noun=None, achieved=52242, ratio=1.879)
+    facts = target_facts(t | {"status": "exceeded"}, "城镇登记失业率控制目标为低于4.3%。")
+    assert facts["rate"] == "188%"
+    said = target_facts(t | {"note": "完成比例187.9%。", "status": "exceeded"})
+    assert said["rate"] == ""  # the target's own text gives its rate
+
+
+def test_a_policy_counted_as_one_is_not_restated_when_the_item_says_the_year_is_done() -> None:
+    t = _target(name="婚姻登记跨区通办", quantity=1, unit="项", noun=None, achieved=1, ratio=1.0)
+    t |= {"bound": "milestone", "status": "done", "status_label": "已完成"}
+    assert target_facts(t, "3月22日起全面实行，已完成全年目标。")["said_done"]
+    assert not target_facts(t, "已完成方案制定。")["said_done"]
