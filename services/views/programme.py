@@ -71,8 +71,8 @@ def list_projects(
     ).all()
     stages = stage_facts(session, programme.id, as_of)
     statuses = statuses_on(session, programme, as_of)
-    lights = _item_lights(session, programme, as_of, statuses)
     rules = StatusRules.from_json(programme.status_rules)
+    lights = _item_lights(session, programme, rules, as_of, statuses)
     out = []
     for item in items:
         targets = {t.id: t for t in item.targets}
@@ -95,10 +95,9 @@ def list_projects(
 
 
 def _item_lights(
-    session: Session, programme: Programme, as_of: date, statuses: Statuses
+    session: Session, programme: Programme, rules: StatusRules, as_of: date, statuses: Statuses
 ) -> dict[str, dict[str, Any]]:
     """Each item's light on `as_of` from its status there, its run of reds from the stored period ends."""
-    rules = StatusRules.from_json(programme.status_rules)
     earlier = stored_earlier_colours(session, programme, rules, as_of)
     return {
         ref: status_light(rules, status, earlier.get(ref))
