@@ -118,3 +118,8 @@ def test_the_notice_pages_fit_a_phone_for_the_office_and_the_department(
             assert page.locator("main").inner_text().count("督办第") >= 1, f"{role} {name}"
             page.screenshot(path=str(tmp_path / f"{name}-{role}-390.png"), full_page=True)
             assert _width(page) <= PHONE["width"], f"{name} ({role}) is {_width(page)} px wide at 390 px"
+    for name in ("dashboard", "item"):  # the overdue notice's mark and the item's open notices, on the phone
+        page.goto(f"{live_url}{PAGES[name]}")
+        shown = "overdue-notice" if name == "dashboard" else "open-notices"
+        assert page.locator(f"[data-testid={shown}]").first.is_visible(), name
+        assert _width(page) <= PHONE["width"], f"{name} with a notice is {_width(page)} px wide at 390 px"
