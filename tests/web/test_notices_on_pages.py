@@ -7,12 +7,13 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
+from admin.web.app import create_app
 from models.db import Database
 from services.refs import resolve_programme
 from services.supervision.open_notices import open_notices
 from tests.integration.test_view_queries import counted
 from tests.web.conftest import CODE
-from tests.web.test_notices_web import OFFICE, SPORT, browser, post, web  # noqa: F401
+from tests.web.test_notices_web import OFFICE, SPORT, auth, browser, post, web  # noqa: F401
 
 
 def _issue(office: TestClient, csrf: str, ref: str, at: str = "2020-12-01", days: int = 3) -> None:
@@ -43,6 +44,9 @@ def test_item_and_project_pages_list_their_open_notices_and_the_dashboard_marks_
     dashboard = office.get(f"/p/{CODE}").text
     assert 'data-testid="overdue-notice"' in _row(dashboard, 4)
     assert 'data-testid="overdue-notice"' not in _row(dashboard, 2)
+    api = TestClient(create_app(), base_url="http://testserver")
+    rows = api.get(f"/api/programmes/{CODE}", headers=auth(OFFICE)).json()["items"]
+    assert {r["number"] for r in rows if r["overdue_notice"]} == {4}
     sport, _ = browser(SPORT)  # the lead department sees the same
     assert "督办第 1 号" in sport.get(f"/p/{CODE}/items/4").text
 
