@@ -60,6 +60,8 @@ def overview(data: dict[str, Any]) -> str:
         lead = "、".join(item["lead"])
         lines.append(f"{item['ref']:>3}  {item['title']}")
         status = f"状态：{item['status_label']}  " if item.get("status_label") else ""
+        if light := item.get("light"):
+            status += f"灯色：{light['label']}" + ("（挂牌督办）  " if light["listed"] else "  ")
         lines.append(
             f"     {status}主责：{lead}"
             + (f"  配合：{'、'.join(item['cooperating'])}" if item["cooperating"] else "")
@@ -67,12 +69,18 @@ def overview(data: dict[str, Any]) -> str:
         for pr in item["projects"]:
             qty = f"  {pr['quantity']}{pr['unit'] or ''}" if pr["quantity"] is not None else ""
             lines.append(
-                f"     {pr['ref']:<6} {pr['stage_label']:<5} {pr['status_label']:<6} {pr['name']}{qty}"
+                f"     {pr['ref']:<6} {pr['stage_label']:<5} {pr['status_label']:<6} {_dot(pr)}{pr['name']}{qty}"
             )
         lines.append("")
     if not data["items"]:
         lines.append("（没有符合条件的子项目）")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _dot(project: dict[str, Any]) -> str:
+    """A project's light as a word before its name (绿灯 …), or nothing."""
+    light = project.get("light")
+    return f"{light['label']}  " if light else ""
 
 
 def item(data: dict[str, Any]) -> str:

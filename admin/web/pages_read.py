@@ -20,6 +20,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import report_file
 from services.reporting.listing import period_history, published_file, report_periods
+from services.supervision.open_notices import open_notices
 from services.views.dashboard import dashboard
 from services.views.programme import show_item, show_project
 from states.machine import EVENT_LABELS
@@ -84,7 +85,8 @@ async def item_page(request: Request, code: str, number: int, reader: PageReader
         programme = resolve_programme(session, code)
         require_read(session, user, programme, number)
         data = show_item(session, programme, number, as_of_for(programme.year, today()))
-        return page(request, "item.html", {"i": data, "code": programme.code}, user)
+        notices = open_notices(session, programme.id, number, today())
+        return page(request, "item.html", {"i": data, "code": programme.code, "notices": notices}, user)
 
     return await reader.run(body)
 
@@ -92,9 +94,11 @@ async def item_page(request: Request, code: str, number: int, reader: PageReader
 def project_context(session: Session, user: UserView, code: str, ref: str) -> dict[str, Any]:
     """What the project page shows: stage, next prerequisites, evidence, actions, full history."""
     programme = resolve_programme(session, code)
-    require_read(session, user, programme, parse_ref(ref).item)
+    parsed = parse_ref(ref)
+    require_read(session, user, programme, parsed.item)
     data = show_project(session, programme, ref, today(), recent=None)  # the present: what an action acts on
     return {
+        "notices": open_notices(session, programme.id, parsed.item, today(), parsed.project or 0),
         "p": data,
         "code": programme.code,
         "history": data["transitions"],  # the whole audit trail, in effective order

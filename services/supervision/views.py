@@ -1,13 +1,14 @@
-"""Reading notices: the list a person may see (the office all, a department those sent to it), one with its steps."""
+"""Reading notices: the list a person may see (the office all, a department those sent to it and, to read only,
+those about items it cooperates on), one with its steps."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from models import DepartmentMember, Notice, NoticeStep
+from models import DepartmentMember, ItemDepartment, Notice, NoticeStep
 from services.errors import BadInput, Forbidden
 from services.refs import resolve_programme
 from services.supervision.facts import NoticeFacts, facts_query, load_facts, number_of
@@ -34,6 +35,12 @@ def _departments_of(session: Session, actor: Actor) -> list[int] | None:
     return [actor.department_id, *groups]
 
 
+def _visible(departments: list[int]) -> ColumnElement[bool]:
+    """Notices sent to these departments, or about an item one of them leads or cooperates on."""
+    items = select(ItemDepartment.item_id).where(ItemDepartment.department_id.in_(departments))
+    return or_(Notice.department_id.in_(departments), Notice.item_id.in_(items))
+
+
 def list_notices(
     session: Session, code: str | None, actor: Actor, state: str | None = None
 ) -> list[dict[str, Any]]:
@@ -42,7 +49,7 @@ def list_notices(
     query = facts_query().where(Notice.programme_id == programme.id)
     departments = _departments_of(session, actor)
     if departments is not None:
-        query = query.where(Notice.department_id.in_(departments))
+        query = query.where(_visible(departments))
     if state == "open":
         query = query.where(
             or_(
@@ -57,8 +64,14 @@ def list_notices(
             query = query.where(Notice.state == parse_notice_state(state).code)
         except IllegalNoticeStep as exc:
             raise BadInput(f"{exc}，或 open（待反馈）", fields=("state",)) from exc
-    rows = session.execute(query.order_by(Notice.id.desc()))
-    return [NoticeFacts(*row).as_dict() for row in rows]
+    rows = [NoticeFacts(*row) for row in session.execute(query.order_by(Notice.id.desc()))]
+    return [_with_role(f.as_dict(), f, departments) for f in rows]
+
+
+def _with_role(view: dict[str, Any], facts: NoticeFacts, departments: list[int] | None) -> dict[str, Any]:
+    """Mark a notice the actor's department reads as a cooperating one (it may not sign or reply)."""
+    view["cooperating"] = departments is not None and facts.notice.department_id not in departments
+    return view
 
 
 def show_notice(session: Session, code: str | None, notice_id: int, actor: Actor) -> dict[str, Any]:
@@ -66,12 +79,16 @@ def show_notice(session: Session, code: str | None, notice_id: int, actor: Actor
     programme = resolve_programme(session, code)
     facts = load_facts(session, notice_id, programme.code)
     departments = _departments_of(session, actor)
-    if departments is not None and facts.notice.department_id not in departments:
+    if (
+        departments is not None
+        and facts.notice.department_id not in departments
+        and not session.scalar(select(Notice.id).where(Notice.id == notice_id, _visible(departments)))
+    ):
         raise Forbidden(f"{number_of(notice_id)}不是发给本部门的，无权查看")
     steps = session.execute(
         select(NoticeStep).where(NoticeStep.notice_id == notice_id).order_by(NoticeStep.id)
     ).scalars()
-    view = facts.as_dict()
+    view = _with_role(facts.as_dict(), facts, departments)
     view["steps"] = [
         {
             "event": s.event,
@@ -87,7 +104,7 @@ def show_notice(session: Session, code: str | None, notice_id: int, actor: Actor
         for s in steps
     ]
     allowed = allowed_notice_events(NoticeState[facts.notice.state])
-    if actor.role == "viewer":
+    if actor.role == "viewer" or view["cooperating"]:
         allowed = []
     elif not actor.is_admin:
         allowed = [e for e in allowed if e not in OFFICE_EVENTS]

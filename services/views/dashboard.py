@@ -18,6 +18,7 @@ from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
 from services.reporting.lights import light_view, stored_earlier_colours
+from services.supervision.open_notices import items_with_overdue_notice
 from services.views.contract import qty
 from services.views.due import due_rows
 from services.views.programme import programme_head
@@ -36,7 +37,8 @@ def dashboard(
 ) -> dict[str, Any]:
     """Items the user may see, each with its latest snapshot, or its status on `as_of` (stored for that day,
     else computed in memory and not stored), and what falls due in the month of `as_of` (else of `today`,
-    at latest the programme's last day); a fixed number of queries whatever the size."""
+    at latest the programme's last day), and whether it has a notice overdue `today`; a fixed number of queries
+    whatever the size."""
     programme = resolve_programme(session, programme_code)
     rules = StatusRules.from_json(programme.status_rules)
     try:
@@ -49,12 +51,14 @@ def dashboard(
     earlier = (
         stored_earlier_colours(session, programme, rules, date.fromisoformat(last["as_of"])) if last else {}
     )
+    overdue = items_with_overdue_notice(session, programme.id, today or get_settings().today())
     rows = []
     for head in _item_heads(session, programme):
         if allowed is not None and head["number"] not in allowed:
             continue
         row = {**head, **snaps.get(head["number"], _no_snapshot())}
         row["status_label"] = rules.label(row["status"]) if row["status"] else None
+        row["overdue_notice"] = head["number"] in overdue
         row["light"] = (
             light_view(rules, row["status"], row["reason"], False, earlier.get(head["ref"]))
             if row["status"]

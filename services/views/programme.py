@@ -14,8 +14,8 @@ from services.errors import BadInput
 from services.health.judgements import latest_overrides
 from services.progress.in_force import in_force
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
-from services.reporting.lights import light_view, with_light
-from services.reporting.statuses import statuses_on
+from services.reporting.lights import light_view, status_light, stored_earlier_colours, with_light
+from services.reporting.statuses import Statuses, statuses_on
 from services.views.contract import (
     achieved,
     evidence_view,
@@ -70,7 +70,9 @@ def list_projects(
         .options(selectinload(Item.targets), selectinload(Item.projects))
     ).all()
     stages = stage_facts(session, programme.id, as_of)
-    item_status = _item_statuses(session, programme, as_of)
+    statuses = statuses_on(session, programme, as_of)
+    rules = StatusRules.from_json(programme.status_rules)
+    lights = _item_lights(session, programme, rules, as_of, statuses)
     out = []
     for item in items:
         targets = {t.id: t for t in item.targets}
@@ -79,19 +81,28 @@ def list_projects(
             for p in item.projects
         ]
         projects = [p for p in projects if not want_stage or p["stage"] == want_stage]
-        status = item_status.get(str(item.number))
+        found = statuses.get(("item", str(item.number)))
+        status = found.status if found else None
         item_matches = want_status is not None and status == want_status
         if want_status and not item_matches:
             projects = [p for p in projects if p["status"] == want_status]
         if projects or not (want_stage or want_status) or (item_matches and not want_stage):
-            out.append({**item_head(item), **_status_fields(status), "projects": projects})
+            for project in projects:
+                project["light"] = light_view(rules, project["status"], project["reason"], False)
+            light = {"light": lights.get(str(item.number))}
+            out.append({**item_head(item), **_status_fields(status), **light, "projects": projects})
     return {"programme": programme_head(programme), "as_of": as_of.isoformat(), "items": out}
 
 
-def _item_statuses(session: Session, programme: Programme, as_of: date) -> dict[str, str]:
-    """Each item's schedule health on `as_of`: the nightly's snapshot of that day, else computed in memory."""
+def _item_lights(
+    session: Session, programme: Programme, rules: StatusRules, as_of: date, statuses: Statuses
+) -> dict[str, dict[str, Any]]:
+    """Each item's light on `as_of` from its status there, its run of reds from the stored period ends."""
+    earlier = stored_earlier_colours(session, programme, rules, as_of)
     return {
-        ref: s.status for (scope, ref), s in statuses_on(session, programme, as_of).items() if scope == "item"
+        ref: status_light(rules, status, earlier.get(ref))
+        for (scope, ref), status in statuses.items()
+        if scope == "item"
     }
 
 

@@ -22,7 +22,21 @@ def test_list_shows_each_items_status_on_the_day(loaded: dict[str, str]) -> None
     statuses = {i["ref"]: i["status_label"] for i in data["items"]}
     assert statuses["1"] == "慢序时" and statuses["3"] == "按序时推进" and statuses["9"] == "已完成"
     text = cli("list", "--as-of", "2020-09-30").output
-    assert "状态：慢序时  主责：区房管局" in text
+    assert "状态：慢序时  灯色：黄灯  主责：区房管局" in text
+
+
+def test_list_shows_each_items_and_projects_light_beside_its_status(loaded: dict[str, str]) -> None:
+    data = json.loads(cli("list", "--as-of", "2020-09-30", "--json").output)
+    items = {i["ref"]: i for i in data["items"]}
+    assert items["1"]["status"] == "slow" and items["1"]["light"]["colour"] == "yellow"
+    assert items["9"]["light"]["colour"] == "green" and items["9"]["light"]["rule"]
+    assert set(items["1"]["light"]) >= {"colour", "label", "rule", "red_periods", "listed"}
+    project = items["1"]["projects"][0]
+    assert project["status"] and project["light"]["label"] in {"绿灯", "黄灯", "红灯"}
+    filtered = json.loads(cli("list", "--status", "慢序时", "--as-of", "2020-09-30", "--json").output)
+    assert all(i["light"]["colour"] == "yellow" for i in filtered["items"] if i["status"] == "slow")
+    text = cli("list", "--as-of", "2020-09-30").output
+    assert f"{project['ref']:<6} " in text and f"{project['light']['label']}  {project['name']}" in text
 
 
 def test_status_filter_finds_the_projects_of_a_lagging_item(loaded: dict[str, str]) -> None:

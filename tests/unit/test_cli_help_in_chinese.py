@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import typer
 from typer import _click as click
+from typer.core import TyperArgument
 from typer.testing import CliRunner
 
 from admin.cli.app import app
@@ -75,3 +76,22 @@ def test_no_arguments_prints_the_chinese_help() -> None:
     result = _runner.invoke(app, [])
     assert "命令：" in result.output and "advance" in result.output
     assert not _english(result.output)
+
+
+def _command(path: tuple[str, ...]) -> click.Command:
+    command = typer.main.get_command(app)
+    for name in path:
+        command = command.commands[name]  # type: ignore[attr-defined]
+    return command
+
+
+def test_every_argument_carries_a_chinese_metavar() -> None:
+    arguments = [
+        (" ".join(path), p.name, p.metavar)
+        for path in COMMANDS
+        for p in _command(path).params
+        if isinstance(p, TyperArgument)
+    ]
+    assert len(arguments) > 10
+    unnamed = [a for a in arguments if not a[2] or re.search(r"[A-Za-z]", a[2])]
+    assert not unnamed, unnamed

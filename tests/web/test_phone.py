@@ -4,6 +4,7 @@ and a desktop still sees tables. Playwright drives Debian's Chromium; screenshot
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,9 @@ import pytest
 from models.settings import get_settings
 from reports.service import generate
 from services.people.users import UserInput
+from services.supervision.requests import Actor, IssueInput, StepInput
+from services.supervision.use_case import act_on_notice, issue_notice
+from services.unit_of_work import UnitOfWork
 from tests.browser import ARGS, chromium
 from tests.web.conftest import CODE, USERS, Site
 
@@ -83,3 +87,39 @@ def test_on_a_desktop_the_pages_keep_their_tables(browser: Any, live_url: str, t
         page.screenshot(path=str(tmp_path / f"{name}-1366.png"), full_page=True)
         assert _width(page) <= DESKTOP["width"], name
         assert page.locator("main table thead").first.evaluate("e => getComputedStyle(e).display") != "none"
+
+
+def _notice(site: Site) -> int:
+    """A signed notice about project 2.8 (lead 区民政局) with long text, so its page has steps and a form."""
+    finding = "助餐点选址尚未落实，" * 12
+    with UnitOfWork(site.db) as uow:
+        facts = issue_notice(
+            uow,
+            IssueInput("2.8", finding, "五个工作日内反馈整改措施和承诺完成日期", 5, date(2020, 10, 9), CODE),
+            Actor.office("办公室"),
+            date(2020, 10, 20),
+        )
+    step = StepInput(facts.notice.id, "sign", date(2020, 10, 12), programme=CODE)
+    with UnitOfWork(site.db) as uow:
+        act_on_notice(
+            uow, step, Actor("民政科", "department", facts.notice.department_id), date(2020, 10, 20)
+        )
+    return facts.notice.id
+
+
+def test_the_notice_pages_fit_a_phone_for_the_office_and_the_department(
+    browser: Any, live_url: str, site: Site, tmp_path: Path
+) -> None:
+    number = _notice(site)
+    for role in ("admin", "civil"):
+        page = _signed_in(browser, live_url, USERS[role], PHONE)
+        for name, url in (("notices", f"/p/{CODE}/notices"), ("notice", f"/p/{CODE}/notices/{number}")):
+            page.goto(f"{live_url}{url}")
+            assert page.locator("main").inner_text().count("督办第") >= 1, f"{role} {name}"
+            page.screenshot(path=str(tmp_path / f"{name}-{role}-390.png"), full_page=True)
+            assert _width(page) <= PHONE["width"], f"{name} ({role}) is {_width(page)} px wide at 390 px"
+    for name in ("dashboard", "item"):  # the overdue notice's mark and the item's open notices, on the phone
+        page.goto(f"{live_url}{PAGES[name]}")
+        shown = "overdue-notice" if name == "dashboard" else "open-notices"
+        assert page.locator(f"[data-testid={shown}]").first.is_visible(), name
+        assert _width(page) <= PHONE["width"], f"{name} with a notice is {_width(page)} px wide at 390 px"
