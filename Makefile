@@ -40,7 +40,7 @@ demo: install
 ## test: lint, then the whole suite, one worker per core (PostgreSQL too when SHISHI_TEST_DATABASE_URL is set)
 test: dev
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --durations=25
 
 ## bench: the benchmarks (figures beside their baselines; not tests), on SQLite, then on PostgreSQL
 ## when a server answers at BENCH_PG_URL (each PostgreSQL benchmark creates and drops its own database).
