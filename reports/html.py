@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from reports.chart import progress_chart_svg
 from reports.columns import columns, lines, spans, text
-from reports.narrative import blocks, pct
+from reports.narrative import blocks, light_words, pct
 
 
 @lru_cache(maxsize=1)
@@ -49,6 +49,7 @@ def render_html(data: dict[str, Any], expected: float | None) -> str:
         chart=progress_chart_svg(data["table"], expected),
         expected=expected,
         pct=pct,
+        light_words=light_words,
         headers=headers,
         body=body,
     )

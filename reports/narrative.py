@@ -63,9 +63,17 @@ def table_markdown(data: dict[str, Any]) -> str:
     for lag in data["lagging"]:
         what = f"第{lag['ref']}项" if lag["scope"] == "item" else f"子项目 {lag['ref']}"
         lines.append(
-            f"- {what} {lag['title']}（{lag['lead']}）：{lag['status']}，自 {lag['since']}；{lag['reason']}"
+            f"- {what} {lag['title']}（{lag['lead']}）：{lag['status']}，{light_words(lag.get('light'))}，"
+            f"自 {lag['since']}；{lag['reason']}"
         )
     return "\n".join(lines).rstrip() + "\n"
+
+
+def light_words(light: dict[str, Any] | None) -> str:
+    """红灯, or 红灯（挂牌督办） when a red has lasted the programme's number of periods; — without a light."""
+    if not light:
+        return "—"
+    return light["label"] + (f"（{light['listed_label']}）" if light.get("listed_label") else "")
 
 
 def pct(value: float | None) -> str:

@@ -15,6 +15,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.columns import Column, Line, Row, cell, columns, lines, spans
+from reports.narrative import light_words
 
 YES = PatternFill("solid", fgColor="C8E6C9")
 NO = PatternFill("solid", fgColor="FFCDD2")
@@ -67,6 +68,7 @@ LAGGING = [
     Column("事项", _lag_what, 40, wrap=True),
     Column("牵头单位", lambda r, _: r["lead"], 16, wrap=True),
     Column("状态", lambda r, _: r["status"], 10),
+    Column("灯色", lambda r, _: light_words(r.get("light")), 10),
     Column("滞后起始", lambda r, _: r["since"], 12),
     Column("原因", lambda r, _: r["reason"], 44, wrap=True),
 ]

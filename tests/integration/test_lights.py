@@ -20,6 +20,9 @@ from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.people.users import UserView
 from services.refs import resolve_programme
+from reports.html import render_html
+from reports.narrative import table_markdown
+from reports.service import gather_report
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from services.views.dashboard import dashboard
@@ -126,6 +129,16 @@ def test_a_red_that_lasts_listed_after_periods_is_listed_for_supervision(loaded:
     with loaded.read() as session:
         lagging = {e["ref"]: e["light"] for e in gather(session, "bands-2020", "2020-09")["lagging"]}
     assert lagging["1"]["listed"] and lagging["6"]["colour"] == "red"  # the 滞后项目 list carries them too
+
+
+def test_the_printed_lagging_lists_show_each_light(loaded: Database) -> None:
+    with loaded.read() as session:
+        data = gather_report(session, "bands-2020", "2020-09")
+    text = table_markdown(data)
+    line = next(x for x in text.splitlines() if x.startswith("- 第1项"))
+    assert "：严重滞后，红灯（挂牌督办），自 " in line, line
+    page = render_html(data, data["expected"])
+    assert "<th>灯色</th>" in page and 'class="short light-red">红灯（挂牌督办）</td>' in page
 
 
 def test_the_dashboard_item_and_project_views_show_lights(loaded: Database) -> None:

@@ -131,6 +131,8 @@ def test_the_workbook_prints_with_title_header_on_every_page_and_its_lagging_she
         assert sheet.sheet_properties.pageSetUpPr.fitToPage
     lagging = [row for row in book["滞后项目情况表"].iter_rows(min_row=4, values_only=True)]
     assert lagging and lagging[0][0].startswith("第1项") and len(lagging) == len(data["lagging"])
+    header = [c.value for c in book["滞后项目情况表"][3]]
+    assert header[3] == "灯色" and all(row[3].endswith(("灯", "）")) for row in lagging)  # 红灯（挂牌督办）
 
 
 def test_a_numeric_table_prints_one_line_per_target_with_the_item_merged_over_them(
