@@ -15,14 +15,14 @@ from admin.cli.render import item as render_item
 from models import OutboxMessage
 from models.db import Database
 from notifications.render import render
+from reports.html import render_html
+from reports.narrative import table_markdown
+from reports.service import gather_report
 from services.health.recompute import recompute
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.people.users import UserView
 from services.refs import resolve_programme
-from reports.html import render_html
-from reports.narrative import table_markdown
-from reports.service import gather_report
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from services.views.dashboard import dashboard
