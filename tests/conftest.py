@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class PgServer:
     prefix: str
     template: str | None = None
     made: list[str] = field(default_factory=list)
+    # a test's database is dropped behind the next tests (each DROP DATABASE waits for a checkpoint)
+    dropper: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "drop-database"))
 
     def _admin(self):
         return create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
@@ -50,12 +53,24 @@ class PgServer:
         self.made.append(name)
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
-    def drop_all(self) -> None:
+    def release(self, url: str) -> None:
+        """Drop a test's database in the background, once the test is done with it."""
+        name = make_url(url).database
+        if name in self.made:
+            self.made.remove(name)
+            self.dropper.submit(self._drop, [name])
+
+    def _drop(self, names: list[str]) -> None:
         engine = self._admin()
         with engine.connect() as conn:
-            for name in reversed(self.made):
+            for name in names:
                 conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         engine.dispose()
+
+    def drop_all(self) -> None:
+        """Wait for the background drops, then drop what is left (the template last)."""
+        self.dropper.shutdown(wait=True)
+        self._drop(list(reversed(self.made)))
 
 
 @pytest.fixture(scope="session")
@@ -99,16 +114,19 @@ def _backends() -> list:
 
 
 @pytest.fixture(params=_backends())
-def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     """URL of a fresh, migrated, empty database on each configured backend."""
     if request.param == "sqlite":
         target = tmp_path / "shishi.db"
         shutil.copy(sqlite_template, target)
-        return f"sqlite:///{target}"
+        yield f"sqlite:///{target}"
+        return
     server = request.getfixturevalue("pg_server")
     if server is None:
         pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
-    return server.create(template=server.template)
+    url = server.create(template=server.template)
+    yield url
+    server.release(url)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ local Prefect server (and its runner) started under it stopped at the end of the
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -58,6 +59,16 @@ class Fresh:
                     child.kill()
                     child.wait()
         return done
+
+
+@pytest.fixture
+def embedded_db_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh database on the embedded default only, for the tests of the local Prefect server and its
+    runner: which database the commands use changes nothing of those processes (the stage and nightly
+    end-to-end tests run on every backend)."""
+    target = tmp_path / "shishi.db"
+    shutil.copy(sqlite_template, target)
+    return f"sqlite:///{target}"
 
 
 @pytest.fixture

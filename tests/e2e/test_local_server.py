@@ -7,6 +7,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from flows import local_server, prefect_template
 from flows.process import servers_under
 from tests.conftest import EXAMPLE
@@ -14,6 +16,12 @@ from tests.e2e.conftest import BOUND_SECONDS, SHISHI, Fresh
 from tests.helpers import cli
 
 ACCEPTANCE = ["--evidence", "竣工验收=长民验〔2020〕3号@2020-10-09", "--at", "2020-10-10"]
+
+
+@pytest.fixture
+def db_url(embedded_db_url: str) -> str:
+    """The embedded default only (see `embedded_db_url`)."""
+    return embedded_db_url
 
 
 def _status(fresh: Fresh) -> dict:

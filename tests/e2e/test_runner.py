@@ -9,6 +9,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from flows import local_server, runner_link
@@ -17,6 +18,12 @@ from tests.e2e.conftest import Fresh
 
 ACCEPTANCE = ["--evidence", "竣工验收=长民验〔2020〕3号@2020-10-09", "--at", "2020-10-10"]
 READY_SECONDS = 120
+
+
+@pytest.fixture
+def db_url(embedded_db_url: str) -> str:
+    """The embedded default only (see `embedded_db_url`)."""
+    return embedded_db_url
 
 
 def _home(fresh: Fresh) -> Path:
