@@ -117,7 +117,7 @@ def test_meishan_states_each_published_target_achievement_and_rate(meishan: Data
 def test_meishan_reports_as_a_completed_year(meishan: Database) -> None:
     narrative, table = _report(meishan, "meishan-2019", "2019-12")
     assert "1-12月" in narrative.splitlines()[0]
-    assert "已完成（含超额完成）2 项" in table
+    assert "已完成（含超额完成）2项" in table
 
 
 def test_each_example_reports_in_its_published_family(meishan: Database) -> None:
