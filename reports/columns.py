@@ -64,10 +64,7 @@ def _months(tables: dict[str, Any]) -> list[Column]:
         Column("序号", _row("number"), 6),
         Column("项目内容", _row("annual_target"), 30, wrap=True),
         Column("牵头单位", _row("lead"), 14, wrap=True),
-        *(
-            Column(f"进展情况（{h['title']}）", _period(h["key"]), 30, wrap=True)
-            for h in history
-        ),
+        *(Column(f"进展情况（{h['title']}）", _period(h["key"]), 30, wrap=True) for h in history),
         Column("备注", _row("status"), 12, wrap=True),
     ]
 

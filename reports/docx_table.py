@@ -61,7 +61,7 @@ def _table(data: dict[str, Any], cols: list[Column], style: str) -> str:
     widths = [TEXT_WIDTH * c.width // total for c in cols]
     borders = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
     head = "".join(_cell(c.header, w, style, True) for c, w in zip(cols, widths, strict=True))
-    rows = [f'<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head}</w:tr>']
+    rows = [f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{head}</w:tr>"]
     printed = lines(data)
     merged = [spans(data, c, printed) if c.per_item or c.header == "主要任务" else None for c in cols]
     for index, (row, line, _count) in enumerate(printed):
