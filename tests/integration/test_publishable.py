@@ -19,6 +19,7 @@ from reports.prose.templates import FAMILIES
 from reports.service import gather_report, generate
 from services.loading.apply import load_programme
 from services.loading.errors import ChangesRefused, ProgrammeFileError
+from services.loading.fields import report_style
 from services.loading.reader import read_programme_file
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
@@ -254,3 +255,11 @@ def test_the_bulletin_examples_read_as_published_in_every_family(bulletins: Data
                     assert parts[0].kind == "title"
                     problems = _problems(parts, allowed)
                     assert not problems, f"{code} {family} 族 {period}：" + "\n".join(problems)
+
+
+def test_a_snapshot_programme_may_choose_to_publish_only_its_unfinished_items(tmp_path: Path) -> None:
+    styled = _style_file(tmp_path, "  report: {family: D, unfinished_only: true}\n")
+    head = read_programme_file(styled, TODAY).spec.programme
+    assert report_style(head.report) == {"family": "D", "unfinished_only": True}
+    with pytest.raises(ProgrammeFileError):
+        read_programme_file(_style_file(tmp_path, "  report: {family: D, unfinished_only: 也许}\n"), TODAY)

@@ -241,7 +241,7 @@ def test_the_snapshot_table_prints_the_share_with_its_status_and_marks_the_lead(
 def test_the_month_columns_print_each_periods_words_side_by_side(data: dict[str, Any], tmp_path: Path) -> None:
     shown = _in(data, "E")
     assert [h["title"] for h in data["tables"]["history"]] == ["8月", "9月"]
-    headers, body = table_cells(shown)
+    headers, _body = table_cells(shown)
     assert headers[-3:] == ["进展情况（8月）", "进展情况（9月）", "备注"]
     first = data["tables"]["rows"][0]
     assert first["by_period"]["2020-08"] == AUGUST + "。" and first["by_period"]["2020-09"] == first["this_text"]
