@@ -22,17 +22,17 @@ def city_data(db: Database, city: str, period: str) -> dict[str, Any]:
     end = period_end(period)
     with db.read() as session:
         data = city_rollup(session, city, end.year, end)
-    months = "1 月" if end.month == 1 else f"1-{end.month} 月"
+    months = "1月" if end.month == 1 else f"1-{end.month}月"
     total = data["total"]
     summary = (
-        f"全市 {len(data['districts'])} 个区 {total['programmes']} 个计划共 {total['items']} 个项目，"
-        f"已完成（含超额完成）{total['done']} 个，滞后或慢序时 {total['lagging']} 个"
-        + (f"；{total['uncomputed']} 个计划尚无序时进度快照" if total["uncomputed"] else "")
+        f"全市{len(data['districts'])}个区{total['programmes']}个计划共{total['items']}个项目，"
+        f"已完成（含超额完成）{total['done']}个，滞后或慢序时{total['lagging']}个"
+        + (f"；{total['uncomputed']}个计划尚无序时进度快照" if total["uncomputed"] else "")
         + "。"
     )
     return data | {
         "period": period,
-        "title": f"{data['city']}区政府实事项目 {months}推进情况汇总",
+        "title": f"{data['city']}区政府实事项目{months}推进情况汇总",
         "summary": summary,
     }
 
@@ -46,7 +46,7 @@ def city_markdown(data: dict[str, Any]) -> str:
     lines = [
         f"# {data['title']}",
         "",
-        f"截至 {data['as_of']}（各计划取此日及以前的最新快照）。{data['summary']}",
+        f"截至{data['as_of']}（各计划取此日及以前的最新快照）。{data['summary']}",
         "",
     ]
     lines += ["| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]

@@ -1,10 +1,12 @@
-"""The columns of each family's table (A, B, C) and its lines: what every table format prints, in one place."""
+"""The columns of each family's table (A to E; F prints A's) and its lines: what every table format prints, in one place."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from reports.prose.filters import tidy
 
 Row = dict[str, Any]
 Line = dict[str, Any]
@@ -35,12 +37,45 @@ def family(data: dict[str, Any]) -> str:
     """The programme's table family from its `report:` settings; A (the schedule table) by default."""
     style = data.get("style") or {}  # the prose's settings: {"family": …} as the programme file gives it
     chosen = str(style.get("family") or "A").upper()
-    return chosen if chosen in ("A", "B", "C") else "A"
+    return chosen if chosen in ("A", "B", "C", "D", "E") else "A"
+
+
+def unfinished_only(data: dict[str, Any]) -> bool:
+    """Family D may publish only the items not finished (未完成项目进度表): `report: {unfinished_only: true}`."""
+    return family(data) == "D" and bool((data.get("style") or {}).get("unfinished_only"))
+
+
+def _snapshot() -> list[Column]:
+    """Family D: 截至 M月D日, the current share with its status in brackets, the lead marked among units."""
+    return [
+        Column("序号", _row("number"), 6),
+        Column("项目内容", _row("annual_target"), 34, wrap=True),
+        Column("进展情况", _row("this_text"), 44, wrap=True),
+        Column("当前进度", _row("progress_note"), 16, wrap=True),
+        Column("牵头单位", _row("units_marked"), 18, wrap=True),
+        Column("备注", _row("remark"), 24, wrap=True),
+    ]
+
+
+def _months(tables: dict[str, Any]) -> list[Column]:
+    """Family E: the progress of each period of the year side by side, 进展情况（7月）（10月）…."""
+    history = tables.get("history") or [{"key": "", "title": tables["this_period"]}]
+    return [
+        Column("序号", _row("number"), 6),
+        Column("项目内容", _row("annual_target"), 30, wrap=True),
+        Column("牵头单位", _row("lead"), 14, wrap=True),
+        *(Column(f"进展情况（{h['title']}）", _period(h["key"]), 30, wrap=True) for h in history),
+        Column("备注", _row("status"), 12, wrap=True),
+    ]
+
+
+def _period(key: str) -> Callable[[Row, Line | None], Any]:
+    return lambda row, line: (row.get("by_period") or {}).get(key) or (row["this_text"] if not key else "")
 
 
 def columns(data: dict[str, Any]) -> list[Column]:
-    """The columns of the family's table, with 主要任务 and 层级 columns first where the data has them; the
-    other families (D, E, F) print A's table."""
+    """The columns of the family's table, with 主要任务 and 层级 columns first where the data has them; family
+    F (the narrative bulletin) prints A's table."""
     tables = data["tables"]
     chosen = family(data)
     if chosen == "B":
@@ -55,6 +90,10 @@ def columns(data: dict[str, Any]) -> list[Column]:
             Column("完成率", _line("rate"), 9, per_item=False, percent=True),
             Column("备注", _line("status"), 14, per_item=False, wrap=True),
         ]
+    elif chosen == "D":
+        body = _snapshot()
+    elif chosen == "E":
+        body = _months(tables)
     elif chosen == "C":
         body = [
             Column("序号", _row("number"), 6),
@@ -88,7 +127,8 @@ def columns(data: dict[str, Any]) -> list[Column]:
 
 def lines(data: dict[str, Any], rows: list[Row] | None = None) -> list[tuple[Row, Line | None, int]]:
     """(row, target line, lines of this item) in print order: one per target in family B, else one per item."""
-    rows = data["tables"]["rows"] if rows is None else rows
+    if rows is None:
+        rows = data["tables"]["unfinished_rows" if unfinished_only(data) else "rows"]
     if family(data) != "B":
         return [(row, None, 1) for row in rows]
     out: list[tuple[Row, Line | None, int]] = []
@@ -99,8 +139,10 @@ def lines(data: dict[str, Any], rows: list[Row] | None = None) -> list[tuple[Row
 
 
 def cell(column: Column, row: Row, line: Line | None) -> Any:
-    """A column's value, '' for none."""
+    """A column's value, '' for none; text without stray spaces beside numbers (做好 2021 年 → 做好2021年)."""
     value = column.value(row, line)
+    if isinstance(value, str):
+        return tidy(value)
     return "" if value is None else value
 
 

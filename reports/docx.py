@@ -1,4 +1,4 @@
-"""The narrative report as a Word document in 公文 layout (roughly GB/T 9704): A4 with its margins, a 小标宋
+"""The narrative report and the family's table (reports.docx_table) as a Word document in 公文 layout (roughly GB/T 9704): A4 with its margins, a 小标宋
 title, 黑体/楷体 headings, 仿宋 三号 body indented two characters, page numbers "— 1 —" in the footer."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
+from reports.docx_table import append_table
 from reports.narrative import blocks
 
 BODY_FONT = "仿宋"
@@ -45,7 +46,8 @@ def _font(run_or_style: Any, name: str, size: float) -> None:
 
 
 def write_docx(data: dict[str, Any], path: Path) -> None:
-    """Write the narrative: the title, item headings, indented paragraphs, the issuer and date, page numbers."""
+    """Write the narrative (the title, item headings, indented paragraphs, the issuer and date, page numbers),
+    then the family's table on landscape pages."""
     document = Document()
     _page(document)
     _font(document.styles["Normal"], BODY_FONT, BODY_SIZE)
@@ -60,6 +62,9 @@ def write_docx(data: dict[str, Any], path: Path) -> None:
     for index, paragraph in enumerate(parse_xml(f"<w:body {nsdecls('w')}>{paragraphs}</w:body>")):
         body.insert(index, paragraph)
     _page_numbers(document)
+    if data.get("tables"):
+        title = f"{data['programme']['name']}推进情况表（{data['tables']['this_period']}）"
+        append_table(document, data, title, _font)
     _fallbacks(document)
     document.save(str(path))
 

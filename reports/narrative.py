@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reports.prose.filters import tidy
 from reports.prose.templates import cut_blocks, render_text
 
 
@@ -43,9 +44,11 @@ def _markdown(parts: list[Block]) -> str:
 
 
 def table_markdown(data: dict[str, Any]) -> str:
-    """The schedule table (序时进度表) and the lagging list as Markdown."""
+    """The schedule table (序时进度表) and the lagging list as Markdown, without stray spaces beside numbers."""
     head = "| 序号 | 目标任务 | 分管领导 | 牵头单位 | 配合单位 | 上期进度 | 本期进度 | 是否达序 | 说明 |"
-    lines = [f"# {data['programme']['name']} 序时进度表（截至 {data['as_of']}）", "", head, "|" + "---|" * 9]
+    year, month, day = (int(part) for part in data["as_of"].split("-"))
+    title = f"# {tidy(data['programme']['name'])}序时进度表（截至{year}年{month}月{day}日）"
+    lines = [title, "", head, "|" + "---|" * 9]
     for r in data["table"]:
         cells = [
             str(r["number"]),
@@ -58,13 +61,13 @@ def table_markdown(data: dict[str, Any]) -> str:
             r["on_schedule"],
             r["remark"],
         ]
-        lines.append("| " + " | ".join(c.replace("|", "｜") for c in cells) + " |")
-    lines += ["", "## 滞后项目情况", "", data["summary"], ""]
+        lines.append("| " + " | ".join(tidy(c).replace("|", "｜") for c in cells) + " |")
+    lines += ["", "## 滞后项目情况", "", tidy(data["summary"]), ""]
     for lag in data["lagging"]:
-        what = f"第{lag['ref']}项" if lag["scope"] == "item" else f"子项目 {lag['ref']}"
+        what = f"第{lag['ref']}项" if lag["scope"] == "item" else f"子项目{lag['ref']}"
         lines.append(
-            f"- {what} {lag['title']}（{lag['lead']}）：{lag['status']}，{light_words(lag.get('light'))}，"
-            f"自 {lag['since']}；{lag['reason']}"
+            f"- {what}“{tidy(lag['title'])}”（{lag['lead']}）：{lag['status']}，{light_words(lag.get('light'))}，"
+            f"自{lag['since']}起；{tidy(lag['reason'])}"
         )
     return "\n".join(lines).rstrip() + "\n"
 

@@ -68,8 +68,8 @@ def project_health(
 
 
 def late_reason(stage_code: str, planned: date) -> str:
-    """逾期未到达“完工”（计划 2020-09-15）: the first stage not reached by its planned date."""
-    return f"逾期未到达“{Stage[stage_code].label}”（计划 {planned.isoformat()}）"
+    """逾期未到达“完工”（计划2020-09-15）: the first stage not reached by its planned date."""
+    return f"逾期未到达“{Stage[stage_code].label}”（计划{planned.isoformat()}）"
 
 
 SEVERITY: tuple[Health, ...] = (

@@ -47,12 +47,12 @@ def month_target(steps: Iterable[Step], end: date) -> Step | None:
 
 
 def step_text(step: Step) -> str:
-    """主体完工 / 完成 80% / 开工，完成 30% / 完成 20 公里: the words of a milestone (an amount before a share)."""
+    """主体完工 / 完成80% / 开工，完成30% / 完成20公里: the words of a milestone (an amount before a share)."""
     what = step.name or (Stage[step.stage].label if step.stage else "")
     if step.quantity is not None:
-        share = f"完成 {_amount(step.quantity)} {step.unit or ''}".rstrip()
+        share = f"完成{_amount(step.quantity)}{step.unit or ''}"
     elif step.ratio is not None:
-        share = f"完成 {float(step.ratio) * 100:.0f}%"
+        share = f"完成{float(step.ratio) * 100:.0f}%"
     else:
         share = ""
     return "，".join(p for p in (what, share) if p)

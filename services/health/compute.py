@@ -125,18 +125,18 @@ def _reason(
 ) -> str | None:
     """Why a target is behind: its overdue projects, the milestone not reached, or its share against 序时."""
     if health is Health.late and r["late"]:
-        return f"{r['target_name']}：{r['late']} 个子项目逾期未到达计划阶段"
+        return f"{r['target_name']}：{r['late']}个子项目逾期未到达计划阶段"
     if health is Health.late:
         step = r["step_name"] or Stage[r["step_stage"]].label
         return (
-            f"{r['target_name']}：{r['short']} 个子项目未达到“{step}”节点（计划 {r['step_due'].isoformat()}）"
+            f"{r['target_name']}：{r['short']}个子项目未达到“{step}”节点（计划{r['step_due'].isoformat()}）"
         )
     if health in (Health.slow, Health.severe) and progress is None and r["milestone_quantity"] is not None:
-        return f"{r['target_name']}完成 {_plain(r['reported'])}，节点目标 {_plain(r['milestone_quantity'])}"
+        return f"{r['target_name']}完成{_plain(r['reported'])}，节点目标{_plain(r['milestone_quantity'])}"
     if health in (Health.slow, Health.severe):
-        return f"{r['target_name']}完成 {progress or 0:.0%}，序时 {expected:.0%}"
+        return f"{r['target_name']}完成{progress or 0:.0%}，序时{expected:.0%}"
     if health is Health.unstarted:
-        return f"{r['target_name']}：计划 {r['planned_start'].isoformat()} 开工，尚未开工"
+        return f"{r['target_name']}：计划{r['planned_start'].isoformat()}开工，尚未开工"
     return None
 
 

@@ -49,6 +49,7 @@ def report_style(spec: ReportStyleSpec | None) -> dict[str, Any] | None:
         "title": spec.title,
         "kind": spec.kind,
         "templates": spec.templates,
+        "unfinished_only": spec.unfinished_only,
     }
     return {k: v for k, v in style.items() if v is not None}
 

@@ -48,6 +48,7 @@ class ReportStyleSpec(Strict):
     title: Short | None = None  # e.g. 关于{类别}{期间}推进情况
     kind: Name | None = None  # 区政府实事项目, 县民生实事项目, 人大票决项目 (default: from the name)
     templates: Short | None = None  # a folder whose files override the family's templates
+    unfinished_only: bool | None = None  # family D: the table lists only the items not finished
 
 
 class ProgrammeHead(Strict):

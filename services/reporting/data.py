@@ -152,13 +152,14 @@ def _item(
 
 
 def _month_target(target: Target, end: date) -> str | None:
-    """N月目标: the words of the milestone due latest by the period's end (None without one)."""
+    """N月目标: the words of the milestone due latest by the period's end, named by the month it is due in (a
+    June milestone shown at the end of September is "6月目标"); None without one."""
     steps = [
         Step(m.due_on, m.name, m.stage, m.expected_ratio, m.expected_quantity, target.unit)
         for m in target.milestones
     ]
     step = month_target(steps, end)
-    return f"{end.month} 月目标：{step_text(step)}" if step is not None else None
+    return f"{step.due_on.month}月目标：{step_text(step)}" if step is not None else None
 
 
 def remark(snap: Status, rules: StatusRules) -> str:
@@ -238,14 +239,14 @@ def _summary(data: dict[str, Any], end: date) -> str:
     lagging = [r for r in rows if r["status_code"] in LAGGING]
     paused = [r for r in rows if r["status_code"] == Health.suspended.name]
     text = (
-        f"{data['programme']['year']} 年{data['programme']['district'] or ''}{data['kind']}共 {len(rows)} 项，"
-        f"截至 {end.month} 月{'底' if (end + timedelta(days=1)).day == 1 else f' {end.day} 日'}，"
-        f"已完成（含超额完成）{len(done)} 项，"
-        f"按序时推进 {sum(r['status_code'] == Health.on_track.name for r in rows)} 项，"
-        f"慢序时或滞后 {len(lagging)} 项"
+        f"{data['programme']['year']}年{data['programme']['district'] or ''}{data['kind']}共{len(rows)}项，"
+        f"截至{end.month}月{'底' if (end + timedelta(days=1)).day == 1 else f'{end.day}日'}，"
+        f"已完成（含超额完成）{len(done)}项，"
+        f"按序时推进{sum(r['status_code'] == Health.on_track.name for r in rows)}项，"
+        f"慢序时或滞后{len(lagging)}项"
     )
     if lagging:
         text += "（" + "、".join(f"第{r['number']}项" for r in lagging) + "）"
     if paused:
-        text += f"，部分暂停 {len(paused)} 项（" + "、".join(f"第{r['number']}项" for r in paused) + "）"
+        text += f"，部分暂停{len(paused)}项（" + "、".join(f"第{r['number']}项" for r in paused) + "）"
     return text + "。"

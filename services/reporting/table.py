@@ -1,4 +1,4 @@
-"""The rows of the published tables (families A, B and C): one row per item, one line per target, every column
+"""The rows of the published tables (families A to E): one row per item, one line per target, every column
 filled from data; and the exception-only tables (滞后项目情况表, 未完成项目进度表). Reads only."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import Item, ProgressReport, PublishedReport
 from services.refs import resolve_programme
+from services.reporting.history import column_title, texts_by_period
 from services.reporting.statuses import LAGGING
 from states.health import DONE
 from states.periods import PeriodKind, filing_period, parse_period
@@ -108,26 +109,49 @@ def tables(session: Session, data: dict[str, Any]) -> dict[str, Any]:
             select(Item.number, Item.category, Item.tier).where(Item.programme_id == programme.id)
         )
     }
+    month = shown.end.month
     rows = [
         item_row(
             {**item, **groups.get(item["number"], {})},
             schedule[item["number"]],
             this_texts.get(item["number"], []),
             last_texts.get(item["number"], []),
+            month,
         )
         for item in data["items"]
     ]
+    this_key = filing_period(kind, shown.end)
+    history = _history(session, programme.id, shown.end, kind, rows, this_key)
     return {
         "rows": rows,
+        "history": history,
         "lagging_rows": [r for r in rows if r["status_code"] in LAGGING],
         "unfinished_rows": [r for r in rows if r["status_code"] not in FINISHED],
         "last_period": before.title(),
         "this_period": shown.title(),
-        "month": shown.end.month,
+        "month": month,
     }
 
 
-def target_line(target: dict[str, Any]) -> dict[str, Any]:
+def _history(
+    session: Session,
+    programme_id: int,
+    end: date,
+    kind: PeriodKind,
+    rows: list[dict[str, Any]],
+    this_key: str,
+) -> list[dict[str, str]]:
+    """Family E's month columns: the periods of the year with written progress, this one last (its text as
+    the row prints it); each row gets `by_period`."""
+    texts = texts_by_period(session, programme_id, end, kind)
+    for row in rows:
+        row["by_period"] = {key: _joined(items.get(row["number"], [])) for key, items in texts.items()}
+        row["by_period"][this_key] = row["this_text"]
+    keys = [k for k in texts if k != this_key] + [this_key]
+    return [{"key": key, "title": column_title(key)} for key in keys]
+
+
+def target_line(target: dict[str, Any], month: int) -> dict[str, Any]:
     """One target's line: 考核指标, 单位, 目标, 实际完成, 完成率 and its status word."""
     return {
         "name": target["name"],
@@ -139,15 +163,15 @@ def target_line(target: dict[str, Any]) -> dict[str, Any]:
         "rate": rate(target["ratio"]),
         "rate_text": rate_text(target["ratio"]),
         "status": target.get("status_label") or "",
-        "month_target": _month_words(target.get("month_target")),
+        "month_target": _month_words(target.get("month_target"), month),
     }
 
 
 def item_row(
-    item: dict[str, Any], schedule: dict[str, Any], this: list[str], last: list[str]
+    item: dict[str, Any], schedule: dict[str, Any], this: list[str], last: list[str], month: int
 ) -> dict[str, Any]:
     """One item's row of every family's table."""
-    lines = [target_line(t) for t in item["targets"]]
+    lines = [target_line(t, month) for t in item["targets"]]
     problems = [t["problems"] for t in item["targets"] if t.get("problems")]
     plans = [t["next"] for t in item["targets"] if t.get("next")]
     for note in item.get("notes", []):
@@ -163,6 +187,8 @@ def item_row(
         "lead": "、".join(item["lead"]),
         "cooperating": "、".join(item["cooperating"]),
         "units": "、".join([*item["lead"], *item["cooperating"]]),
+        "units_marked": _marked(item["lead"], item["cooperating"]),
+        "progress_note": _progress_note(schedule),
         "last_text": _joined(last) or _progress_words(schedule.get("last")),
         "this_text": _joined(this) or _built(lines) or _progress_words(schedule.get("this")),
         "last": schedule.get("last"),
@@ -176,6 +202,22 @@ def item_row(
         "remark": schedule.get("remark", ""),
         "completion": _completion(schedule.get("status_code", ""), schedule.get("status", "")),
     }
+
+
+def _marked(lead: list[str], cooperating: list[str]) -> str:
+    """牵头单位 among several (family D): 区民政局（牵头）、区卫健委; a lone unit as it is."""
+    if not cooperating and len(lead) <= 1:
+        return "、".join(lead)
+    return "、".join([*(f"{name}（牵头）" for name in lead), *cooperating])
+
+
+def _progress_note(schedule: dict[str, Any]) -> str:
+    """当前进度 (family D): the share done and the status in brackets, 88%（进度滞后）; the status alone when
+    the share is unknown."""
+    share, status = rate_text(schedule.get("this")), schedule.get("status") or ""
+    if not share:
+        return status
+    return f"{share}（{status}）" if status else share
 
 
 def _joined(texts: list[str]) -> str:
@@ -201,11 +243,13 @@ def _progress_words(progress: float | None) -> str:
     return "" if progress is None else f"总体进度{rate_text(progress)}。"
 
 
-def _month_words(text: str | None) -> str:
-    """ "9 月目标：竣工" → "竣工" (the column's header names the month)."""
+def _month_words(text: str | None, month: int) -> str:
+    """ "9月目标：竣工" → "竣工" under the 9月目标 header; a milestone of another month keeps its own name
+    ("6月目标：完成7公里")."""
     if not text:
         return ""
-    return text.split("：", 1)[-1]
+    own, _, words = text.partition("：")
+    return words if own == f"{month}月目标" else text
 
 
 def _completion(code: str, label: str) -> str:

@@ -172,9 +172,9 @@ def test_report_city_writes_the_summary_as_markdown_and_html(
     md, html = (Path(line) for line in result.output.splitlines())
     assert md.parent == tmp_path / "out" / "city" / "上海市" / "2020-10"
     text = md.read_text(encoding="utf-8")
-    assert text.startswith("# 上海市区政府实事项目 1-10 月推进情况汇总")
+    assert text.startswith("# 上海市区政府实事项目1-10月推进情况汇总")
     assert (
-        "全市 2 个区 4 个计划共 48 个项目，已完成（含超额完成）10 个，滞后或慢序时 20 个；1 个计划尚无序时进度快照。"
+        "全市2个区4个计划共48个项目，已完成（含超额完成）10个，滞后或慢序时20个；1个计划尚无序时进度快照。"
         in text
     )
     assert "| 长宁区 | 2 | 24 | 6 | 14 | 0 | 2020-09-30 |" in text

@@ -102,7 +102,7 @@ def test_projects_newly_overdue_are_counted_per_item_from_their_planned_dates(lo
     assert not [e for e in _project_entries(loaded, date(2020, 10, 14)) if e["ref"] == "4"]
     _night(loaded, date(2020, 10, 31))  # 4.6–4.10 were to be finished on 15 October and are still 开工
     entries = {e["reason"] for e in _project_entries(loaded, date(2020, 10, 31)) if e["ref"] == "4"}
-    assert entries == {"5 个子项目新近逾期（如 4.6：逾期未到达“完工”（计划 2020-10-15））"}
+    assert entries == {"5 个子项目新近逾期（如 4.6：逾期未到达“完工”（计划2020-10-15））"}
     _night(loaded, date(2020, 11, 1))  # still overdue the next night: nothing new to say
     assert not [e for e in _project_entries(loaded, date(2020, 11, 1)) if e["ref"] == "4"]
 
@@ -115,4 +115,4 @@ def test_an_override_excuses_an_overdue_project_from_the_digest(loaded: Database
         )
     _night(loaded, date(2020, 10, 31))
     entries = {e["reason"] for e in _project_entries(loaded, date(2020, 10, 31)) if e["ref"] == "4"}
-    assert entries == {"4 个子项目新近逾期（如 4.7：逾期未到达“完工”（计划 2020-10-15））"}
+    assert entries == {"4 个子项目新近逾期（如 4.7：逾期未到达“完工”（计划2020-10-15））"}

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from models import Milestone, Target
 from models.db import Database
 from reports.narrative import markdown, table_markdown
-from reports.service import generate
+from reports.service import gather_report, generate
 from services.health.compute import compute_health
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
@@ -117,7 +117,7 @@ def test_meishan_states_each_published_target_achievement_and_rate(meishan: Data
 def test_meishan_reports_as_a_completed_year(meishan: Database) -> None:
     narrative, table = _report(meishan, "meishan-2019", "2019-12")
     assert "1-12月" in narrative.splitlines()[0]
-    assert "已完成（含超额完成）2 项" in table
+    assert "已完成（含超额完成）2项" in table
 
 
 def test_each_example_reports_in_its_published_family(meishan: Database) -> None:
@@ -194,3 +194,16 @@ def test_reloading_each_example_changes_nothing(meishan: Database) -> None:
         with UnitOfWork(meishan) as uow:
             summary = load_programme(uow, read_programme_file(path, today), "测试", today)
         assert not summary.created and not summary.updated, summary
+
+
+def test_a_milestone_of_an_earlier_month_is_named_by_its_own_month(dalian: Database) -> None:
+    with dalian.read() as session:
+        data = gather_report(session, "dalian-2021", "2021-09")
+    targets = {t["name"]: t for i in data["items"] for t in i["targets"]}
+    assert targets["铸铁管网改造"]["month_target"] == "6月目标：完成7公里"  # due in June, shown at September's end
+    assert targets["供热管网改造"]["month_target"] == "9月目标：完成20公里"
+    rows = {r["annual_target"]: r for r in data["tables"]["rows"]}
+    cells = {r["month_target"] for r in rows.values()}
+    assert "完成20公里" in cells  # the 9月目标 column names no month for its own month's milestone
+    assert any(c.startswith("6月目标：完成7公里") for c in cells)
+    assert "9月目标：完成7公里" not in markdown(data)

@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from models import Programme
 from models.db import Database
-from reports.narrative import Block, blocks, bulletin_blocks, markdown
+from reports.html import table_cells
+from reports.narrative import Block, blocks, bulletin_blocks, markdown, table_markdown
 from reports.prose.templates import FAMILIES
-from reports.service import generate
+from reports.service import gather_report, generate
 from services.loading.apply import load_programme
 from services.loading.errors import ChangesRefused, ProgrammeFileError
+from services.loading.fields import report_style
 from services.loading.reader import read_programme_file
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
@@ -89,6 +91,36 @@ def test_every_family_reads_as_published_in_every_period(gathered: Gathered) -> 
                 assert parts[0].kind == "title"
                 problems = _problems(parts)
                 assert not problems, f"{family} 族 {period}：" + "\n".join(problems)
+
+
+def _spacing(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The rules every report text keeps, tables and lists included: no space beside a number, no “。。”,
+    no English word."""
+    found = [f"数字旁有空格：{m.group()!r}" for m in SPACED.finditer(text)]
+    found += ["“。。”"] if "。。" in text else []
+    return found + [f"英文：{w}" for w in ENGLISH.findall(text) if w not in allowed]
+
+
+def test_the_table_markdown_and_lagging_list_keep_the_spacing_rule_in_every_period(
+    gathered: Gathered,
+) -> None:
+    for period in PERIODS:
+        data = gathered[period]
+        text = table_markdown(data)
+        assert data["summary"] in text and ("- 第" in text) == bool(data["lagging"])
+        for line in text.splitlines():
+            problems = _spacing(line)
+            assert not problems, f"{period}：{problems} 在 {line}"
+
+
+def test_every_familys_table_cells_keep_the_spacing_rule(db: Database, gathered: Gathered) -> None:
+    with db.read() as session:
+        data = gather_report(session, None, "2020-09")
+    for family in FAMILIES:
+        headers, body = table_cells(_in_family(data, family))
+        for text in [*headers, *(c["text"] for cells in body for c in cells)]:
+            problems = _spacing(text)
+            assert not problems, f"{family} 族：{problems} 在 {text}"
 
 
 def test_rates_above_100_are_printed_as_such_in_every_family(gathered: Gathered) -> None:
@@ -223,3 +255,11 @@ def test_the_bulletin_examples_read_as_published_in_every_family(bulletins: Data
                     assert parts[0].kind == "title"
                     problems = _problems(parts, allowed)
                     assert not problems, f"{code} {family} 族 {period}：" + "\n".join(problems)
+
+
+def test_a_snapshot_programme_may_choose_to_publish_only_its_unfinished_items(tmp_path: Path) -> None:
+    styled = _style_file(tmp_path, "  report: {family: D, unfinished_only: true}\n")
+    head = read_programme_file(styled, TODAY).spec.programme
+    assert report_style(head.report) == {"family": "D", "unfinished_only": True}
+    with pytest.raises(ProgrammeFileError):
+        read_programme_file(_style_file(tmp_path, "  report: {family: D, unfinished_only: 也许}\n"), TODAY)

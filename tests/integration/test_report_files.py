@@ -14,12 +14,15 @@ from docx.shared import Pt
 from openpyxl import load_workbook
 
 from models.db import Database
+from reports.columns import columns
 from reports.docx import write_docx
+from reports.html import render_html, table_cells
 from reports.service import gather_report, publish
 from reports.xlsx import write_xlsx
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.progress.record import ProgressInput, record_progress
+from services.reporting.history import filing_periods
 from services.reporting.table import rate
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
@@ -181,3 +184,76 @@ def test_the_previous_periods_words_are_those_it_was_published_with(
     with db.read() as session:
         assert gather_report(session, None, "2020-10")["tables"]["rows"][0]["last_text"] == "九月份开工。"
     assert october["tables"]["rows"][0]["last_text"] != AUGUST + "。"  # September was never published
+
+
+def _in(data: dict[str, Any], family: str, **style: Any) -> dict[str, Any]:
+    return {**data, "style": {**data["style"], "family": family, **style}}
+
+
+def test_the_word_file_carries_the_familys_table_after_the_narrative(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    for family in ("A", "B", "D"):
+        shown = _in(data, family)
+        path = tmp_path / f"report-{family}.docx"
+        write_docx(shown, path)
+        document = Document(str(path))
+        assert len(document.tables) == 1, family
+        table = document.tables[0]
+        body = list(document.element.body)
+        narrative = [p._p for p in document.paragraphs if p.style.name in ("公文正文", "公文落款")]
+        assert narrative and body.index(table._tbl) > max(body.index(p) for p in narrative)  # after it
+        assert [c.text for c in table.rows[0].cells] == [c.header for c in columns(shown)], family
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
+        borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+        assert {b.tag.split("}")[1] for b in borders} >= {"top", "bottom", "insideH", "insideV"}
+        style = table.rows[1].cells[1].paragraphs[0].style
+        assert style.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋" and style.font.size < Pt(16)
+        landscape = document.sections[-1]
+        assert landscape.page_width > landscape.page_height and len(document.sections) == 2
+    numeric = Document(str(tmp_path / "report-B.docx")).tables[0]
+    targets = sum(len(r["targets"]) for r in data["tables"]["rows"])
+    assert len(numeric.rows) == 1 + targets
+    merged = numeric._tbl.xpath(".//w:vMerge[@w:val='restart']")
+    assert merged  # an item's cells over its target lines
+
+
+def test_the_snapshot_table_prints_the_share_with_its_status_and_marks_the_lead(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
+    shown = _in(data, "D")
+    headers, body = table_cells(shown)
+    assert headers[2:] == ["序号", "项目内容", "进展情况", "当前进度", "牵头单位", "备注"]
+    rows = {r["number"]: r for r in data["tables"]["rows"]}
+    assert rows[2]["units_marked"] == "区民政局（牵头）、区卫健委（牵头）、各街镇"
+    first = rows[1]
+    assert first["progress_note"] == f"{rate(first['this'])}%（{first['status']}）"
+    assert any(c["text"] == first["progress_note"] for c in body[0])
+    only = _in(data, "D", unfinished_only=True)
+    path = tmp_path / "snapshot.xlsx"
+    write_xlsx(only, path)
+    sheet = load_workbook(path)["推进情况表"]
+    numbers = [row[2] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert numbers == [r["number"] for r in data["tables"]["unfinished_rows"]] and len(numbers) < len(rows)
+    assert "当前进度" in render_html(only, data["expected"])
+
+
+def test_the_month_columns_print_each_periods_words_side_by_side(data: dict[str, Any], tmp_path: Path) -> None:
+    shown = _in(data, "E")
+    assert [h["title"] for h in data["tables"]["history"]] == ["8月", "9月"]
+    headers, _body = table_cells(shown)
+    assert headers[-3:] == ["进展情况（8月）", "进展情况（9月）", "备注"]
+    first = data["tables"]["rows"][0]
+    assert first["by_period"]["2020-08"] == AUGUST + "。" and first["by_period"]["2020-09"] == first["this_text"]
+    path = tmp_path / "months.xlsx"
+    write_xlsx(shown, path)
+    sheet = load_workbook(path)["推进情况表"]
+    assert [c.value for c in sheet[3]][-3:] == headers[-3:]
+    assert next(sheet.iter_rows(min_row=4, values_only=True))[-3] == AUGUST + "。"
+    assert "进展情况（8月）" in render_html(shown, data["expected"])
+
+
+def test_the_filing_periods_of_the_year_run_up_to_the_reports() -> None:
+    assert filing_periods("cumulative", date(2020, 3, 31)) == ["2020-01", "2020-02", "2020-03"]
+    assert filing_periods("quarter", date(2020, 9, 30)) == ["2020-Q1", "2020-Q2", "2020-Q3"]
+    assert filing_periods("snapshot", date(2020, 2, 15)) == ["2020-01", "2020-02"]

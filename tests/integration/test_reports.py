@@ -118,7 +118,7 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     files = generate(loaded, None, "2020-09", ("md", "docx", "xlsx"), tmp_path)
     paths = {(f["kind"], f["format"]): Path(f["path"]) for f in files}
     document = Document(str(paths[("narrative", "docx")]))
-    docx_text = [p.text for p in document.paragraphs]
+    docx_text = [p.text for p in document.paragraphs if p.text and p.style.name != "公文表格"]  # the table's after
     with loaded.read() as session:
         data = gather(session, None, "2020-09")
     assert docx_text == [b.text for b in blocks(data) if b.text]
@@ -165,9 +165,9 @@ def test_the_lagging_list_names_each_overdue_project_from_its_planned_date(
         uow.commit()
     projects = [(e["ref"], e["since"], e["reason"]) for e in data["lagging"] if e["scope"] == "project"]
     assert projects == [
-        (f"4.{n}", "2020-09-16", "逾期未到达“完工”（计划 2020-09-15）") for n in (7, 8, 9, 10)
+        (f"4.{n}", "2020-09-16", "逾期未到达“完工”（计划2020-09-15）") for n in (7, 8, 9, 10)
     ]  # 4.6 is excused by its override
-    assert "- 子项目 4.7 " in table_markdown(data)
+    assert "- 子项目4.7“" in table_markdown(data)
 
 
 WRITES = ("insert", "update", "delete", "copy")

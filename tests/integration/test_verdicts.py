@@ -92,7 +92,7 @@ def test_the_districts_bands_make_item_1_severely_late_where_the_default_says_sl
     assert own[("target", "2#2")].status == "on_track"  # 70% against 75%: 5 points
     assert default[("target", "2#2")].status == "slow"
     assert own[("item", "5")].status == "severe"  # 5#1: 35% against 75%
-    assert "序时 75%" in (own[("item", "1")].reason or "")
+    assert "序时75%" in (own[("item", "1")].reason or "")
 
 
 def test_the_rules_are_stored_with_the_programme_and_removed_only_when_confirmed(
@@ -119,7 +119,7 @@ def test_the_report_prints_the_programmes_words(district: Database) -> None:
     assert rows[1]["status"] == "严重滞后" and rows[1]["on_schedule"] == "否"
     assert rows[9]["status"] == "已达标完成"
     lagging = table_markdown(data)
-    assert "第1项" in lagging and "：严重滞后，自" in lagging
+    assert "第1项" in lagging and "：严重滞后，" in lagging
     assert "已达标完成" in markdown(data)  # item 9's targets, in the narrative
 
 
@@ -136,7 +136,7 @@ def test_a_period_verdict_with_its_reason_is_in_that_periods_remark_and_not_the_
     assert row["on_schedule"] == "否"
     assert "慢序时：社区食堂选址未定" in table_markdown(september)
     later = next(r for r in october["table"] if r["number"] == 3)
-    assert later["remark"] == "家门口工程完成 80%，序时 83%"  # October's own, computed reason only
+    assert later["remark"] == "家门口工程完成80%，序时83%"  # October's own, computed reason only
 
 
 def test_a_period_verdict_and_the_computed_status_are_both_kept(db: Database) -> None:
@@ -158,7 +158,7 @@ def test_a_milestone_stage_not_reached_by_its_date_makes_the_target_late(
     _load(db, _file(tmp_path, (WALKWAY, STEPS)))
     september = _statuses(db)[("target", "7#1")]
     assert september.status == "late"
-    assert september.reason == "苏州河长宁段健身步道基本贯通：2 个子项目未达到“竣工”节点（计划 2020-09-30）"
+    assert september.reason == "苏州河长宁段健身步道基本贯通：2个子项目未达到“竣工”节点（计划2020-09-30）"
     august = _statuses(db, date(2020, 8, 31))[("target", "7#1")]
     assert august.status == "slow"  # 开工 is reached: the figure against the year decides
 
@@ -168,7 +168,8 @@ def test_the_report_prints_the_months_target_from_the_milestone_due(db: Database
     with db.read() as session:
         august = markdown(gather(session, None, "2020-08"))
         september = markdown(gather(session, None, "2020-09"))
-    assert "苏州河长宁段健身步道基本贯通11公里，8月目标：开工" in august
+    # in August the milestone in force is June's 开工: it is named by its own month, not the report's
+    assert "苏州河长宁段健身步道基本贯通11公里，6月目标：开工" in august
     assert "9月目标：竣工" in september
 
 

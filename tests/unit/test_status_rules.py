@@ -171,9 +171,9 @@ def test_the_months_target_is_the_milestone_due_latest_by_the_periods_end() -> N
         Step(date(2020, 9, 30), None, None, 0.8),
     ]
     assert month_target(steps, date(2020, 8, 31)) == steps[1]
-    assert step_text(month_target(steps, date(2020, 9, 30))) == "完成 80%"
+    assert step_text(month_target(steps, date(2020, 9, 30))) == "完成80%"
     assert month_target(steps, date(2020, 2, 29)) is None
-    assert step_text(Step(date(2020, 6, 30), "开工", "construction", 0.3)) == "开工，完成 30%"
+    assert step_text(Step(date(2020, 6, 30), "开工", "construction", 0.3)) == "开工，完成30%"
 
 
 def test_a_project_is_short_of_a_milestone_only_on_the_main_line_before_its_stage() -> None:
@@ -185,6 +185,6 @@ def test_a_project_is_short_of_a_milestone_only_on_the_main_line_before_its_stag
 
 
 def test_a_milestones_amount_is_stated_in_its_targets_unit_before_any_share() -> None:
-    assert step_text(Step(date(2021, 9, 30), None, None, 0.5, 20, "公里")) == "完成 20 公里"
-    assert step_text(Step(date(2021, 6, 30), None, None, None, 22.12, "公里")) == "完成 22.12 公里"
-    assert step_text(Step(date(2021, 6, 30), "开工", "construction", None, 7, None)) == "开工，完成 7"
+    assert step_text(Step(date(2021, 9, 30), None, None, 0.5, 20, "公里")) == "完成20公里"
+    assert step_text(Step(date(2021, 6, 30), None, None, None, 22.12, "公里")) == "完成22.12公里"
+    assert step_text(Step(date(2021, 6, 30), "开工", "construction", None, 7, None)) == "开工，完成7"
