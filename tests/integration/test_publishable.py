@@ -136,6 +136,8 @@ def test_a_figure_shishi_does_not_know_is_left_out(gathered: Gathered) -> None:
     assert "0公里" not in text and "5.6公里施工基本完成" in text
     assert "1家已竣工；1家正在装修" in text  # quantities summed, in the target's noun
     assert "苏州河西延伸段(海烟物流)景观提升项目进入施工阶段" in text  # no quantity: named, never "0 条"
+    # a target with no figure, no words and no projects is said to be unreported, never read as done
+    assert "开展群众文化团队指导1000场（本期未报送进展）。" in text
 
 
 def test_the_bulletin_gives_totals_shares_and_lagging_items_by_ordinal(
