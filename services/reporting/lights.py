@@ -18,16 +18,23 @@ from states.rules import StatusRules
 Earlier = dict[str, list[str]]  # item ref → the colours of its earlier periods, oldest first
 
 
-def earlier_colours(session: Session, programme: Programme, rules: StatusRules, day: date) -> Earlier:
-    """Per item, the colours at the ends of the `listed_after - 1` periods before the one `day` falls in
-    (stored snapshots under the judgements of each end, else computed): one read per earlier period."""
+def earlier_colours(
+    session: Session, programme: Programme, rules: StatusRules, day: date, reds: set[str]
+) -> Earlier:
+    """For each item red on `day` (`reds`), its colours at the ends of the `listed_after - 1` periods before
+    the one `day` falls in (stored snapshots under the judgements of each end, else computed), read newest
+    first and only while some item's run of reds goes on: one read per period read, none when none is red."""
     kind: PeriodKind = programme.periods  # type: ignore[assignment]
     ends = earlier_ends(kind, day, rules.listed_after - 1, programme_start(programme.year))
-    history = [statuses_on(session, programme, end) for end in ends]
-    refs = {ref for statuses in history for (scope, ref) in statuses if scope == "item"}
-    return {
-        ref: [_colour(statuses.get(("item", ref)), rules) for statuses in history] for ref in sorted(refs)
-    }
+    going: set[str] = set(reds)
+    read: dict[date, dict[str, str]] = {}
+    for end in reversed(ends):
+        if not going:
+            break  # an end not read can only precede a period that is not red: it counts for no run
+        statuses = statuses_on(session, programme, end)
+        read[end] = {ref: _colour(status, rules) for (scope, ref), status in statuses.items() if scope == "item"}
+        going = {ref for ref in going if read[end].get(ref) == "red"}
+    return {ref: [read.get(end, {}).get(ref, "none") for end in ends] for ref in sorted(reds)}
 
 
 def stored_earlier_colours(session: Session, programme: Programme, rules: StatusRules, day: date) -> Earlier:
@@ -76,12 +83,10 @@ def status_light(rules: StatusRules, status: Status, earlier: list[str] | None =
 def item_lights(session: Session, programme: Programme, day: date, current: Statuses) -> dict[str, Any]:
     """Every item's light on `day` from its status there (`current`), with its run of red periods."""
     rules = StatusRules.from_json(programme.status_rules)
-    earlier = earlier_colours(session, programme, rules, day)
-    return {
-        ref: status_light(rules, status, earlier.get(ref))
-        for (scope, ref), status in current.items()
-        if scope == "item"
-    }
+    items = {ref: status for (scope, ref), status in current.items() if scope == "item"}
+    reds = {ref for ref, status in items.items() if status_light(rules, status)["colour"] == "red"}
+    earlier = earlier_colours(session, programme, rules, day, reds)
+    return {ref: status_light(rules, status, earlier.get(ref)) for ref, status in items.items()}
 
 
 def with_light(
