@@ -46,7 +46,9 @@ def nights(
             pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
         url = server.create(template=server.template)
     text = EXAMPLE.read_text(encoding="utf-8")
-    text = text.replace(PLANNED, "planned: {完工: 2020-07-15}", 1).replace(PLANNED, "planned: {完工: 2020-09-15}", 1)
+    text = text.replace(PLANNED, "planned: {完工: 2020-07-15}", 1).replace(
+        PLANNED, "planned: {完工: 2020-09-15}", 1
+    )
     path = folder / "late.yaml"
     path.write_text(text, encoding="utf-8")
     db = Database(url)
