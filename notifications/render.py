@@ -41,6 +41,10 @@ def subject_for(kind: str, payload: dict[str, Any]) -> str:
         return f"【实事项目】{payload['programme']['name']} {payload['as_of']} 新增慢序时/滞后 {len(payload['entries'])} 项"
     if kind in NOTICE_TEMPLATES:
         return notice_subject(kind, payload)
+    if kind == "submission_pending":
+        sub = payload["submission"]
+        who = sub["department"] or sub["submitted_by"]
+        return f"【实事项目】报送 #{sub['id']} 待审核：{who} {sub['kind']} {sub['ref']}"
     if kind in ("submission_approved", "submission_returned"):
         sub = payload["submission"]
         return f"【实事项目】报送 #{sub['id']} {payload['state']}：{sub['kind']} {sub['ref']}"

@@ -78,9 +78,12 @@ def overview(data: dict[str, Any]) -> str:
 
 
 def _dot(project: dict[str, Any]) -> str:
-    """A project's light as a word before its name (绿灯 …), or nothing."""
+    """A project's light as a word before its name (绿灯, 红灯（挂牌督办） …), or nothing."""
     light = project.get("light")
-    return f"{light['label']}  " if light else ""
+    if not light:
+        return ""
+    listed = f"（{light['listed_label']}）" if light["listed"] else ""
+    return f"{light['label']}{listed}  "
 
 
 def item(data: dict[str, Any]) -> str:
@@ -156,6 +159,9 @@ def project(data: dict[str, Any]) -> str:
     ]
     stage = data["stage_label"] + (f"（{data['phrase']}）" if data["phrase"] else "")
     lines.append(f"阶段：{stage}    状态：{data['status_label']}    版本：{data['version']}")
+    if light := data.get("light"):
+        listed = f"，{light['listed_label']}（连续 {light['red_periods']} 期红灯）" if light["listed"] else ""
+        lines.append(f"灯色：{light['label']}{listed}")
     if data["reason"]:
         lines.append(f"原因：{data['reason']}")
     if data["stage_dates"]:

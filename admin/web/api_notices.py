@@ -18,7 +18,7 @@ from services.supervision.views import list_notices, show_notice
 from services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api", tags=["督办单"], responses=ERRORS)
-NoticeId = Annotated[int, Path(ge=1, le=2**31, description="督办单编号")]
+NoticeId = Annotated[int, Path(ge=1, le=2**31 - 1, description="督办单编号")]
 Text = Annotated[str | None, Field(default=None, max_length=MAX_TEXT)]
 
 
@@ -42,7 +42,7 @@ class NoticeActionBody(BaseModel):
     reason: Text = None
     days: int | None = Field(default=None, ge=1, le=60, description="退回重报时重新反馈的工作日数")
     expected_version: int | None = Field(
-        default=None, ge=0, le=2**31, description="客户端看到的督办单版本；与现版本不符时返回 409"
+        default=None, ge=0, le=2**31 - 1, description="客户端看到的督办单版本；与现版本不符时返回 409"
     )
 
 

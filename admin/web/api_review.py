@@ -14,7 +14,7 @@ from admin.web.deps import ApiReader, ApiUser, database, today
 from services.review.queries import list_submissions
 
 router = APIRouter(prefix="/api", tags=["shishi"], responses=ERRORS)
-SubmissionId = Annotated[int, Path(ge=1, le=2**31, description="报送编号")]
+SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1, description="报送编号")]
 STATES = {"pending": ("pending",), "decided": ("approved", "returned"), "all": ()}
 
 

@@ -180,6 +180,7 @@ def late_projects(programme_id: int, as_of: date, previous: date | None = None) 
             p.name,
             code.label("stage"),
             day.label("planned"),
+            p.project_id,
         )
         .join_from(p.project_id.table, Item, p.item_id == Item.id)
         .where(overdue(as_of, p))

@@ -15,7 +15,7 @@ from services.health.sql import late_projects
 from services.progress.in_force import in_force
 from services.refs import resolve_programme
 from services.reporting.groups import stage_groups
-from services.reporting.lights import item_lights, light_view
+from services.reporting.lights import item_lights, light_view, stored_earlier_colours
 from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
 from services.reporting.titles import prose_fields
 from services.views.contract import achieved, qty, stage_summary
@@ -87,9 +87,12 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
     data["lagging"] = _lagging(session, programme.id, end, items, snaps, rules)
-    for entry in data["lagging"]:  # an item's light with its run of reds (挂牌督办); a project's from its status
+    projects = stored_earlier_colours(session, programme, rules, end, "project") if data["lagging"] else {}
+    for entry in data["lagging"]:  # an item's or a project's light with its run of reds (挂牌督办)
         code = rules.parse(entry["status"]).name
-        entry["light"] = lights.get(entry["ref"]) or light_view(rules, code, entry["reason"] or None, False)
+        earlier = projects.get(entry["ref"]) if entry["scope"] == "project" else None
+        light = light_view(rules, code, entry["reason"] or None, False, earlier)
+        entry["light"] = (lights.get(entry["ref"]) if entry["scope"] == "item" else None) or light
     data.update(prose_fields(programme.report_style or {}, data["programme"], shown))
     data["summary"] = _summary(data, end)
     return data

@@ -37,14 +37,18 @@ def earlier_colours(
     return {ref: [read.get(end, {}).get(ref, "none") for end in ends] for ref in sorted(reds)}
 
 
-def stored_earlier_colours(session: Session, programme: Programme, rules: StatusRules, day: date) -> Earlier:
-    """`earlier_colours` from the stored item snapshots alone, in one statement (the dashboard's way): a
-    period end the nightly did not store counts as no light, so it breaks a run of reds."""
+def stored_earlier_colours(
+    session: Session, programme: Programme, rules: StatusRules, day: date, scope: str = "item"
+) -> Earlier:
+    """`earlier_colours` from the stored snapshots of a scope (`item`, or `project`: the overdue projects)
+    alone, in one statement (the dashboard's way): a period end without a stored row counts as no light, so
+    it breaks a run of reds."""
     kind: PeriodKind = programme.periods  # type: ignore[assignment]
     ends = earlier_ends(kind, day, rules.listed_after - 1, programme_start(programme.year))
     if not ends:
         return {}
-    rows = session.execute(_EARLIER, {"programme_id": programme.id, "ends": ends}).all()
+    params = {"programme_id": programme.id, "ends": ends, "scope": scope}
+    rows = session.execute(_EARLIER, params).all()
     found = {(ref, as_of): status for ref, as_of, status in rows}
     refs = sorted({ref for ref, _ in found})
     return {ref: [_code_colour(found.get((ref, end)), rules) for end in ends] for ref in refs}
@@ -52,7 +56,7 @@ def stored_earlier_colours(session: Session, programme: Programme, rules: Status
 
 _EARLIER = select(HealthSnapshot.ref, HealthSnapshot.as_of, HealthSnapshot.status).where(
     HealthSnapshot.programme_id == bindparam("programme_id"),
-    HealthSnapshot.scope == "item",
+    HealthSnapshot.scope == bindparam("scope"),
     HealthSnapshot.as_of.in_(bindparam("ends", expanding=True)),
 )
 
@@ -87,6 +91,18 @@ def item_lights(session: Session, programme: Programme, day: date, current: Stat
     reds = {ref for ref, status in items.items() if status_light(rules, status)["colour"] == "red"}
     earlier = earlier_colours(session, programme, rules, day, reds)
     return {ref: status_light(rules, status, earlier.get(ref)) for ref, status in items.items()}
+
+
+def project_lights(
+    session: Session, programme: Programme, rules: StatusRules, day: date, projects: list[dict[str, Any]]
+) -> None:
+    """Give each project view its light on `day`, with its run of red periods from the stored overdue
+    projects of the earlier period ends (one query for all of them)."""
+    earlier = stored_earlier_colours(session, programme, rules, day, "project") if projects else {}
+    for project in projects:
+        project["light"] = light_view(
+            rules, project["status"], project["reason"], False, earlier.get(project["ref"])
+        )
 
 
 def with_light(

@@ -66,7 +66,11 @@ def stored_statuses(session: Session, programme_id: int, day: date) -> Statuses:
             HealthSnapshot.expected,
             HealthSnapshot.reason,
             HealthSnapshot.override_reason,
-        ).where(HealthSnapshot.programme_id == programme_id, HealthSnapshot.as_of == day)
+        ).where(
+            HealthSnapshot.programme_id == programme_id,
+            HealthSnapshot.as_of == day,
+            HealthSnapshot.scope != "project",  # overdue projects' rows serve only their run of reds
+        )
     ).mappings()
     return {(r["scope"], r["ref"]): Status.of(r) for r in rows}
 

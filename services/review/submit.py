@@ -12,9 +12,11 @@ from datetime import date
 from typing import Any
 
 from models import Programme, Submission
+from models.settings import get_settings
 from services.people.users import UserView
 from services.progress.record import ProgressInput, check_progress
 from services.refs import parse_ref, resolve_programme
+from services.review.office_mail import queue_pending
 from services.stage_change.evidence import check_evidence, describe_evidence
 from services.stage_change.request import EvidenceInput, StageChange, to_wire
 from services.unit_of_work import UnitOfWork
@@ -110,7 +112,7 @@ def _store(
     summary: str,
     today: date,
 ) -> Submitted:
-    """Write the submission row, the one write of a submission; commit."""
+    """Write the submission row and queue the office's email that it waits (待审核); commit once."""
     programme = resolve_programme(uow.session, code)
     row = Submission(
         programme_id=programme.id,
@@ -128,5 +130,6 @@ def _store(
     )
     uow.session.add(row)
     uow.session.flush()
+    queue_pending(uow.connection, programme, row, get_settings().base_url)
     uow.commit()
     return Submitted(row.id, kind, ref, summary)

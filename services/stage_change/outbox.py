@@ -20,7 +20,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from models import Department, ItemDepartment, Person, Subscription
+from models import Department, DepartmentMember, ItemDepartment, Person, Subscription
 from models.base import utcnow
 from services.people.audience import Audience, audience
 from services.stage_change._prepared import PreparedRead
@@ -32,6 +32,7 @@ from states.stages import Stage
 
 LINKS, DEPARTMENTS = ItemDepartment.__table__, Department.__table__
 SUBSCRIPTIONS, PEOPLE = Subscription.__table__, Person.__table__
+GROUPS, MEMBERS = DepartmentMember.__table__, Department.__table__.alias("members")
 
 
 def _typed_null(kind: Any) -> Any:
@@ -66,6 +67,19 @@ AUDIENCE_QUERY = union_all(
     select(
         literal_column("2"), PEOPLE.c.id, PEOPLE.c.email, PEOPLE.c.name, null(), null(), null(), null()
     ).where(PEOPLE.c.name == bindparam("leader")),
+    select(  # the member offices of a group that leads the item, those with their own address only
+        literal_column("3"),
+        MEMBERS.c.id,
+        MEMBERS.c.email,
+        func.coalesce(MEMBERS.c.head, MEMBERS.c.name),
+        LINKS.c.role,
+        MEMBERS.c.id,
+        null(),
+        null(),
+    )
+    .join_from(LINKS, GROUPS, GROUPS.c.group_id == LINKS.c.department_id)
+    .join(MEMBERS, MEMBERS.c.id == GROUPS.c.member_id)
+    .where(LINKS.c.item_id == bindparam("item_id"), LINKS.c.role == "lead", MEMBERS.c.email.is_not(None)),
 )
 
 
@@ -74,7 +88,8 @@ _SOURCE_POSITION = itemgetter("source", "position")
 
 
 def audience_rows(conn: Connection, project: LockedProject) -> list[Any]:
-    """The item's departments, the programme's subscriptions and the leader's addresses, in one query."""
+    """The item's departments, the programme's subscriptions, the leader's addresses and the member offices
+    (with an address) of a group that leads the item, in one query."""
     params = {"item_id": project.item_id, "programme_id": project.programme_id, "leader": project.leader}
     return sorted(AUDIENCE.rows(conn, params), key=_SOURCE_POSITION)
 
@@ -93,8 +108,10 @@ def _stage_audience(project: LockedProject, rows: list[Any]) -> Audience:
                 lead.append((email, name))
         elif source == 1:
             subscriptions.append((email, name, item_number, department_id, events))
-        else:
+        elif source == 2:
             leaders.append((email, name))
+        else:  # a member office of the lead group: told as the lead is
+            lead.append((email, name))
     return Audience(project.item_number, lead, departments, subscriptions, leaders)
 
 

@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import OutboxMessage
-from services.supervision.audience import copies_text, departments_of, leaders_of, recipients
+from services.supervision.audience import (
+    MEMBER_ROLE,
+    copies_text,
+    departments_of,
+    leaders_of,
+    recipients,
+)
 from services.supervision.facts import NoticeFacts
 
 KIND_OF_EVENT = {
@@ -38,7 +44,8 @@ def queue_step(
     copied = [name for role, name, _email, _greet in departments if role == "cooperating"]
     leaders = leaders_of(session, [facts.leader]).get(facts.leader or "", [])
     lead = (facts.department_email, facts.department_head or facts.department)
-    people = recipients(lead, leaders, cooperating, facts.office_email)
+    members = [(email, greet) for role, _name, email, greet in departments if role == MEMBER_ROLE]
+    people = recipients(lead, leaders, cooperating, facts.office_email, members)
     payload = payload_of(
         facts,
         {

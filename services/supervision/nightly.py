@@ -18,7 +18,7 @@ from models import Notice, OutboxMessage, Programme
 from models.base import utcnow
 from services.errors import BadInput
 from services.refs import resolve_programme
-from services.supervision.audience import leaders_of, recipients
+from services.supervision.audience import leaders_of, member_offices, recipients
 from services.supervision.calendar import due_soon_until
 from services.supervision.facts import NoticeFacts, facts_query
 from services.unit_of_work import UnitOfWork
@@ -65,6 +65,7 @@ def check_notices(session: Session, programme: Programme, today: date) -> Notice
     if not rows:
         return check
     leaders = leaders_of(session, [r.leader for r in rows])
+    members = member_offices(session, [r.item_id for r in rows])
     notices = Notice.__table__
     conn.execute(update(notices).where(overdue).values(alert="overdue", alert_on=today))
     if bound is not None:
@@ -75,7 +76,8 @@ def check_notices(session: Session, programme: Programme, today: date) -> Notice
         facts = NoticeFacts.of_row(row)
         check.overdue += row.mark == "overdue"
         check.due_soon += row.mark == "due_soon"
-        outbox.extend(_emails(facts, row.mark, today, leaders.get(facts.leader or "", []), now))
+        told = (leaders.get(facts.leader or "", []), members.get(row.item_id, []))
+        outbox.extend(_emails(facts, row.mark, today, told, now))
     if outbox:
         conn.execute(insert(OutboxMessage.__table__), outbox)
     check.emails = len(outbox)
@@ -83,11 +85,13 @@ def check_notices(session: Session, programme: Programme, today: date) -> Notice
 
 
 def _emails(
-    facts: NoticeFacts, mark: str, today: date, leaders: list[tuple[str, str]], now: Any
+    facts: NoticeFacts, mark: str, today: date, told: tuple[list[Any], list[Any]], now: Any
 ) -> list[dict[str, Any]]:
-    """The rows for one notice's new mark: the lead department, the leader, the office."""
+    """The rows for one notice's new mark: the lead department and its member offices, the leader, the
+    office (`told`: the leader's and the member offices' addresses)."""
     lead = (facts.department_email, facts.department_head or facts.department)
-    people = recipients(lead, leaders, [], facts.office_email)
+    leaders, members = told
+    people = recipients(lead, leaders, [], facts.office_email, members)
     notice = facts.as_dict() | {"alert": mark}
     payload = {
         "programme": {"code": facts.programme_code, "name": facts.programme_name},

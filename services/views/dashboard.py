@@ -18,6 +18,7 @@ from services.people.access import visible_items
 from services.people.users import UserView
 from services.refs import resolve_programme
 from services.reporting.lights import light_view, stored_earlier_colours
+from services.review.waiting import work_links
 from services.supervision.open_notices import items_with_overdue_notice
 from services.views.contract import qty
 from services.views.due import due_rows
@@ -79,6 +80,7 @@ def dashboard(
         "statuses": [{"code": h.name, "label": h.label} for h in Health],
         "filters": {"department": department, "status": want_status},
         "items": rows,
+        "work": work_links(session, programme, user),
     }
 
 

@@ -14,7 +14,7 @@ from services.errors import BadInput
 from services.health.judgements import latest_overrides
 from services.progress.in_force import in_force
 from services.refs import parse_ref, resolve_item, resolve_programme, resolve_project
-from services.reporting.lights import light_view, status_light, stored_earlier_colours, with_light
+from services.reporting.lights import project_lights, status_light, stored_earlier_colours, with_light
 from services.reporting.statuses import Statuses, statuses_on
 from services.views.contract import (
     achieved,
@@ -87,10 +87,9 @@ def list_projects(
         if want_status and not item_matches:
             projects = [p for p in projects if p["status"] == want_status]
         if projects or not (want_stage or want_status) or (item_matches and not want_stage):
-            for project in projects:
-                project["light"] = light_view(rules, project["status"], project["reason"], False)
             light = {"light": lights.get(str(item.number))}
             out.append({**item_head(item), **_status_fields(status), **light, "projects": projects})
+    project_lights(session, programme, rules, as_of, [p for i in out for p in i["projects"]])
     return {"programme": programme_head(programme), "as_of": as_of.isoformat(), "items": out}
 
 
@@ -143,8 +142,7 @@ def show_item(session: Session, programme: Programme, number: int, as_of: date) 
             }
         )
     rules = StatusRules.from_json(programme.status_rules)
-    for project in (p for t in targets for p in t["projects"]):
-        project["light"] = light_view(rules, project["status"], project["reason"], False)
+    project_lights(session, programme, rules, as_of, [p for t in targets for p in t["projects"]])
     return {
         "programme": programme_head(programme),
         **item_head(item),
@@ -194,9 +192,7 @@ def show_project(
     )
     target: Target = stored.target
     view = project_view(project, ref.item, target, as_of)
-    view["light"] = light_view(
-        StatusRules.from_json(programme.status_rules), view["status"], view["reason"], False
-    )
+    project_lights(session, programme, StatusRules.from_json(programme.status_rules), as_of, [view])
     stage = project.stage_enum
     nxt = stage.next() if stage.is_main else None
     next_stage = None
