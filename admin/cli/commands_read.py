@@ -9,6 +9,7 @@ import typer
 from admin.cli import render, render_city
 from admin.cli.parse import parse_date
 from admin.cli.runtime import database, emit_json, fail, handles_errors, today
+from services.views import history as audit
 from services.views import programme as queries
 
 Programme = Annotated[
@@ -88,7 +89,7 @@ def history(
 ) -> None:
     """显示阶段变更审计记录。"""
     with database().read() as session:
-        data = queries.history(session, ref, programme)
+        data = audit.history(session, ref, programme)
     emit_json(data) if json else typer.echo(render.history(data))
 
 

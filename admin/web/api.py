@@ -23,7 +23,8 @@ from services.reporting.files import list_files
 from services.review.submit import Submitted
 from services.stage_change.request import EvidenceInput
 from services.views.dashboard import dashboard
-from services.views.programme import history, show_item, show_project
+from services.views.history import history
+from services.views.programme import show_item, show_project
 
 
 class Problem(BaseModel):

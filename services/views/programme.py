@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
-from models import HealthSnapshot, Item, Programme, ProgressReport, Project, Target, Transition
+from models import HealthSnapshot, Item, Programme, Project, Target, Transition
 from services.as_of import ProjectOn, stage_facts
 from services.errors import BadInput
 from services.health.judgements import latest_overrides
@@ -30,7 +30,7 @@ from states.health import Health, parse_health
 from states.machine import allowed_events
 from states.prerequisites import EvidenceFact, StageRequest, check, requirement_table
 from states.rules import StatusRules
-from states.stages import Stage, UnknownStage, parse_stage
+from states.stages import UnknownStage, parse_stage
 
 RECENT_TRANSITIONS = 5
 
@@ -243,54 +243,6 @@ def show_project(
 
 def _facts(project: ProjectOn) -> list[EvidenceFact]:
     return [EvidenceFact(e.kind, e.doc_no, e.issued_on) for e in project.evidence]
-
-
-def history(session: Session, ref_text: str, programme_code: str | None) -> dict[str, Any]:
-    """The full audit trail of a project, or of every project of an item, in effective order (by the date each
-    row takes effect, then as recorded); each row says when it was recorded."""
-    programme = resolve_programme(session, programme_code)
-    ref = parse_ref(ref_text)
-    query = (
-        select(Transition, Project.number, Item.number)
-        .join(Project, Transition.project_id == Project.id)
-        .join(Item, Project.item_id == Item.id)
-        .order_by(Transition.occurred_on, Transition.id)
-    )
-    reports: list[dict[str, Any]] = []
-    if ref.project is None:
-        item = resolve_item(session, programme, ref.item)
-        query = query.where(Item.id == item.id)
-        reports = _report_versions(session, item)
-    else:
-        project = resolve_project(session, programme, ref)
-        query = query.where(Project.id == project.id)
-    rows = session.execute(query).all()
-    return {
-        "programme": programme_head(programme),
-        "ref": str(ref),
-        "transitions": [transition_view(t, f"{i}.{p}") for t, p, i in rows],
-        "reports": reports,
-    }
-
-
-def _report_versions(session: Session, item: Item) -> list[dict[str, Any]]:
-    """Every version of the item's progress reports, by period and version (replaced ones marked)."""
-    positions = {t.id: t.position for t in session.scalars(select(Target).where(Target.item_id == item.id))}
-    rows = session.scalars(
-        select(ProgressReport)
-        .where(ProgressReport.item_id == item.id)
-        .order_by(ProgressReport.period, func.coalesce(ProgressReport.target_id, 0), ProgressReport.version)
-    ).all()
-    newest = {(r.target_id, r.period): r.version for r in rows}
-    return [report_view(r, positions, replaced=r.version < newest[(r.target_id, r.period)]) for r in rows]
-
-
-def current_stage(session: Session, ref_text: str, programme_code: str | None) -> Stage | None:
-    """The stage a project is at now (None when the reference is not a project)."""
-    ref = parse_ref(ref_text)
-    if ref.project is None:
-        return None
-    return resolve_project(session, resolve_programme(session, programme_code), ref).stage_enum
 
 
 _ITEM_SNAPSHOT = (  # built once: the item pages ask it on every request

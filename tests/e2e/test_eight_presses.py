@@ -17,7 +17,7 @@ from models.db import Database
 from services.stage_change.evidence import record_evidence
 from services.stage_change.request import EvidenceInput
 from services.unit_of_work import UnitOfWork
-from services.views.programme import current_stage
+from services.views.history import current_stage
 from tests.e2e.conftest import TODAY, Fresh
 
 PRESSES = 8

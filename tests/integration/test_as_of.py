@@ -17,7 +17,8 @@ from services.refs import resolve_programme
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
-from services.views.programme import history, list_projects, show
+from services.views.history import history
+from services.views.programme import list_projects, show
 from states.asof import AuditRow, StageAsOf, stage_on
 from states.stages import Stage
 from tests.conftest import EXAMPLE

@@ -15,7 +15,7 @@ from services.loading.reader import read_programme_file
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
-from services.views.programme import current_stage
+from services.views.history import current_stage
 from tests.conftest import EXAMPLE
 
 TODAY = date(2020, 10, 20)

@@ -22,7 +22,7 @@ from services.stage_change.preview import check_change
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
-from services.views.programme import current_stage
+from services.views.history import current_stage
 from tests.conftest import EXAMPLE, ROOT
 from tests.helpers import snapshot
 

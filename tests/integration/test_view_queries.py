@@ -17,7 +17,8 @@ from services.people.users import UserView
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
 from services.views.dashboard import dashboard
-from services.views.programme import history, list_projects, show_item, show_project
+from services.views.history import history
+from services.views.programme import list_projects, show_item, show_project
 
 ADMIN = UserView(1, "办公室", "office@example.invalid", "admin", None, None)
 SMALL, LARGE = "small-2020", "large-2020"

@@ -19,7 +19,7 @@ from models import OutboxMessage, Transition
 from services.stage_change.evidence import record_evidence
 from services.stage_change.request import EvidenceInput
 from services.unit_of_work import UnitOfWork
-from services.views.programme import current_stage
+from services.views.history import current_stage
 from states.stages import Stage
 from tests.helpers import snapshot
 from tests.web.conftest import CODE, USERS, Site, login

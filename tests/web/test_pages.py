@@ -12,7 +12,7 @@ from models import ProgressReport, Transition
 from models.settings import get_settings
 from reports.service import generate
 from services.unit_of_work import UnitOfWork
-from services.views.programme import current_stage
+from services.views.history import current_stage
 from states.stages import Stage
 from tests.helpers import snapshot
 from tests.web.conftest import CODE, USERS, Site, csrf_of, login
