@@ -24,6 +24,7 @@ from sqlalchemy import func, select, text, update
 from bench.synthetic import CODE, generate
 from models import HealthSnapshot, Item, OutboxMessage, Programme, Target
 from models.db import Database
+from services.health.sql import late_projects
 from tests.conftest import _backends
 from tests.helpers import wait_for
 
@@ -137,12 +138,15 @@ def night_of(db: Database, day: date) -> tuple[int, int, int]:
     return rows or 0, distinct or 0, digests or 0
 
 
-def expected_rows(db: Database) -> int:
-    """One snapshot per target and per item, and one for the programme."""
+def expected_rows(db: Database, day: date) -> int:
+    """One snapshot per target and per item, one for the programme, and one per project overdue that day
+    (as the nightly's own overdue query lists them: their rows carry the projects' runs of reds)."""
     with db.read() as session:
         items = session.scalar(select(func.count()).select_from(Item)) or 0
         targets = session.scalar(select(func.count()).select_from(Target)) or 0
-    return items + targets + 1
+        programme_id = session.scalar(select(Programme.id).where(Programme.code == CODE))
+        late = session.scalar(select(func.count()).select_from(late_projects(programme_id, day).subquery()))
+    return items + targets + 1 + (late or 0)
 
 
 def test_a_nightly_killed_inside_its_transaction_leaves_nothing_and_a_rerun_one_set(
@@ -161,5 +165,5 @@ def test_a_nightly_killed_inside_its_transaction_leaves_nothing_and_a_rerun_one_
     rerun = nightly(env, day)
     output, _ = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, output.decode(errors="replace")
-    complete = expected_rows(big_db)
+    complete = expected_rows(big_db, day)
     assert night_of(big_db, day) == (complete, complete, 1)
