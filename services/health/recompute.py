@@ -13,7 +13,7 @@ from models import HealthSnapshot, Programme
 from models.base import utcnow
 from services.health.compute import HealthSummary, compute_health
 from services.health.digests import queue_digests
-from services.health.project_rows import project_rows
+from services.health.project_rows import insert_project_rows
 from services.unit_of_work import UnitOfWork
 
 
@@ -27,8 +27,8 @@ def recompute(uow: UnitOfWork, programme: Programme, as_of: date) -> HealthSumma
     )
     computed = compute_health(session, programme, as_of)
     now = utcnow()
-    projects = project_rows(session, programme.id, as_of, computed.overrides)
-    _insert_rows(session, [_complete(row, now) for row in [*computed.rows, *projects]])
+    _insert_rows(session, [_complete(row, now) for row in computed.rows])
+    insert_project_rows(session, programme.id, as_of, computed.overrides, now)
     summary = computed.summary
     summary.digests = queue_digests(session, programme, as_of, computed.overrides)
     uow.commit()

@@ -3,6 +3,7 @@ stored it, is listed wherever project lights show (list, item, project, `shishi 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -71,6 +72,15 @@ def test_the_nightly_stores_one_row_per_overdue_project_and_reports_read_none(ni
         stored = stored_statuses(session, resolve_programme(session, None).id, AS_OF)
     assert dict(rows) == {ENDS[0]: 1, ENDS[1]: 1, AS_OF: 2}
     assert not [key for key in stored if key[0] == "project"]  # the report's statuses stay as they were
+    with nights.read() as session:
+        written = session.execute(
+            select(HealthSnapshot.ref, HealthSnapshot.status, HealthSnapshot.reason, HealthSnapshot.detail).where(
+                HealthSnapshot.scope == "project", HealthSnapshot.as_of == AS_OF
+            )
+        ).all()
+    for ref, status, reason, detail in written:  # written in SQL, in the words of states.health.late_reason
+        assert re.fullmatch(r"\d+\.\d+", ref) and status == "late" and detail == {}, (ref, status, detail)
+        assert re.fullmatch(r"逾期未到达“(前期手续|开工|完工|运营)”（计划\d{4}-\d\d-\d\d）", reason), reason
 
 
 def test_a_project_red_three_periods_in_a_row_is_listed_and_a_newly_red_one_is_not(nights: Database) -> None:
