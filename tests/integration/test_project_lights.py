@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from admin.cli.render import overview as render_overview
 from admin.cli.render import project as render_project
-from models import HealthSnapshot
+from models import HealthSnapshot, StatusOverride
 from models.db import Database
 from services.health.recompute import recompute
 from services.loading.apply import load_programme
@@ -74,9 +74,9 @@ def test_the_nightly_stores_one_row_per_overdue_project_and_reports_read_none(ni
     assert not [key for key in stored if key[0] == "project"]  # the report's statuses stay as they were
     with nights.read() as session:
         written = session.execute(
-            select(HealthSnapshot.ref, HealthSnapshot.status, HealthSnapshot.reason, HealthSnapshot.detail).where(
-                HealthSnapshot.scope == "project", HealthSnapshot.as_of == AS_OF
-            )
+            select(
+                HealthSnapshot.ref, HealthSnapshot.status, HealthSnapshot.reason, HealthSnapshot.detail
+            ).where(HealthSnapshot.scope == "project", HealthSnapshot.as_of == AS_OF)
         ).all()
     for ref, status, reason, detail in written:  # written in SQL, in the words of states.health.late_reason
         assert re.fullmatch(r"\d+\.\d+", ref) and status == "late" and detail == {}, (ref, status, detail)
@@ -112,3 +112,37 @@ def test_a_period_end_the_nightly_did_not_store_breaks_the_run(nights: Database)
     with nights.read() as session:
         view = show_project(session, resolve_programme(session, None), "4.6", date(2020, 11, 30))
     assert view["light"]["colour"] == "red" and view["light"]["red_periods"] == 1  # no night of 31 October
+
+
+def test_a_project_the_office_judged_otherwise_is_stored_under_its_verdict(
+    db: Database, tmp_path: Path
+) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8").replace(PLANNED, "planned: {完工: 2020-07-15}", 1)
+    path = tmp_path / "late.yaml"
+    path.write_text(text, encoding="utf-8")
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(path, date(2020, 10, 20)), "测试", date(2020, 10, 20))
+    with UnitOfWork(db) as uow:
+        programme = resolve_programme(uow.session, None)
+        uow.session.add(
+            StatusOverride(
+                programme_id=programme.id,
+                ref="4.6",
+                status="on_track",
+                reason="器材已到场",
+                actor="办公室",
+                effective_on=date(2020, 9, 1),
+            )
+        )
+        uow.commit()
+    with UnitOfWork(db) as uow:
+        recompute(uow, resolve_programme(uow.session, None), AS_OF)
+    with db.read() as session:
+        row = session.execute(
+            select(
+                HealthSnapshot.status, HealthSnapshot.computed_status, HealthSnapshot.override_reason
+            ).where(
+                HealthSnapshot.scope == "project", HealthSnapshot.ref == "4.6", HealthSnapshot.as_of == AS_OF
+            )
+        ).one()
+    assert tuple(row) == ("on_track", "late", "器材已到场")
