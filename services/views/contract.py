@@ -105,7 +105,9 @@ def stage_summary(target: Target, projects: Iterable[AnyProject]) -> list[dict[s
         unit = target.unit or "个"
         measured = [p for p in members if p.quantity is not None]
         if target.noun:
-            extra = f"（{qty(quantity)} {unit}）" if measured and unit not in target.noun else ""
+            # the quantity beside the count only when it says more (not "1 家（1 个）")
+            says_more = measured and unit not in target.noun and quantity != count
+            extra = f"（{qty(quantity)} {unit}）" if says_more else ""
             text = f"{count} {target.noun}{extra}{_join(phrase)}"
         else:
             text = f"{qty(quantity)} {unit}{_join(phrase)}"
