@@ -35,7 +35,7 @@ def test_show_item_2_reports_the_meal_points_per_stage_as_the_seed_does(loaded: 
     text = cli("show", "2").output
     assert "2 个点位已正式运营；2 个点位已完成装修；3 个点位正在装修" in text
     centres = next(t for t in data["targets"] if "日间服务中心" in t["name"])  # 家 counted in 个: one each
-    assert [s["text"] for s in centres["stages"]][0] == "1 家已竣工", centres["stages"]
+    assert centres["stages"][0]["text"] == "1 家已竣工", centres["stages"]
 
 
 def test_advance_refuses_without_evidence_and_lists_every_unmet_prerequisite(loaded: dict[str, str]) -> None:
