@@ -113,6 +113,18 @@ def _backends() -> list:
     return ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
+def shared_database_url(request: pytest.FixtureRequest, folder: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated database of the backend `request` is parametrized with, for a module's fixture
+    that fills it once (the SQLite file in `folder`); skips when PostgreSQL is not configured."""
+    if request.param == "sqlite":
+        shutil.copy(sqlite_template, folder / "shishi.db")
+        return f"sqlite:///{folder / 'shishi.db'}"
+    server = request.getfixturevalue("pg_server")
+    if server is None:
+        pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
+    return server.create(template=server.template)
+
+
 @pytest.fixture(params=_backends())
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     """URL of a fresh, migrated, empty database on each configured backend."""

@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from models import Programme, Submission
 from models.base import utcnow
-from services.review.store import KIND_LABELS
+from services.review.store import review_link, submission_mail
 from services.stage_change.store import write_outbox
 
 KIND = "submission_pending"
@@ -40,18 +40,9 @@ def queue_pending(conn: Connection, programme: Programme, row: Submission, base_
 
 def pending_payload(programme: Programme, row: Submission, base_url: str | None) -> dict[str, Any]:
     """What the office's email says: the submission, who sent it, and where to review it."""
-    code = programme.code
     return {
-        "programme": {"code": code, "name": programme.name},
-        "submission": {
-            "id": row.id,
-            "kind": KIND_LABELS[row.kind],
-            "ref": row.ref,
-            "summary": row.summary,
-            "submitted_by": row.submitted_by,
-            "department": row.department,
-            "submitted_on": row.submitted_on.isoformat(),
-        },
+        "programme": {"code": programme.code, "name": programme.name},
+        "submission": submission_mail(row),
         "state": "待审核",
-        "link": f"{base_url.rstrip('/')}/p/{code}/review" if base_url else None,
+        "link": review_link(programme.code, base_url),
     }

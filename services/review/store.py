@@ -113,23 +113,32 @@ def queue_decision(conn: Connection, submission_id: int, base_url: str | None) -
     return len(rows)
 
 
+def submission_mail(row: Any) -> dict[str, Any]:
+    """A submission as the review emails state it: what it is, for what, and who sent it when."""
+    return {
+        "id": row.id,
+        "kind": KIND_LABELS[row.kind],
+        "ref": row.ref,
+        "summary": row.summary,
+        "submitted_by": row.submitted_by,
+        "department": row.department,
+        "submitted_on": row.submitted_on.isoformat(),
+    }
+
+
+def review_link(code: str, base_url: str | None) -> str | None:
+    """The review page of a programme, when the site's address is known."""
+    return f"{base_url.rstrip('/')}/p/{code}/review" if base_url else None
+
+
 def decision_payload(row: Any, base_url: str | None) -> dict[str, Any]:
     """What the email of an approval or a return says."""
-    code = row.programme_code
     return {
-        "programme": {"code": code, "name": row.programme_name},
-        "submission": {
-            "id": row.id,
-            "kind": KIND_LABELS[row.kind],
-            "ref": row.ref,
-            "summary": row.summary,
-            "submitted_by": row.submitted_by,
-            "department": row.department,
-            "submitted_on": row.submitted_on.isoformat(),
-        },
+        "programme": {"code": row.programme_code, "name": row.programme_name},
+        "submission": submission_mail(row),
         "state": STATE_LABELS[row.state],
         "decided_by": row.decided_by,
         "reason": row.reason,
         "result": row.result,
-        "link": f"{base_url.rstrip('/')}/p/{code}/review" if base_url else None,
+        "link": review_link(row.programme_code, base_url),
     }

@@ -9,7 +9,6 @@ rerun must leave exactly one set of snapshots and one digest.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -25,7 +24,7 @@ from bench.synthetic import CODE, generate
 from models import HealthSnapshot, Item, OutboxMessage, Programme, Target
 from models.db import Database
 from services.health.sql import late_projects
-from tests.conftest import _backends
+from tests.conftest import _backends, shared_database_url
 from tests.helpers import wait_for
 
 PROJECTS = 100_000
@@ -43,15 +42,7 @@ def big_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
 ) -> str:
     """A migrated database holding the synthetic 100,000-project programme, generated once per kind."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("crash") / "shishi.db"
-        shutil.copy(sqlite_template, path)
-        url = f"sqlite:///{path}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        if server is None:
-            pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
-        url = server.create(template=server.template)
+    url = shared_database_url(request, tmp_path_factory.mktemp("crash"), sqlite_template)
     db = Database(url)
     generate(db, PROJECTS)
     with db.engine.begin() as conn:  # someone to receive the warning digest

@@ -3,7 +3,6 @@ of red periods is 挂牌督办, and the report data, the dashboard, the item pag
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -27,7 +26,7 @@ from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from services.views.dashboard import dashboard
 from services.views.programme import show_item, show_project
-from tests.conftest import EXAMPLE, _backends
+from tests.conftest import EXAMPLE, _backends, shared_database_url
 
 AS_OF = date(2020, 9, 30)
 TODAY = date(2020, 10, 20)
@@ -68,14 +67,7 @@ def loaded_url(
     """Once per database kind: the example three times (default rules, bands, bands in five colours), item 6
     40 points behind in each."""
     folder = tmp_path_factory.mktemp("lights")
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, folder / "shishi.db")
-        url = f"sqlite:///{folder / 'shishi.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        if server is None:
-            pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
-        url = server.create(template=server.template)
+    url = shared_database_url(request, folder, sqlite_template)
     db = Database(url)
     _load(db, folder, "default-2020")
     _load(db, folder, "bands-2020", BANDS)

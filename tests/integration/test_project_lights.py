@@ -4,7 +4,6 @@ stored it, is listed wherever project lights show (list, item, project, `shishi 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,7 +23,7 @@ from services.reporting.data import gather
 from services.reporting.statuses import stored_statuses
 from services.unit_of_work import UnitOfWork
 from services.views.programme import list_projects, show_item, show_project
-from tests.conftest import EXAMPLE, _backends
+from tests.conftest import EXAMPLE, _backends, shared_database_url
 
 AS_OF = date(2020, 9, 30)
 ENDS = (date(2020, 7, 31), date(2020, 8, 31), AS_OF)
@@ -38,14 +37,7 @@ def nights(
     """The example with 4.6 due 15 July (overdue three month ends) and 4.7 due 15 September (one), the
     nightly stored at the ends of July, August and September."""
     folder = tmp_path_factory.mktemp("project-lights")
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, folder / "shishi.db")
-        url = f"sqlite:///{folder / 'shishi.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        if server is None:
-            pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
-        url = server.create(template=server.template)
+    url = shared_database_url(request, folder, sqlite_template)
     text = EXAMPLE.read_text(encoding="utf-8")
     text = text.replace(PLANNED, "planned: {完工: 2020-07-15}", 1).replace(
         PLANNED, "planned: {完工: 2020-09-15}", 1

@@ -4,7 +4,6 @@ behind a public proxy, free of every person's name and email, and fitting a phon
 from __future__ import annotations
 
 import re
-import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from states.periods import period_end
 from tests.browser import ARGS, chromium
-from tests.conftest import EXAMPLE, _backends
+from tests.conftest import EXAMPLE, _backends, shared_database_url
 from tests.web.conftest import USERS
 
 CODE = "changning-2020"
@@ -62,14 +61,7 @@ def public_url(
     """Once per database kind: the example, public and published for 2020-09, a private copy (published too),
     and the web admin's users."""
     folder = tmp_path_factory.mktemp("public")
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, folder / "shishi.db")
-        url = f"sqlite:///{folder / 'shishi.db'}"
-    else:
-        server = request.getfixturevalue("pg_server")
-        if server is None:
-            pytest.skip("PostgreSQL not configured (set SHISHI_TEST_DATABASE_URL)")
-        url = server.create(template=server.template)
+    url = shared_database_url(request, folder, sqlite_template)
     db = Database(url)
     _load(db, folder, CODE, "  public: true\n")
     _load(db, folder, PRIVATE, "")
