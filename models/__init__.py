@@ -17,6 +17,7 @@ from models.programme import (
 from models.project import Evidence, ProgressReport, Project, Transition
 from models.published import PublishedFile, PublishedReport
 from models.review import Submission
+from models.revision import Revision
 from models.supervision import Notice, NoticeStep
 from models.user import User, UserChange
 
@@ -41,6 +42,7 @@ __all__ = [
     "PublishedFile",
     "PublishedReport",
     "ReportFile",
+    "Revision",
     "StatusOverride",
     "Submission",
     "Subscription",

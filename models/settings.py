@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     cookie_secure: bool = False
     session_hours: int = 8
+    page_cache_entries: int = 500
 
     @property
     def maildir(self) -> Path:

@@ -72,6 +72,7 @@ def _deliver_one(
             row.message_id = message_id_for(row.id, row.dedupe_key, sender)
         row.subject = rendered.subject
         row.attempts += 1
+        uow.changes_no_page()
         uow.commit()
     message = build(rendered, sender, row.recipient, row.recipient_name, row.message_id)
     try:
@@ -84,6 +85,7 @@ def _deliver_one(
     with UnitOfWork(db) as uow:
         sent = uow.session.get_one(OutboxMessage, row_id)
         sent.status, sent.sent_at, sent.last_error = "sent", datetime.now(UTC), None
+        uow.changes_no_page()
         uow.commit()
     report.sent += 1
 
@@ -102,6 +104,7 @@ def _failed(
         row.next_attempt_at = now + timedelta(seconds=delay)
         report.retrying += 1
     report.errors.append(f"{row.recipient}: {row.last_error}")
+    uow.changes_no_page()
     uow.commit()
 
 
@@ -113,5 +116,6 @@ def retry_failed(db: Database) -> int:
             .where(OutboxMessage.status == "failed")
             .values(status="pending", attempts=0, next_attempt_at=datetime.now(UTC))
         )
+        uow.changes_no_page()
         uow.commit()
         return result.rowcount or 0

@@ -6,7 +6,8 @@
 Underneath is one Core connection in one write transaction (BEGIN IMMEDIATE on SQLite). A use case
 that works with ORM objects uses `uow.session`, a Session on that same connection and transaction;
 the stage change, whose cost is the statement machinery, uses `uow.connection` directly. Either way
-the only commit is `uow.commit()`.
+the only commit is `uow.commit()`. The commit also raises the data revisions of what the use case
+changed (`services.revisions`): everything, unless it named one item or said no page shows its change.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from models.db import Database
+from services.revisions import EVERYTHING, item_key, programme_key, raise_revisions
 
 
 class UnitOfWork:
@@ -28,12 +30,14 @@ class UnitOfWork:
         self._opened: AbstractContextManager[Connection] | None = None
         self._connection: Connection | None = None
         self._session: Session | None = None
+        self._changed: set[str] | None = None
         self.committed = False
 
     def __enter__(self) -> UnitOfWork:
         self._opened = self.db.write_connection()
         self._connection = self._opened.__enter__()
         self.committed = False
+        self._changed = None
         return self
 
     def __exit__(
@@ -64,10 +68,19 @@ class UnitOfWork:
             self._session = Session(bind=self.connection, expire_on_commit=False)
         return self._session
 
+    def changes_item(self, code: str, number: int) -> None:
+        """Say this write changes only that item (and so its programme's list), not everything."""
+        self._changed = (self._changed or set()) | {item_key(code, number), programme_key(code)}
+
+    def changes_no_page(self) -> None:
+        """Say this write changes nothing a cached page shows (the outbox, login failures, report files)."""
+        self._changed = self._changed or set()
+
     def commit(self) -> None:
-        """Write what the session holds and commit the transaction: the use case's one commit."""
+        """Write what the session holds, raise the changed scopes' revisions and commit: the one commit."""
         if self._session is not None:
             self._session.flush()
+        raise_revisions(self.connection, {EVERYTHING} if self._changed is None else self._changed)
         self.connection.commit()
         self.committed = True
 

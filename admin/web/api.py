@@ -21,6 +21,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
 from services.review.submit import Submitted
+from services.revisions import item_key, programme_key
 from services.stage_change.request import EvidenceInput
 from services.views.dashboard import dashboard
 from services.views.history import history
@@ -119,19 +120,28 @@ async def programme(
     as_of: AsOf = None,
 ) -> dict[str, Any]:
     """The dashboard: items the user may see with their latest schedule health, or their health on `as_of`."""
-    return await reader.run(lambda session, user: dashboard(session, user, code, department, status, as_of))
+    now = today()
+    return await reader.cached(
+        ("api programme", code.strip().lower(), department, status, as_of, now),
+        (programme_key(code),),
+        lambda session, user: dashboard(session, user, code, department, status, as_of, now),
+        _data,
+    )
 
 
 @router.get("/programmes/{code}/items/{number}")
 async def item(code: Code, number: ItemNo, reader: ApiReader, as_of: AsOf = None) -> dict[str, Any]:
     """One item with targets, projects, stage counts and reports (as of `as_of`, else today within its year)."""
+    now = today()
 
     def body(session: Session, user: UserView) -> dict[str, Any]:
         prog = resolve_programme(session, code)
         require_read(session, user, prog, number)
-        return show_item(session, prog, number, as_of or as_of_for(prog.year, today()))
+        return show_item(session, prog, number, as_of or as_of_for(prog.year, now))
 
-    return await reader.run(body)
+    return await reader.cached(
+        ("api item", code.strip().lower(), number, as_of, now), (item_key(code, number),), body, _data
+    )
 
 
 @router.get(
@@ -144,14 +154,22 @@ async def project(
     """One project with the next stage's prerequisites, evidence and recent history, today (what an action acts
     on) or as of `as_of`; its ETag is its version."""
 
+    day = as_of or today()
+
     def body(session: Session, user: UserView) -> dict[str, Any]:
         prog = resolve_programme(session, code)
         require_read(session, user, prog, parse_ref(ref).item)
-        return show_project(session, prog, ref, as_of or today())
+        return show_project(session, prog, ref, day)
 
-    view = await reader.run(body)
+    key, scope = ("api project", code.strip().lower(), ref, day), item_key(code, parse_ref(ref).item)
+    view = await reader.cached(key, (scope,), body, _data)
     response.headers["ETag"] = etag(view["version"])
     return view
+
+
+def _data(data: dict[str, Any], user: UserView) -> dict[str, Any]:
+    """A cached read's answer as it is (FastAPI encodes it)."""
+    return data
 
 
 @router.get("/programmes/{code}/projects/{ref}/history")

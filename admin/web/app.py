@@ -31,6 +31,7 @@ from admin.web import (
     public,
 )
 from admin.web.deps import CsrfFailed, LoginRequired
+from admin.web.page_cache import PageCache
 from admin.web.render import render_error
 from admin.web.security import HEADERS, secret_key
 from models.db import Database
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
     )
     app.state.db = db
     app.state.basic_cache = {}
+    app.state.page_cache = PageCache(settings.page_cache_entries)
     app.state.cache_key = secrets.token_bytes(32)
     app.add_middleware(
         SessionMiddleware,

@@ -7,7 +7,7 @@ import hmac
 import secrets
 import time
 from base64 import b64decode
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, TypeVar
@@ -17,13 +17,16 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from admin.web.page_cache import MISSING, PageCache
 from admin.web.security import csrf_ok
 from admin.web.throttle import Locked, attempt
 from models.db import Database
 from models.settings import get_settings
 from services.people.users import UserView, load_user
+from services.revisions import EVERYTHING, read_revisions
 
 T = TypeVar("T")
+R = TypeVar("R")
 BASIC_CACHE_SECONDS = 300
 BASIC_CACHE_SIZE = 1000
 
@@ -169,13 +172,41 @@ class Reader:
         """The body's result, called with a read session and the logged-in user, off the event loop."""
         return await run_in_threadpool(self._run, body)
 
+    async def cached(
+        self,
+        key: Hashable,
+        scopes: tuple[str, ...],
+        body: Callable[[Session, UserView], T],
+        then: Callable[[T, UserView], R],
+    ) -> R:
+        """`then` of the body's result, which is kept per key and user while the scopes' revisions hold."""
+        return await run_in_threadpool(self._cached, key, scopes, body, then)
+
     def _run(self, body: Callable[[Session, UserView], T]) -> T:
         with database(self.request).read() as session:
-            if self.api:
-                user = api_user(self.request, session, self.credentials, self.x_csrf_token)
-            else:
-                user = page_user(self.request, session)
-            return body(session, user)
+            return body(session, self._user(session))
+
+    def _cached(
+        self,
+        key: Hashable,
+        scopes: tuple[str, ...],
+        body: Callable[[Session, UserView], T],
+        then: Callable[[T, UserView], R],
+    ) -> R:
+        cache: PageCache = self.request.app.state.page_cache
+        with database(self.request).read() as session:
+            user = self._user(session)
+            revisions = read_revisions(session, (EVERYTHING, *scopes))  # before the data: never older
+            data = cache.get((key, user), revisions)
+            if data is MISSING:
+                data = body(session, user)
+                cache.put((key, user), revisions, data)
+            return then(data, user)
+
+    def _user(self, session: Session) -> UserView:
+        if self.api:
+            return api_user(self.request, session, self.credentials, self.x_csrf_token)
+        return page_user(self.request, session)
 
 
 async def page_reader(request: Request) -> Reader:

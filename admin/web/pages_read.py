@@ -20,6 +20,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import report_file
 from services.reporting.listing import period_history, published_file, report_periods
+from services.revisions import item_key, programme_key
 from services.supervision.open_notices import open_notices
 from services.views.dashboard import dashboard
 from services.views.programme import show_item, show_project
@@ -58,13 +59,13 @@ async def dashboard_page(
     as_of: Short = None,
 ) -> Response:
     """Every item the user may see, its bar against the time line, filters by department, status and date."""
-    day = _day(as_of)
-
-    def body(session: Session, user: UserView) -> Response:
-        data = dashboard(session, user, code, dept or None, status or None, day, today())
-        return page(request, "dashboard.html", {"d": data}, user)
-
-    return await reader.run(body)
+    day, now = _day(as_of), today()
+    return await reader.cached(
+        ("dashboard", code.strip().lower(), dept or None, status or None, day, now),
+        (programme_key(code),),
+        lambda session, user: dashboard(session, user, code, dept or None, status or None, day, now),
+        lambda data, user: page(request, "dashboard.html", {"d": data}, user),
+    )
 
 
 def _day(text: str | None) -> date | None:
@@ -80,25 +81,34 @@ def _day(text: str | None) -> date | None:
 @router.get("/p/{code}/items/{number}", response_class=HTMLResponse)
 async def item_page(request: Request, code: str, number: int, reader: PageReader) -> Response:
     """One item: targets, projects per stage, progress reports and the progress form."""
+    now = today()
 
-    def body(session: Session, user: UserView) -> Response:
+    def body(session: Session, user: UserView) -> dict[str, Any]:
         programme = resolve_programme(session, code)
         require_read(session, user, programme, number)
-        data = show_item(session, programme, number, as_of_for(programme.year, today()))
-        notices = open_notices(session, programme.id, number, today())
-        return page(request, "item.html", {"i": data, "code": programme.code, "notices": notices}, user)
+        data = show_item(session, programme, number, as_of_for(programme.year, now))
+        notices = open_notices(session, programme.id, number, now)
+        return {"i": data, "code": programme.code, "notices": notices}
 
-    return await reader.run(body)
+    return await reader.cached(
+        ("item", code.strip().lower(), number, now),
+        (item_key(code, number),),
+        body,
+        lambda context, user: page(request, "item.html", context, user),
+    )
 
 
-def project_context(session: Session, user: UserView, code: str, ref: str) -> dict[str, Any]:
+def project_context(
+    session: Session, user: UserView, code: str, ref: str, now: date | None = None
+) -> dict[str, Any]:
     """What the project page shows: stage, next prerequisites, evidence, actions, full history."""
+    now = now or today()
     programme = resolve_programme(session, code)
     parsed = parse_ref(ref)
     require_read(session, user, programme, parsed.item)
-    data = show_project(session, programme, ref, today(), recent=None)  # the present: what an action acts on
+    data = show_project(session, programme, ref, now, recent=None)  # the present: what an action acts on
     return {
-        "notices": open_notices(session, programme.id, parsed.item, today(), parsed.project or 0),
+        "notices": open_notices(session, programme.id, parsed.item, now, parsed.project or 0),
         "p": data,
         "code": programme.code,
         "history": data["transitions"],  # the whole audit trail, in effective order
@@ -111,8 +121,12 @@ def project_context(session: Session, user: UserView, code: str, ref: str) -> di
 @router.get("/p/{code}/projects/{ref}", response_class=HTMLResponse)
 async def project_page(request: Request, code: str, ref: str, reader: PageReader) -> Response:
     """One project with its action forms."""
-    return await reader.run(
-        lambda session, user: page(request, "project.html", project_context(session, user, code, ref), user)
+    now = today()
+    return await reader.cached(
+        ("project", code.strip().lower(), ref, now),
+        (item_key(code, parse_ref(ref).item),),
+        lambda session, user: project_context(session, user, code, ref, now),
+        lambda context, user: page(request, "project.html", context, user),
     )
 
 

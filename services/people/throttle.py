@@ -59,12 +59,14 @@ def record_failure(uow: UnitOfWork, login: str, address: str | None, now: dateti
     if address:
         _bump(conn, "address", address[:200], now, MAX_ADDRESS_FAILURES)
     _prune(conn, now)
+    uow.changes_no_page()
     uow.commit()
 
 
 def record_success(uow: UnitOfWork, user_id: int) -> None:
     """Forget the failures of an account that got in (its address keeps its count); one commit."""
     forget_account(uow.connection, user_id)
+    uow.changes_no_page()
     uow.commit()
 
 

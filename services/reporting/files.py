@@ -50,6 +50,7 @@ def record_files(uow: UnitOfWork, programme_code: str, period: str, files: list[
                 },
             )
         )
+    uow.changes_no_page()
     uow.commit()
 
 

@@ -119,6 +119,7 @@ def approve(
     else:
         raise BadInput("阶段变更的报送经推进流程审核")  # entry points orchestrate it (`stage_approval`)
     settle(uow.connection, submission_id, "approved", reviewer.name, None, result, base_url)
+    uow.changes_item(programme.code, submission.item_number)
     decided = Decided(submission_id, "approved", submission.summary, result)
     uow.commit()
     return decided
@@ -138,6 +139,9 @@ def return_submission(
     submission = find_submission(uow.session, submission_id, code)
     require_reviewer(reviewer, submission)
     settle(uow.connection, submission_id, "returned", reviewer.name, reason.strip(), None, base_url)
+    programme = uow.session.get(Programme, submission.programme_id)
+    assert programme is not None
+    uow.changes_item(programme.code, submission.item_number)
     decided = Decided(submission_id, "returned", submission.summary)
     uow.commit()
     return decided

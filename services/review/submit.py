@@ -131,5 +131,6 @@ def _store(
     uow.session.add(row)
     uow.session.flush()
     queue_pending(uow.connection, programme, row, get_settings().base_url)
+    uow.changes_item(programme.code, row.item_number)
     uow.commit()
     return Submitted(row.id, kind, ref, summary)

@@ -52,6 +52,7 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
     if request.submission_id is not None:
         approve_stage_submission(conn, request, _moved(decision))
     notice = _notice(conn, project, decision.at)
+    uow.changes_item(project.programme_code, project.item_number)
     uow.commit()
     return StageChanged(
         str(ref),

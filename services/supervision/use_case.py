@@ -60,6 +60,7 @@ def issue_notice(uow: UnitOfWork, data: IssueInput, actor: Actor, today: date) -
     session.flush()
     facts = load_facts(session, notice.id)
     _audit_and_mail(session, facts, "issue", None, actor, on, None)
+    uow.changes_item(facts.programme_code, facts.item_number)
     uow.commit()
     return facts
 
@@ -96,6 +97,7 @@ def act_on_notice(uow: UnitOfWork, data: StepInput, actor: Actor, today: date) -
     notice.state = after.code
     session.flush()
     _audit_and_mail(session, facts, data.event, before, actor, on, detail)
+    uow.changes_item(facts.programme_code, facts.item_number)
     uow.commit()
     return facts
 

@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Evidence, Item, OutboxMessage, Person, Project, Transition
+from models import Evidence, Item, OutboxMessage, Person, Project, Revision, Transition
 from models.db import Database
 from services.errors import Refused
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
+from services.revisions import EVERYTHING, item_key, programme_key
 from services.stage_change import use_case
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
@@ -117,3 +118,42 @@ def test_a_refused_stage_change_writes_nothing_not_even_its_documents(loaded: Da
         )
     assert _counts(loaded) == before
     assert _stage_of(loaded, 2, 8) == "construction"
+
+
+def _revisions(db: Database) -> dict[str, int]:
+    with db.read() as session:
+        return dict(session.execute(select(Revision.key, Revision.n)).all())  # type: ignore[arg-type]
+
+
+def test_a_commit_that_names_nothing_raises_everythings_revision(loaded: Database) -> None:
+    before = _revisions(loaded)
+    with UnitOfWork(loaded) as uow:
+        uow.session.add(Person(name="王五", email="ww@cn.example"))
+        uow.commit()
+    after = _revisions(loaded)
+    assert after[EVERYTHING] == before[EVERYTHING] + 1
+    assert {k: v for k, v in after.items() if k != EVERYTHING} == {
+        k: v for k, v in before.items() if k != EVERYTHING
+    }
+
+
+def test_a_stage_change_raises_only_its_items_and_programmes_revisions(loaded: Database) -> None:
+    before = _revisions(loaded)
+    with UnitOfWork(loaded) as uow:
+        change_stage(
+            uow, StageChange("2.8", "advance", "张三", at=date(2020, 10, 10), evidence=ACCEPTANCE), TODAY
+        )
+    after = _revisions(loaded)
+    changed = {k for k in after if after[k] != before.get(k)}
+    assert changed == {item_key("changning-2020", 2), programme_key("changning-2020")}
+
+
+def test_a_rolled_back_or_unseen_write_raises_no_revision(loaded: Database) -> None:
+    before = _revisions(loaded)
+    with UnitOfWork(loaded) as uow:
+        uow.session.add(Person(name="赵六", email="zl@cn.example"))
+    with UnitOfWork(loaded) as uow:
+        uow.session.add(Person(name="钱七", email="qq@cn.example"))
+        uow.changes_no_page()
+        uow.commit()
+    assert _revisions(loaded) == before

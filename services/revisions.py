@@ -1,0 +1,46 @@
+"""Data revisions: the scopes a committed write changed, raised in its transaction; read before a cached page.
+
+A write that names nothing raises `*`, which every cached page depends on: forgetting to name a scope costs
+speed, never freshness. A write confined to one item names it (`UnitOfWork.changes_item`), which raises the
+item's counter and its programme's; a write that no cached page shows (the outbox, login failures, report
+files) says so (`UnitOfWork.changes_no_page`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, select
+from sqlalchemy.orm import Session
+
+from models import Revision
+from models.db import upsert_into
+
+EVERYTHING = "*"
+_TABLE = Revision.__table__
+_READ = select(Revision.key, Revision.n)
+
+
+def programme_key(code: str) -> str:
+    """The scope of a programme's list of items (its dashboard and API answer)."""
+    return f"p:{code.strip().lower()}"
+
+
+def item_key(code: str, number: int) -> str:
+    """The scope of one item: its page, its projects' pages and their API answers."""
+    return f"i:{code.strip().lower()}/{number}"
+
+
+def raise_revisions(conn: Connection, keys: Iterable[str]) -> None:
+    """Raise each key's counter by one (a new key starts at a random number), in one statement."""
+    rows = [{"key": key, "n": secrets.randbits(48)} for key in sorted(set(keys))]
+    if rows:
+        stmt = upsert_into(conn, _TABLE).values(rows)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"n": _TABLE.c.n + 1}))
+
+
+def read_revisions(session: Session, keys: tuple[str, ...]) -> tuple[int, ...]:
+    """The counters of those keys (0 for a key never raised), in the keys' order."""
+    found: dict[str, int] = dict(session.execute(_READ.where(Revision.key.in_(keys))).all())  # type: ignore[arg-type]
+    return tuple(found.get(key, 0) for key in keys)
