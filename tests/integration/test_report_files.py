@@ -253,6 +253,28 @@ def test_the_month_columns_print_each_periods_words_side_by_side(data: dict[str,
     assert "进展情况（8月）" in render_html(shown, data["expected"])
 
 
+def test_each_periods_column_shows_its_words_as_they_stood_at_its_end_and_nothing_later(
+    db: Database, data: dict[str, Any], tmp_path: Path
+) -> None:
+    publish(db, None, "2020-08", "区府办", None, False, TODAY, tmp_path / "published")
+    later = ("八月份已完成招标", "十月份主体完工")
+    filed = [(date(2020, 9, 30), "九月份开工"), (date(2020, 8, 31), later[0]), (date(2020, 10, 15), later[1])]
+    for day, note in filed:  # September's words, then a correction of published August, then October's
+        with UnitOfWork(db) as uow:
+            record_progress(uow, ProgressInput("1", "区房管局", day, note=note), TODAY)
+    with db.read() as session:
+        september = gather_report(session, None, "2020-09")
+    first = september["tables"]["rows"][0]
+    assert (first["last_text"], first["this_text"]) == (AUGUST + "。", "九月份开工。")
+    assert first["by_period"] == {"2020-08": AUGUST + "。", "2020-09": "九月份开工。"}
+    for family in ("A", "E"):
+        shown = _in(september, family)
+        _headers, body = table_cells(shown)
+        printed = " ".join(c["text"] for c in body[0]) + render_html(shown, september["expected"])
+        assert AUGUST in printed and "九月份开工" in printed, family
+        assert not any(words in printed for words in later), family
+
+
 def test_the_filing_periods_of_the_year_run_up_to_the_reports() -> None:
     assert filing_periods("cumulative", date(2020, 3, 31)) == ["2020-01", "2020-02", "2020-03"]
     assert filing_periods("quarter", date(2020, 9, 30)) == ["2020-Q1", "2020-Q2", "2020-Q3"]
