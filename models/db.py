@@ -57,7 +57,12 @@ class Database:
 
 def upsert_into(conn: Connection, table: Table) -> postgresql.Insert | sqlite.Insert:
     """An INSERT that can say ON CONFLICT … DO UPDATE, in the connection's dialect (PostgreSQL or SQLite)."""
-    return (postgresql if conn.dialect.name == "postgresql" else sqlite).insert(table)
+    return upsert_into_dialect(conn.dialect.name, table)
+
+
+def upsert_into_dialect(name: str, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """`upsert_into` for a dialect's name."""
+    return (postgresql if name == "postgresql" else sqlite).insert(table)
 
 
 def _ensure_sqlite_dir(url: str) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from functools import cache
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, literal_column, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from models import Revision
-from models.db import upsert_into
+from models.db import upsert_into_dialect
 
 EVERYTHING = "*"
 _TABLE = Revision.__table__
@@ -33,11 +35,23 @@ def item_key(code: str, number: int) -> str:
 
 
 def raise_revisions(conn: Connection, keys: Iterable[str]) -> None:
-    """Raise each key's counter by one (a new key starts at a random number), in one statement."""
-    rows = [{"key": key, "n": secrets.randbits(48)} for key in sorted(set(keys))]
+    """Raise each key's counter by one (a new key starts at a random number); one upsert, sent per key."""
+    sql, positional = _upsert(conn.dialect)
+    rows = [(key, secrets.randbits(48)) for key in sorted(set(keys))]  # sorted: no deadlock between two
     if rows:
-        stmt = upsert_into(conn, _TABLE).values(rows)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["key"], set_={"n": _TABLE.c.n + 1}))
+        conn.exec_driver_sql(sql, rows if positional else [{"key": k, "start": n} for k, n in rows])
+
+
+@cache
+def _upsert(dialect: Dialect) -> tuple[str, bool]:
+    """The upsert's SQL for a dialect, compiled once (every commit sends it), and its parameter style."""
+    statement = upsert_into_dialect(dialect.name, _TABLE).values(key=bindparam("key"), n=bindparam("start"))
+    statement = statement.on_conflict_do_update(
+        index_elements=["key"], set_={"n": _TABLE.c.n + literal_column("1")}
+    )
+    compiled = statement.compile(dialect=dialect)
+    assert not compiled.positional or compiled.positiontup == ["key", "start"]
+    return compiled.string, compiled.positional
 
 
 def read_revisions(session: Session, keys: tuple[str, ...]) -> tuple[int, ...]:
