@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from states.machine import EVENT_LABELS
 from states.periods import filing_title
+from states.quantities import amount
 from states.stages import Stage
 
 if TYPE_CHECKING:
@@ -48,8 +49,9 @@ def load_summary(summary: LoadSummary, file: str) -> str:
     return "\n".join(lines)
 
 
-def _num(value: Any) -> str:
-    return "—" if value is None else f"{value}"
+def _amount(value: Any, unit: str | None, about: str | None = None) -> str:
+    """A quantity beside its unit (不少于6个, 5余个), or — when unknown."""
+    return amount(value, unit, about) or "—"
 
 
 def overview(data: dict[str, Any]) -> str:
@@ -67,7 +69,7 @@ def overview(data: dict[str, Any]) -> str:
             + (f"  配合：{'、'.join(item['cooperating'])}" if item["cooperating"] else "")
         )
         for pr in item["projects"]:
-            qty = f"  {pr['quantity']}{pr['unit'] or ''}" if pr["quantity"] is not None else ""
+            qty = f"  {amount(pr['quantity'], pr['unit'])}" if pr["quantity"] is not None else ""
             lines.append(
                 f"     {pr['ref']:<6} {pr['stage_label']:<5} {pr['status_label']:<6} {_dot(pr)}{pr['name']}{qty}"
             )
@@ -115,13 +117,11 @@ def item(data: dict[str, Any]) -> str:
             f"人工认定：{override['status_label']}（{override['reason']}；{override['on']} {until}）"
         )
     for t in data["targets"]:
-        bound = "不少于 " if t["bound"] == "at_least" else ""
-        planned = f"{bound}{_num(t['quantity'])} {t['unit'] or ''}".strip()
+        bound = "不少于" if t["bound"] == "at_least" else ""
+        planned = f"{bound}{_amount(t['quantity'], t['unit'])}"
         ratio = f"（{t['ratio'] * 100:.0f}%）" if t["ratio"] is not None else ""
-        approx = " 余" if t["approximate"] else ""
-        lines.append(
-            f"\n指标{t['position']}：{t['name']}  目标 {planned}  完成 {_num(t['achieved'])}{approx}{ratio}"
-        )
+        done = _amount(t["achieved"], t["unit"], "余" if t["approximate"] else None)
+        lines.append(f"\n指标{t['position']}：{t['name']}  目标 {planned}  完成 {done}{ratio}")
         if t["stages"]:
             lines.append("  " + "；".join(s["text"] for s in t["stages"]))
         for pr in t["projects"]:

@@ -32,7 +32,7 @@ async def submissions(
         Literal["pending", "decided", "all"], Query(description="待审核、已审核或全部")
     ] = "pending",
 ) -> dict[str, Any]:
-    """Submissions of the programme (a department's own only), newest first."""
+    """Submissions of the programme (a department's own only; 403 for a viewer), newest first."""
     return await reader.run(lambda session, user: list_submissions(session, user, code, STATES[state]))
 
 

@@ -18,7 +18,7 @@ Token = Annotated[str | None, Form(max_length=200)]
 
 @router.get("/p/{code}/review", response_class=HTMLResponse)
 def review_page(request: Request, code: str, user: PageUser) -> Response:
-    """待审核 first, then the decided ones; a department sees only its own."""
+    """待审核 first, then the decided ones; a department sees only its own, a viewer 403."""
     with database(request).read() as session:
         waiting = list_submissions(session, user, code, ("pending",))
         decided = list_submissions(session, user, code, ("approved", "returned"))

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from admin.web.security import csrf_token
 from models.settings import get_settings
 from services.people.users import UserView
+from states.quantities import amount
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(
@@ -38,6 +39,7 @@ def local_time(moment: datetime | str | None) -> str:
 
 
 templates.env.filters["local"] = local_time
+templates.env.filters["amount"] = amount  # 6个, 2.5万平方米: as the reports write it
 
 
 def flash(request: Request, kind: str, text: str, reasons: list[str] | None = None) -> None:

@@ -7,6 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from difflib import SequenceMatcher
 from typing import Any
 
+from states.quantities import amount, number
+
 _DIGITS = "零一二三四五六七八九"
 _SMALL = ((1000, "千"), (100, "百"), (10, "十"))
 _CJK = r"\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
@@ -54,28 +56,6 @@ def ordinal(n: int, measure: str = "项") -> str:
 def enumerate_cn(n: int) -> str:
     """1 → 一是, 2 → 二是: how a bulletin counts its points."""
     return f"{cn_number(n)}是"
-
-
-def number(value: Any) -> str:
-    """A quantity as printed: 250, 5.6, 11.875 (no trailing zeros, no exponent, no thousands separator)."""
-    if value is None:
-        return ""
-    d = Decimal(str(value))
-    if d == d.to_integral_value():
-        return str(d.quantize(Decimal(1)))
-    return format(d.normalize(), "f")
-
-
-def amount(value: Any, unit: str | None = "", about: str | None = None) -> str:
-    """3500 场 about 余 → 3500余场; 100 张 about 近 → 近100张; no space anywhere; '' for an unknown value."""
-    if value is None:
-        return ""
-    unit = (unit or "").strip()
-    if about in ("近", "超", "约"):
-        return f"{about}{number(value)}{unit}"
-    if about == "余":
-        return f"{number(value)}余{unit}"
-    return f"{number(value)}{unit}"
 
 
 def numbers_in(text: str) -> set[str]:

@@ -44,23 +44,25 @@ class Decided:
         return f"报送 #{self.id} 已退回：{self.summary}"
 
 
-def find_submission(session: Session, submission_id: int, code: str | None = None) -> Submission:
-    """The submission (of the programme, when named), or NotFound."""
+def reviewable(session: Session, submission_id: int, reviewer: UserView, code: str | None) -> Submission:
+    """The submission an administrator decides, or NotFound; anyone else is refused, whether it exists or not."""
     query = select(Submission).where(Submission.id == submission_id)
     if code is not None:
         query = query.join(Programme, Programme.id == Submission.programme_id).where(Programme.code == code)
     found = session.scalars(query).first()
+    require_reviewer(reviewer, found)
     if found is None:
         raise NotFound(f"没有编号为 {submission_id} 的报送")
     return found
 
 
-def require_reviewer(user: UserView, submission: Submission) -> None:
+def require_reviewer(user: UserView, submission: Submission | None) -> None:
     """Only an administrator reviews; a department never approves or returns (its own least of all)."""
     if user.is_admin:
         return
     role = f"{user.name} 的角色为“{user.role_label}”"
-    if submission.department_id is not None and submission.department_id == user.department_id:
+    department = submission.department_id if submission is not None else None
+    if department is not None and department == user.department_id:
         raise Forbidden("不能审核本部门提交的报送；须由区实事项目办管理员审核", [role])
     raise Forbidden("只有管理员（区实事项目办）可以审核报送", [role])
 
@@ -78,8 +80,7 @@ def stage_approval(
     session: Session, submission_id: int, reviewer: UserView, code: str | None
 ) -> StageChange | None:
     """The stage change an approval orchestrates, checked (reviewer, still pending); None for other kinds."""
-    submission = find_submission(session, submission_id, code)
-    require_reviewer(reviewer, submission)
+    submission = reviewable(session, submission_id, reviewer, code)
     require_pending(session.connection(), submission_id)
     if submission.kind != "stage":
         return None
@@ -104,8 +105,7 @@ def approve(
 ) -> Decided:
     """Approve a progress report or a document: it applies now, with the approval, in one transaction."""
     session = uow.session
-    submission = find_submission(session, submission_id, code)
-    require_reviewer(reviewer, submission)
+    submission = reviewable(session, submission_id, reviewer, code)
     require_pending(uow.connection, submission_id)
     programme = session.get(Programme, submission.programme_id)
     assert programme is not None
@@ -134,10 +134,9 @@ def return_submission(
     code: str | None = None,
 ) -> Decided:
     """Return a submission with a reason: it never applies; the department is told why."""
+    submission = reviewable(uow.session, submission_id, reviewer, code)
     if not reason or not reason.strip() or len(reason) > MAX_REASON:
         raise BadInput(f"退回须写明原因，不超过 {MAX_REASON} 字", fields=("reason",))
-    submission = find_submission(uow.session, submission_id, code)
-    require_reviewer(reviewer, submission)
     settle(uow.connection, submission_id, "returned", reviewer.name, reason.strip(), None, base_url)
     programme = uow.session.get(Programme, submission.programme_id)
     assert programme is not None

@@ -1,4 +1,4 @@
-"""Reads: the submissions a user may see (the office all, a department its own), newest first."""
+"""Reads: the submissions a user may see (the office all, a department its own, a viewer none), newest first."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Submission
+from services.errors import Forbidden
 from services.people.users import UserView
 from services.refs import resolve_programme
 from services.review.store import KIND_LABELS, STATE_LABELS
@@ -21,8 +22,9 @@ def list_submissions(
     """The programme's submissions in those states (all states when empty), in one query.
 
     `user` None is the command line (the operator sees everything); a department user sees its own
-    department's only.
+    department's only; anyone else (a viewer) is refused.
     """
+    require_list_reader(user)
     programme = resolve_programme(session, code)
     query = select(Submission).where(Submission.programme_id == programme.id)
     if states:
@@ -35,6 +37,13 @@ def list_submissions(
         "review": programme.review,
         "submissions": [as_dict(s) for s in rows],
     }
+
+
+def require_list_reader(user: UserView | None) -> None:
+    """Refuse a viewer the review list: only the office sees it, and a department its own submissions."""
+    if user is not None and user.role not in ("admin", "department"):
+        reasons = [f"{user.name} 的角色为“{user.role_label}”"]
+        raise Forbidden("只有管理员（区实事项目办）可以查看报送审核；部门只能查看本部门的报送", reasons)
 
 
 def as_dict(s: Submission) -> dict[str, Any]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from models import Item, Notice, Project
+from models import Item, Notice, NoticeStep, Project
 from services.errors import BadInput
 from services.supervision.calendar import due_soon_until
 from services.supervision.facts import number_of
@@ -69,18 +69,23 @@ def _view(row: Any, today: date, bound: date | None) -> dict[str, Any]:
     }
 
 
+_DAY = bindparam("day")
+_LATEST_STEPS = (  # each notice's latest step on or before the day (a step is never dated before the last)
+    select(func.max(NoticeStep.id))
+    .join(Notice, NoticeStep.notice_id == Notice.id)
+    .where(Notice.programme_id == bindparam("programme_id"), NoticeStep.occurred_on <= _DAY)
+    .group_by(NoticeStep.notice_id)
+)
 _OVERDUE = (
     select(Item.number)
     .join(Notice, Notice.item_id == Item.id)
-    .where(
-        Notice.programme_id == bindparam("programme_id"),
-        Notice.state.in_(OPEN_CODES),
-        Notice.due_on < bindparam("today"),
-    )
+    .join(NoticeStep, NoticeStep.notice_id == Notice.id)
+    .where(NoticeStep.id.in_(_LATEST_STEPS), NoticeStep.to_state.in_(OPEN_CODES), Notice.due_on < _DAY)
     .distinct()
 )
 
 
-def items_with_overdue_notice(session: Session, programme_id: int, today: date) -> set[int]:
-    """Numbers of the items with a notice (about the item or one of its projects) past its deadline on `today`."""
-    return set(session.scalars(_OVERDUE, {"programme_id": programme_id, "today": today}))
+def items_with_overdue_notice(session: Session, programme_id: int, day: date) -> set[int]:
+    """Numbers of the items with a notice (about the item or one of its projects) overdue on `day`: issued by
+    then, still waiting for the department on that day (its steps replayed), and past its deadline."""
+    return set(session.scalars(_OVERDUE, {"programme_id": programme_id, "day": day}))

@@ -15,6 +15,7 @@ from states.counting import counts, target_achieved, target_ratio
 from states.health import project_health
 from states.machine import EVENT_LABELS
 from states.prerequisites import kind_label
+from states.quantities import amount
 from states.stages import MAIN_LINE, Stage
 
 SOURCE_LABELS = {
@@ -105,14 +106,14 @@ def stage_summary(target: Target, projects: Iterable[AnyProject]) -> list[dict[s
         unit = target.unit or "个"
         measured = [p for p in members if p.quantity is not None]
         if target.noun:
-            # the quantity beside the count only when it says more (not "1 家（1 个）")
+            # the quantity beside the count only when it says more (not "1家（1个）")
             says_more = measured and unit not in target.noun and quantity != count
-            extra = f"（{qty(quantity)} {unit}）" if says_more else ""
-            text = f"{count} {target.noun}{extra}{_join(phrase)}"
+            extra = f"（{amount(quantity, unit)}）" if says_more else ""
+            text = f"{amount(count, target.noun)}{extra}{_join(phrase)}"
         else:
-            text = f"{qty(quantity)} {unit}{_join(phrase)}"
+            text = f"{amount(quantity, unit)}{_join(phrase)}"
             if len(measured) > 1 and len({p.name for p in measured}) == len(measured) and count <= 5:
-                text += "（其中" + "、".join(f"{p.name} {qty(p.quantity)} {unit}" for p in measured) + "）"
+                text += "（其中" + "、".join(_part(p.name, p.quantity, unit) for p in measured) + "）"
         rows.append(
             {
                 "stage": stage,
@@ -128,6 +129,11 @@ def stage_summary(target: Target, projects: Iterable[AnyProject]) -> list[dict[s
 
 def _join(phrase: str) -> str:
     return f" {phrase}" if phrase[:1].isdigit() else phrase
+
+
+def _part(name: str, quantity: Decimal | None, unit: str) -> str:
+    """徐汇滨江2万平方米: a name and its quantity, apart only when the name ends in a digit (B1 2个)."""
+    return f"{name}{' ' if name[-1:].isdigit() else ''}{amount(quantity, unit)}"
 
 
 def achieved(target: Target, projects: Sequence[AnyProject], reports: list[ProgressReport]) -> dict[str, Any]:

@@ -38,8 +38,8 @@ def dashboard(
 ) -> dict[str, Any]:
     """Items the user may see, each with its latest snapshot, or its status on `as_of` (stored for that day,
     else computed in memory and not stored), and what falls due in the month of `as_of` (else of `today`,
-    at latest the programme's last day), and whether it has a notice overdue `today`; a fixed number of queries
-    whatever the size."""
+    at latest the programme's last day), and whether it has a notice overdue on `as_of` (else `today`); a fixed
+    number of queries whatever the size."""
     programme = resolve_programme(session, programme_code)
     rules = StatusRules.from_json(programme.status_rules)
     try:
@@ -52,7 +52,7 @@ def dashboard(
     earlier = (
         stored_earlier_colours(session, programme, rules, date.fromisoformat(last["as_of"])) if last else {}
     )
-    overdue = items_with_overdue_notice(session, programme.id, today or get_settings().today())
+    overdue = items_with_overdue_notice(session, programme.id, as_of or today or get_settings().today())
     rows = []
     for head in _item_heads(session, programme):
         if allowed is not None and head["number"] not in allowed:

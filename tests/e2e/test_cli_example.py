@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,24 @@ def test_show_item_2_reports_the_meal_points_per_stage_as_the_seed_does(loaded: 
     data = json.loads(result.output)
     meals = next(t for t in data["targets"] if "助餐点" in t["name"])
     texts = [s["text"] for s in meals["stages"]]
-    assert texts[:4] == ["2 个点位已正式运营", "2 个点位已完成装修", "3 个点位正在装修", "2 个点位已开工装修"]
-    assert texts[4].startswith("1 个点位") and "管网铺设" in texts[4]
+    assert texts[:4] == ["2个点位已正式运营", "2个点位已完成装修", "3个点位正在装修", "2个点位已开工装修"]
+    assert texts[4].startswith("1个点位") and "管网铺设" in texts[4]
     assert sum(s["count"] for s in meals["stages"]) == 10
     text = cli("show", "2").output
-    assert "2 个点位已正式运营；2 个点位已完成装修；3 个点位正在装修" in text
+    assert "2个点位已正式运营；2个点位已完成装修；3个点位正在装修" in text
     centres = next(t for t in data["targets"] if "日间服务中心" in t["name"])  # 家 counted in 个: one each
-    assert centres["stages"][0]["text"] == "1 家已竣工", centres["stages"]
+    assert centres["stages"][0]["text"] == "1家已竣工", centres["stages"]
+
+
+def test_show_writes_numbers_beside_their_units_as_the_reports_do(loaded: dict[str, str]) -> None:
+    text = cli("show", "2").output
+    assert "指标3：新增老年人助餐点  目标 10个  完成 2个（20%）" in text
+    assert "  250张已完成，正式运营" in text and "140张已完成；60张正在走流程" in text
+    assert "1家已竣工；1家正在装修" in text
+    stage_lines = [line for line in text.splitlines() if line.startswith("  ") and "；" in line]
+    assert stage_lines and not any(re.search(r"\d [个张家]", line) for line in stage_lines), stage_lines
+    first = cli("show", "1").output
+    assert "目标 100万平方米  完成 0万平方米（0%）" in first and "46万平方米已开工" in first
 
 
 def test_advance_refuses_without_evidence_and_lists_every_unmet_prerequisite(loaded: dict[str, str]) -> None:

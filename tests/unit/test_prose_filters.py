@@ -107,3 +107,13 @@ def test_a_title_pattern_with_an_unknown_placeholder_is_refused_in_chinese() -> 
     assert check_title("关于{类别}{期间}推进情况") is None
     message = check_title("关于{kind}推进情况")
     assert message is not None and "标题格式有误" in message
+
+
+def test_the_reports_write_quantities_through_the_helper_the_cli_and_the_web_use() -> None:
+    from admin.cli import render
+    from admin.web.render import templates
+    from services.views import contract
+    from states import quantities
+
+    assert amount is quantities.amount and number is quantities.number
+    assert render.amount is contract.amount is templates.env.filters["amount"] is quantities.amount

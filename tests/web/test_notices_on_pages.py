@@ -85,3 +85,33 @@ def test_a_notice_is_due_soon_two_working_days_ahead_overdue_after_and_gone_once
     assert post(office, o_csrf, "/1/close", at="2020-10-13").status_code == 303
     assert marks(date(2020, 10, 13)) == []
     assert 'data-testid="overdue-notice"' not in office.get(f"/p/{CODE}").text
+
+
+def test_the_dashboard_as_of_an_earlier_day_marks_the_notices_overdue_on_that_day(
+    web: Database,  # noqa: F811
+) -> None:
+    office, o_csrf = browser(OFFICE)
+    sport, s_csrf = browser(SPORT)
+    _issue(office, o_csrf, "4", at="2020-09-29", days=3)  # 督办第 1 号, due 2020-10-10
+    assert post(sport, s_csrf, "/1/sign", at="2020-09-30").status_code == 303
+    reply = {"measures": "增派力量", "committed_on": "2020-11-30", "at": "2020-10-14"}
+    assert post(sport, s_csrf, "/1/reply", **reply).status_code == 303  # late, but answered since
+    assert post(office, o_csrf, "/1/close", at="2020-10-15").status_code == 303
+    _issue(office, o_csrf, "2", at="2020-11-02", days=3)  # 督办第 2 号, never answered: overdue today
+    api = TestClient(create_app(), base_url="http://testserver")
+
+    def marked(as_of: str | None) -> set[int]:
+        query = f"?as_of={as_of}" if as_of else ""
+        answer = api.get(f"/api/programmes/{CODE}{query}", headers=auth(OFFICE))
+        assert answer.status_code == 200, answer.text[:300]
+        return {r["number"] for r in answer.json()["items"] if r["overdue_notice"]}
+
+    assert marked(None) == {2}
+    assert marked("2020-10-09") == set()  # notice 1 not yet due, notice 2 not yet issued
+    assert marked("2020-10-12") == {4}  # notice 1 past its deadline and not yet answered
+    assert marked("2020-10-14") == set()  # answered that day: waiting for the office, not the department
+    assert marked("2020-10-31") == set()
+    assert marked("2020-11-10") == {2}
+    page = office.get(f"/p/{CODE}?as_of=2020-10-12").text
+    assert 'data-testid="overdue-notice"' in _row(page, 4)
+    assert 'data-testid="overdue-notice"' not in _row(page, 2)

@@ -367,3 +367,11 @@ def test_the_dashboard_filter_finds_a_member_office_through_its_group(client: Te
     group = re.findall(r'data-item="(\d+)"', client.get(f"/p/{CODE}", params={"dept": "各街镇"}).text)
     member = re.findall(r'data-item="(\d+)"', client.get(f"/p/{CODE}", params={"dept": "新华路街道"}).text)
     assert "3" in group and member == group
+
+
+def test_the_item_page_writes_numbers_beside_their_units_as_the_reports_do(client: TestClient) -> None:
+    login(client, USERS["admin"])
+    page = client.get(f"/p/{CODE}/items/2").text
+    assert "<div>2个点位已正式运营</div>" in page and "<div>1家已竣工</div>" in page
+    assert '<td data-label="计划">10个</td>' in page and '<td data-label="计划">250张</td>' in page
+    assert not re.search(r"<div>[^<]*\d [个张家]", page)
