@@ -131,6 +131,26 @@ def warm_logins(site: Site, url: str) -> None:
         assert response.status_code == 200, f"Basic login failed: {response.status_code}"
 
 
+def read_every_page(site: Site, url: str, connections: int = 8) -> None:
+    """Every path the readers ask for, once on each of several connections (so every worker process of the
+    server sees it), as a server that has run for a while has: its page cache holds them, as the baseline's
+    memory holds them from its start. Unmeasured."""
+    paths = sorted({kp for n in range(len(site.paths.projects)) for kp in _read_paths(site, n)})
+    auth = (site.reader.name, site.reader.password)
+
+    def one_connection() -> None:
+        with httpx.Client(base_url=url, cookies=site.cookies, timeout=120) as client:
+            for kind, path in paths:
+                response = client.get(path, auth=auth if kind == "api" else None)
+                assert response.status_code == 200, (path, response.status_code)
+
+    threads = [threading.Thread(target=one_connection) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def login_cookies(url: str, who: UserInput) -> dict[str, str]:
     """Log in through the form once; the session cookie the readers share."""
     with httpx.Client(base_url=url) as client:

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import httpx
 from benchdb import db_argument, fresh_database, server_version
-from loadgen import Phase, Result, Site, login_cookies, run_phase, warm_logins
+from loadgen import Phase, Result, Site, login_cookies, read_every_page, run_phase, warm_logins
 from website import ADMIN, CODE, WRITER, prepare
 
 BENCH = Path(__file__).resolve().parent
@@ -150,12 +150,16 @@ def main() -> None:
                 f"web load on {version}: the example ({len(found.items)} items, {len(found.projects)} projects),"
             )
             print(
-                f"{args.seconds:.0f} s per phase after {args.warm_up:.0f} s of warm-up; loopback, this machine"
+                f"{args.seconds:.0f} s per phase after every page read once on 8 connections and "
+                f"{args.warm_up:.0f} s of warm-up; loopback, this machine"
             )
             print(f"shishi web --workers {args.workers or 'default'}; load average {os.getloadavg()}")
             memory = [("started", rss_mib(web.pid))]
             for readers in args.readers:
                 base, real = Phase(base_url, readers, 0), Phase(web_url, readers, 2)
+                if readers == args.readers[0]:
+                    read_every_page(site, base_url)
+                    read_every_page(site, web_url)
                 run_phase(site, base, args.warm_up)
                 run_phase(site, real, args.warm_up)
                 base_result, real_result = Result(0.0), Result(0.0)

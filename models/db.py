@@ -35,6 +35,12 @@ class Database:
             yield session
 
     @contextmanager
+    def statement(self) -> Iterator[Connection]:
+        """A connection for single statements outside any transaction: no BEGIN, no ROLLBACK round trip."""
+        with self.engine.connect() as conn:  # SQLite's driver is already in autocommit: we emit BEGIN ourselves
+            yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection in one write transaction (IMMEDIATE on SQLite); what is not committed is rolled back.
 

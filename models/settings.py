@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     cookie_secure: bool = False
     session_hours: int = 8
     page_cache_entries: int = 500
+    web_pool_size: int = 20
+    web_pool_overflow: int = 10
 
     @property
     def maildir(self) -> Path:

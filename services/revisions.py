@@ -14,7 +14,6 @@ from functools import cache
 
 from sqlalchemy import Connection, bindparam, literal_column, select
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Session
 
 from models import Revision
 from models.db import upsert_into_dialect
@@ -54,7 +53,17 @@ def _upsert(dialect: Dialect) -> tuple[str, bool]:
     return compiled.string, compiled.positional
 
 
-def read_revisions(session: Session, keys: tuple[str, ...]) -> tuple[int, ...]:
-    """The counters of those keys (0 for a key never raised), in the keys' order."""
-    found: dict[str, int] = dict(session.execute(_READ.where(Revision.key.in_(keys))).all())  # type: ignore[arg-type]
-    return tuple(found.get(key, 0) for key in keys)
+def read_revisions(conn: Connection, keys: tuple[str, ...]) -> tuple[int, ...]:
+    """The counters of those keys (0 for a key never raised), in the keys' order: one statement, compiled once
+    (every page read sends it)."""
+    sql, positional = _select(conn.dialect, len(keys))
+    rows = conn.exec_driver_sql(sql, keys if positional else {f"k{i}": k for i, k in enumerate(keys)})
+    found: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
+    return tuple(int(found.get(key, 0)) for key in keys)
+
+
+@cache
+def _select(dialect: Dialect, count: int) -> tuple[str, bool]:
+    """The read of `count` keys' counters for a dialect, compiled once."""
+    compiled = _READ.where(Revision.key.in_([bindparam(f"k{i}") for i in range(count)])).compile(dialect=dialect)
+    return compiled.string, compiled.positional

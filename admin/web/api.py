@@ -122,9 +122,9 @@ async def programme(
     """The dashboard: items the user may see with their latest schedule health, or their health on `as_of`."""
     now = today()
     return await reader.cached(
-        ("api programme", code.strip().lower(), department, status, as_of, now),
+        ("dashboard", code.strip().lower(), department or None, status or None, as_of, now),  # the page's too
         (programme_key(code),),
-        lambda session, user: dashboard(session, user, code, department, status, as_of, now),
+        lambda session, user: dashboard(session, user, code, department or None, status or None, as_of, now),
         _data,
     )
 

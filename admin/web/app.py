@@ -55,6 +55,14 @@ def status_of(exc: ServiceError) -> int:
     return 400
 
 
+def web_pool(settings: Settings) -> dict[str, int]:
+    """Connections kept open per web process: a request never waits for a new one (PostgreSQL forks a backend
+    for each, and its prepared statements die with it) while up to `web_pool_size` requests read at once."""
+    if ":memory:" in settings.effective_database_url:
+        return {}
+    return {"pool_size": settings.web_pool_size, "max_overflow": settings.web_pool_overflow}
+
+
 def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
     """The web admin for one database; the schema must exist (`shishi init`)."""
     settings = settings or get_settings()
@@ -65,7 +73,7 @@ def create_app(settings: Settings | None = None, on_shutdown: Callable[[], None]
         if on_shutdown is not None:
             on_shutdown()
 
-    db = Database(settings.effective_database_url)
+    db = Database(settings.effective_database_url, **web_pool(settings))
     if not db.is_initialised():
         raise NotInitialised()
     app = FastAPI(

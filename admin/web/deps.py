@@ -118,10 +118,7 @@ def _basic_user(request: Request, session: Session, credentials: HTTPBasicCreden
     a disabled user, or one whose password was reset, is refused at once.
     """
     cache: dict[str, tuple[int, int, float]] = request.app.state.basic_cache
-    key = hmac.new(
-        request.app.state.cache_key, f"{credentials.username}\0{credentials.password}".encode(), "sha256"
-    )
-    digest, now = key.hexdigest(), time.monotonic()
+    digest, now = _basic_digest(request, credentials), time.monotonic()
     hit = cache.get(digest)
     user = load_user(session, hit[0], hit[1]) if hit and hit[2] > now else None
     if user is None:
@@ -137,6 +134,21 @@ def _basic_user(request: Request, session: Session, credentials: HTTPBasicCreden
             cache.clear()
         cache[digest] = (user.id, user.session_version, now + BASIC_CACHE_SECONDS)
     return user
+
+
+def _basic_digest(request: Request, credentials: HTTPBasicCredentials) -> str:
+    """The key under which a verified login is remembered (a keyed hash: the password is never kept)."""
+    text = f"{credentials.username}\0{credentials.password}".encode()
+    return hmac.new(request.app.state.cache_key, text, "sha256").hexdigest()
+
+
+def _remembered_login(request: Request, credentials: HTTPBasicCredentials | None) -> tuple[int, int] | None:
+    """The (user id, session version) of the session cookie or of remembered Basic credentials, else None."""
+    if credentials is None:
+        uid, version = request.session.get("uid"), request.session.get("sv", 0)
+        return (uid, version) if isinstance(uid, int) and isinstance(version, int) else None
+    hit = request.app.state.basic_cache.get(_basic_digest(request, credentials))
+    return (hit[0], hit[1]) if hit and hit[2] > time.monotonic() else None
 
 
 def client_address(request: Request) -> str | None:
@@ -194,14 +206,21 @@ class Reader:
         then: Callable[[T, UserView], R],
     ) -> R:
         cache: PageCache = self.request.app.state.page_cache
-        with database(self.request).read() as session:
+        db = database(self.request)
+        with db.statement() as conn:  # first, so the data read is never older than the revisions
+            revisions = read_revisions(conn, (EVERYTHING, *scopes))
+        login = _remembered_login(self.request, self.credentials if self.api else None)
+        user = cache.user(login, revisions[0]) if login else None
+        if user is not None and (data := cache.get((key, user), revisions)) is not MISSING:
+            return then(data, user)  # one statement in all
+        with db.read() as session:
             user = self._user(session)
-            revisions = read_revisions(session, (EVERYTHING, *scopes))  # before the data: never older
+            cache.keep_user(user, revisions[0])
             data = cache.get((key, user), revisions)
             if data is MISSING:
                 data = body(session, user)
                 cache.put((key, user), revisions, data)
-            return then(data, user)
+        return then(data, user)
 
     def _user(self, session: Session) -> UserView:
         if self.api:

@@ -21,6 +21,7 @@ class PageCache:
     def __init__(self, entries: int) -> None:
         self.entries = entries
         self._data: OrderedDict[Hashable, tuple[tuple[int, ...], Any]] = OrderedDict()
+        self._users: dict[tuple[int, int], tuple[int, Any]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -45,6 +46,22 @@ class PageCache:
             self._data.move_to_end(key)
             while len(self._data) > self.entries:
                 self._data.popitem(last=False)
+
+    def user(self, login: tuple[int, int], everything: int) -> Any:
+        """The user of that login (id, session version) if loaded while `*` stood at `everything`, else None.
+
+        Every change to a user (disabled, role, password reset) raises `*`: a kept user is never stale."""
+        found = self._users.get(login)
+        return found[1] if found is not None and found[0] == everything else None
+
+    def keep_user(self, user: Any, everything: int) -> None:
+        """Remember a user loaded while `*` stood at `everything`."""
+        if self.entries <= 0:
+            return
+        with self._lock:
+            if len(self._users) >= self.entries:
+                self._users.clear()
+            self._users[(user.id, user.session_version)] = (everything, user)
 
     def __len__(self) -> int:
         return len(self._data)

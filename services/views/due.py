@@ -5,9 +5,10 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Date, Select, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from models import Department, Item, ItemDepartment, Milestone, Programme, Target
@@ -68,14 +69,8 @@ def due_rows(session: Session, programme: Programme, month: str | None, today: d
 def _project_rows(session: Session, programme: Programme, last: date, as_of: date) -> list[dict[str, Any]]:
     """One row per project stage planned by `last` that the project had not reached on `as_of`; one statement
     (the projects at their stages on `as_of`, `services.as_of.stages_on`, with their items)."""
-    on = stages_on(programme.id, as_of)
-    planned = {s: on.c[f"planned_{s.code}_on"] for s in MAIN_LINE[1:]}  # 立项 has no planned date
-    found = session.execute(
-        select(on, Item.number.label("item_number"), Item.title, Item.leader)
-        .join(Item, Item.id == on.c.item_id)
-        .where(or_(*(c <= last for c in planned.values())))
-        .order_by(Item.number, on.c.number)
-    ).mappings()
+    statement, planned = _projects_due()
+    found = session.execute(statement, {"programme_id": programme.id, "as_of": as_of, "last": last}).mappings()
     rows = []
     for r in found:
         stage = Stage[r["stage"]]
@@ -83,7 +78,7 @@ def _project_rows(session: Session, programme: Programme, last: date, as_of: dat
         if not base.is_main:  # cancelled, or paused from a stage not recorded
             continue
         for s, column in planned.items():
-            day = r[column.name]
+            day = r[column]
             if day is None or day > last or s.rank <= base.rank:
                 continue
             rows.append(
@@ -103,6 +98,22 @@ def _project_rows(session: Session, programme: Programme, last: date, as_of: dat
                 }
             )
     return rows
+
+
+@cache
+def _projects_due() -> tuple[Select[Any], dict[Stage, str]]:
+    """The projects at their stages on `as_of` with a stage planned by `last`, and the planned columns' names;
+    built once (the dashboard sends it on every read it does not have kept)."""
+    on = stages_on(bindparam("programme_id"), bindparam("as_of", type_=Date))
+    planned = {s: on.c[f"planned_{s.code}_on"] for s in MAIN_LINE[1:]}  # 立项 has no planned date
+    last = bindparam("last", type_=Date)
+    statement = (
+        select(on, Item.number.label("item_number"), Item.title, Item.leader)
+        .join(Item, Item.id == on.c.item_id)
+        .where(or_(*(c <= last for c in planned.values())))
+        .order_by(Item.number, on.c.number)
+    )
+    return statement, {s: c.name for s, c in planned.items()}
 
 
 def _milestone_rows(session: Session, programme: Programme, last: date, as_of: date) -> list[dict[str, Any]]:

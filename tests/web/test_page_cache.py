@@ -14,6 +14,8 @@ from sqlalchemy import event
 from admin.web.app import create_app
 from admin.web.page_cache import MISSING, PageCache
 from services.health.recompute import recompute
+from services.people.management import Actor as ManagementActor
+from services.people.management import set_active
 from services.progress.record import ProgressInput, record_progress
 from services.refs import resolve_programme
 from services.stage_change.evidence import record_evidence
@@ -110,7 +112,7 @@ def test_every_cached_page_equals_a_fresh_read_after_each_kind_of_write(
         assert cached.app.state.page_cache.hits > 0, what  # type: ignore[attr-defined]
 
 
-def test_a_page_read_again_without_a_write_sends_two_statements(site: Site, cached: TestClient) -> None:
+def test_a_page_read_again_without_a_write_sends_one_statement(site: Site, cached: TestClient) -> None:
     statements: list[str] = []
     engine = cached.app.state.db.engine  # type: ignore[attr-defined]
     event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
@@ -118,7 +120,23 @@ def test_a_page_read_again_without_a_write_sends_two_statements(site: Site, cach
         _read(cached, path)
         statements.clear()
         _read(cached, path)
-        assert len(statements) == 2, (path, statements)  # the logged-in user, then the revisions
+        assert len(statements) == 1, (path, statements)  # the revisions; the user is known under them
+    statements.clear()
+    cached.get(f"/api/programmes/{CODE}/items/2", auth=(USERS["civil"].name, USERS["civil"].password))
+    cached.get(f"/api/programmes/{CODE}/items/2", auth=(USERS["civil"].name, USERS["civil"].password))
+    assert sum("revisions" in s for s in statements) == 2 and len(statements) > 2  # the first read loads
+
+
+def test_a_disabled_user_is_refused_at_once_though_their_pages_are_cached(
+    site: Site, cached: TestClient
+) -> None:
+    auth = (USERS["civil"].name, USERS["civil"].password)
+    assert cached.get(f"/api/programmes/{CODE}/items/2", auth=auth).status_code == 200
+    assert cached.get(f"/api/programmes/{CODE}/items/2", auth=auth).status_code == 200
+    with UnitOfWork(site.db) as uow:
+        set_active(uow, USERS["civil"].name, False, ManagementActor(USERS["admin"].name, "cli"))
+    assert cached.get(f"/api/programmes/{CODE}/items/2", auth=auth).status_code == 401
+    assert cached.get(f"/p/{CODE}").status_code == 200  # the office's session stays
 
 
 def test_a_write_to_one_item_keeps_the_other_items_pages(site: Site, cached: TestClient) -> None:
