@@ -2,7 +2,8 @@
 
 A write that names nothing raises `*`, which every cached page depends on: forgetting to name a scope costs
 speed, never freshness. A write confined to one item names it (`UnitOfWork.changes_item`), which raises the
-item's counter and its programme's; a write that no cached page shows (the outbox, login failures, report
+item's counter and its programme's; one that only a project's page shows (a document) names the project
+(`UnitOfWork.changes_project_page`); a write that no cached page shows (the outbox, login failures, report
 files) says so (`UnitOfWork.changes_no_page`).
 """
 
@@ -31,6 +32,11 @@ def programme_key(code: str) -> str:
 def item_key(code: str, number: int) -> str:
     """The scope of one item: its page, its projects' pages and their API answers."""
     return f"i:{code.strip().lower()}/{number}"
+
+
+def project_key(code: str, ref: str) -> str:
+    """The scope of one project's own records that only its page shows (its documents)."""
+    return f"x:{code.strip().lower()}/{ref}"
 
 
 def raise_revisions(conn: Connection, keys: Iterable[str]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from models.db import Database
-from services.revisions import EVERYTHING, item_key, programme_key, raise_revisions
+from services.revisions import EVERYTHING, item_key, programme_key, project_key, raise_revisions
 
 
 class UnitOfWork:
@@ -71,6 +71,10 @@ class UnitOfWork:
     def changes_item(self, code: str, number: int) -> None:
         """Say this write changes only that item (and so its programme's list), not everything."""
         self._changed = (self._changed or set()) | {item_key(code, number), programme_key(code)}
+
+    def changes_project_page(self, code: str, ref: str) -> None:
+        """Say this write changes only what one project's page shows (its documents)."""
+        self._changed = (self._changed or set()) | {project_key(code, ref)}
 
     def changes_no_page(self) -> None:
         """Say this write changes nothing a cached page shows (the outbox, login failures, report files)."""

@@ -21,7 +21,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
 from services.review.submit import Submitted
-from services.revisions import item_key, programme_key
+from services.revisions import item_key, programme_key, project_key
 from services.stage_change.request import EvidenceInput
 from services.views.dashboard import dashboard
 from services.views.history import history
@@ -161,8 +161,8 @@ async def project(
         require_read(session, user, prog, parse_ref(ref).item)
         return show_project(session, prog, ref, day)
 
-    key, scope = ("api project", code.strip().lower(), ref, day), item_key(code, parse_ref(ref).item)
-    view = await reader.cached(key, (scope,), body, _data)
+    scopes = (item_key(code, parse_ref(ref).item), project_key(code, str(parse_ref(ref))))
+    view = await reader.cached(("api project", code.strip().lower(), ref, day), scopes, body, _data)
     response.headers["ETag"] = etag(view["version"])
     return view
 

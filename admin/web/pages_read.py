@@ -20,7 +20,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import report_file
 from services.reporting.listing import period_history, published_file, report_periods
-from services.revisions import item_key, programme_key
+from services.revisions import item_key, programme_key, project_key
 from services.supervision.open_notices import open_notices
 from services.views.dashboard import dashboard
 from services.views.programme import show_item, show_project
@@ -124,7 +124,7 @@ async def project_page(request: Request, code: str, ref: str, reader: PageReader
     now = today()
     return await reader.cached(
         ("project", code.strip().lower(), ref, now),
-        (item_key(code, parse_ref(ref).item),),
+        (item_key(code, parse_ref(ref).item), project_key(code, str(parse_ref(ref)))),
         lambda session, user: project_context(session, user, code, ref, now),
         lambda context, user: page(request, "project.html", context, user),
     )

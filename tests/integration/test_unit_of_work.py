@@ -12,8 +12,9 @@ from models.db import Database
 from services.errors import Refused
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
-from services.revisions import EVERYTHING, item_key, programme_key
+from services.revisions import EVERYTHING, item_key, programme_key, project_key
 from services.stage_change import use_case
+from services.stage_change.evidence import record_evidence
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
@@ -146,6 +147,14 @@ def test_a_stage_change_raises_only_its_items_and_programmes_revisions(loaded: D
     after = _revisions(loaded)
     changed = {k for k in after if after[k] != before.get(k)}
     assert changed == {item_key("changning-2020", 2), programme_key("changning-2020")}
+
+
+def test_a_document_raises_only_its_projects_revision(loaded: Database) -> None:
+    before = _revisions(loaded)
+    with UnitOfWork(loaded) as uow:
+        record_evidence(uow, "2.9", EvidenceInput("permit", "长建施〔2020〕9号", TODAY), "办公室", TODAY)
+    after = _revisions(loaded)
+    assert {k for k in after if after[k] != before.get(k)} == {project_key("changning-2020", "2.9")}
 
 
 def test_a_rolled_back_or_unseen_write_raises_no_revision(loaded: Database) -> None:
