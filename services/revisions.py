@@ -1,10 +1,10 @@
 """Data revisions: the scopes a committed write changed, raised in its transaction; read before a cached page.
 
 A write that names nothing raises `*`, which every cached page depends on: forgetting to name a scope costs
-speed, never freshness. A write confined to one item names it (`UnitOfWork.changes_item`), which raises the
-item's counter and its programme's; one that only a project's page shows (a document) names the project
-(`UnitOfWork.changes_project_page`); a write that no cached page shows (the outbox, login failures, report
-files) says so (`UnitOfWork.changes_no_page`).
+speed, never freshness. A use case names what it changed instead: an item (`UnitOfWork.changes_item`: the
+item's page and its programme's list, the dashboard), a project (`UnitOfWork.changes_project`: its page), or
+nothing a cached page shows (`UnitOfWork.changes_no_page`: the outbox, login failures, report files). A
+progress report changes its item; a document its project; a stage change or a notice about a project both.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def item_key(code: str, number: int) -> str:
 
 
 def project_key(code: str, ref: str) -> str:
-    """The scope of one project's own records that only its page shows (its documents)."""
+    """The scope of one project: its page and its API answer."""
     return f"x:{code.strip().lower()}/{ref}"
 
 

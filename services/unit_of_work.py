@@ -69,11 +69,11 @@ class UnitOfWork:
         return self._session
 
     def changes_item(self, code: str, number: int) -> None:
-        """Say this write changes only that item (and so its programme's list), not everything."""
+        """Say this write changes that item's page (and so its programme's list); no project's page."""
         self._changed = (self._changed or set()) | {item_key(code, number), programme_key(code)}
 
-    def changes_project_page(self, code: str, ref: str) -> None:
-        """Say this write changes only what one project's page shows (its documents)."""
+    def changes_project(self, code: str, ref: str) -> None:
+        """Say this write changes what one project's page shows (its stage, documents, notices)."""
         self._changed = (self._changed or set()) | {project_key(code, ref)}
 
     def changes_no_page(self) -> None:

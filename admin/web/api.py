@@ -161,7 +161,7 @@ async def project(
         require_read(session, user, prog, parse_ref(ref).item)
         return show_project(session, prog, ref, day)
 
-    scopes = (item_key(code, parse_ref(ref).item), project_key(code, str(parse_ref(ref))))
+    scopes = (project_key(code, str(parse_ref(ref))),)
     view = await reader.cached(("api project", code.strip().lower(), ref, day), scopes, body, _data)
     response.headers["ETag"] = etag(view["version"])
     return view

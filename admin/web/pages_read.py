@@ -124,7 +124,7 @@ async def project_page(request: Request, code: str, ref: str, reader: PageReader
     now = today()
     return await reader.cached(
         ("project", code.strip().lower(), ref, now),
-        (item_key(code, parse_ref(ref).item), project_key(code, str(parse_ref(ref)))),
+        (project_key(code, str(parse_ref(ref))),),
         lambda session, user: project_context(session, user, code, ref, now),
         lambda context, user: page(request, "project.html", context, user),
     )

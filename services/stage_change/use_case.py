@@ -53,6 +53,7 @@ def change_stage(uow: UnitOfWork, request: StageChange, today: date) -> StageCha
         approve_stage_submission(conn, request, _moved(decision))
     notice = _notice(conn, project, decision.at)
     uow.changes_item(project.programme_code, project.item_number)
+    uow.changes_project(project.programme_code, str(ref))
     uow.commit()
     return StageChanged(
         str(ref),

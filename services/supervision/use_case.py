@@ -60,7 +60,7 @@ def issue_notice(uow: UnitOfWork, data: IssueInput, actor: Actor, today: date) -
     session.flush()
     facts = load_facts(session, notice.id)
     _audit_and_mail(session, facts, "issue", None, actor, on, None)
-    uow.changes_item(facts.programme_code, facts.item_number)
+    _changes(uow, facts)
     uow.commit()
     return facts
 
@@ -97,7 +97,7 @@ def act_on_notice(uow: UnitOfWork, data: StepInput, actor: Actor, today: date) -
     notice.state = after.code
     session.flush()
     _audit_and_mail(session, facts, data.event, before, actor, on, detail)
-    uow.changes_item(facts.programme_code, facts.item_number)
+    _changes(uow, facts)
     uow.commit()
     return facts
 
@@ -126,6 +126,13 @@ def _apply(notice: Notice, data: StepInput, on: date) -> str | None:
     if data.reason:
         return _text(data.reason, "说明", "reason")
     return None
+
+
+def _changes(uow: UnitOfWork, facts: NoticeFacts) -> None:
+    """A notice shows on its item's page (and the dashboard), and on its project's page when it is about one."""
+    uow.changes_item(facts.programme_code, facts.item_number)
+    if facts.project_number is not None:
+        uow.changes_project(facts.programme_code, facts.ref)
 
 
 def _audit_and_mail(

@@ -138,7 +138,7 @@ def test_a_commit_that_names_nothing_raises_everythings_revision(loaded: Databas
     }
 
 
-def test_a_stage_change_raises_only_its_items_and_programmes_revisions(loaded: Database) -> None:
+def test_a_stage_change_raises_only_its_projects_items_and_programmes_revisions(loaded: Database) -> None:
     before = _revisions(loaded)
     with UnitOfWork(loaded) as uow:
         change_stage(
@@ -146,7 +146,8 @@ def test_a_stage_change_raises_only_its_items_and_programmes_revisions(loaded: D
         )
     after = _revisions(loaded)
     changed = {k for k in after if after[k] != before.get(k)}
-    assert changed == {item_key("changning-2020", 2), programme_key("changning-2020")}
+    code = "changning-2020"
+    assert changed == {project_key(code, "2.8"), item_key(code, 2), programme_key(code)}
 
 
 def test_a_document_raises_only_its_projects_revision(loaded: Database) -> None:

@@ -97,7 +97,15 @@ def _writes(site: Site) -> Iterator[str]:
             Actor.office("督查科"),
             TODAY,
         )
-    yield "a notice"
+    yield "a notice about an item"
+    with UnitOfWork(site.db) as uow:
+        issue_notice(
+            uow,
+            IssueInput("2.5", "未按期开工", "五日内说明原因", programme=CODE),
+            Actor.office("督查科"),
+            TODAY,
+        )
+    yield "a notice about a project"
     with UnitOfWork(site.db) as uow:
         recompute(uow, resolve_programme(uow.session, CODE), date(2020, 10, 31))
     yield "the nightly"
