@@ -208,3 +208,22 @@ def env(
     get_settings.cache_clear()
     yield values
     get_settings.cache_clear()
+
+
+SQL_LAYER = ("tests/integration/",)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL runs the SQL layer's tests (tests/integration) and the web and end-to-end modules that say
+    `ON_POSTGRESQL = True` (locks, races, the page cache's revisions, the nightly killed mid-transaction);
+    the other web and CLI tests drive the same use cases and SQL, and run on SQLite only, which keeps the
+    suite within the CI's time on two cores."""
+    keep, dropped = [], []
+    for item in items:
+        path = item.nodeid.replace("\\", "/")
+        on_pg = item.get_closest_marker("postgres") is not None
+        opted = path.startswith(SQL_LAYER) or getattr(item.module, "ON_POSTGRESQL", False)
+        (dropped if on_pg and not opted else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep

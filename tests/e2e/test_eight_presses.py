@@ -20,6 +20,8 @@ from services.unit_of_work import UnitOfWork
 from services.views.history import current_stage
 from tests.e2e.conftest import TODAY, Fresh
 
+ON_POSTGRESQL = True  # run on PostgreSQL too (see tests/conftest.py)
+
 PRESSES = 8
 CONFLICT = "并发冲突"  # the conflict message's marker (services/stage_change/use_case.refusal_error)
 

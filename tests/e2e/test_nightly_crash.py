@@ -27,6 +27,8 @@ from services.health.sql import late_projects
 from tests.conftest import _backends, shared_database_url
 from tests.helpers import wait_for
 
+ON_POSTGRESQL = True  # run on PostgreSQL too (see tests/conftest.py)
+
 PROJECTS = 100_000
 OFFICE = "office@synthetic.example"
 SHISHI = Path(sys.executable).parent / "shishi"

@@ -25,6 +25,8 @@ from tests.helpers import snapshot
 from tests.web.conftest import CODE, USERS, Site, login
 from tests.web.test_api import auth
 
+ON_POSTGRESQL = True  # run on PostgreSQL too (see tests/conftest.py)
+
 TODAY = date(2020, 10, 20)
 ACCEPTANCE = EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 9, 20))
 HANDOVER = EvidenceInput("handover", "长民交〔2020〕9号", date(2020, 9, 21))

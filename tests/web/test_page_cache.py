@@ -26,6 +26,8 @@ from services.supervision.use_case import issue_notice
 from services.unit_of_work import UnitOfWork
 from tests.web.conftest import CODE, USERS, Site, login
 
+ON_POSTGRESQL = True  # run on PostgreSQL too (see tests/conftest.py)
+
 TODAY = date(2020, 10, 20)
 CSRF = re.compile(r'(name="csrf" value="|name="csrf-token" content=")[^"]+"')
 ITEM_2_PROJECTS = [f"2.{n}" for n in range(1, 10)]
@@ -90,22 +92,11 @@ def _writes(site: Site) -> Iterator[str]:
             uow, StageChange("2.8", "advance", "张三", at=date(2020, 10, 10), evidence=evidence), TODAY
         )
     yield "a stage change"
-    with UnitOfWork(site.db) as uow:
-        issue_notice(
-            uow,
-            IssueInput("3", "进度滞后", "十日内报送整改计划", programme=CODE),
-            Actor.office("督查科"),
-            TODAY,
-        )
-    yield "a notice about an item"
-    with UnitOfWork(site.db) as uow:
-        issue_notice(
-            uow,
-            IssueInput("2.5", "未按期开工", "五日内说明原因", programme=CODE),
-            Actor.office("督查科"),
-            TODAY,
-        )
-    yield "a notice about a project"
+    for ref, about in (("3", "an item"), ("2.5", "a project")):
+        with UnitOfWork(site.db) as uow:
+            notice = IssueInput(ref, "进度滞后", "五日内报送整改计划", programme=CODE)
+            issue_notice(uow, notice, Actor.office("督查科"), TODAY)
+        yield f"a notice about {about}"
     with UnitOfWork(site.db) as uow:
         recompute(uow, resolve_programme(uow.session, CODE), date(2020, 10, 31))
     yield "the nightly"

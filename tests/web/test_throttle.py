@@ -18,6 +18,8 @@ from services.people.users import UserInput
 from services.unit_of_work import UnitOfWork
 from tests.web.conftest import USERS, Site, csrf_of
 
+ON_POSTGRESQL = True  # run on PostgreSQL too (see tests/conftest.py)
+
 
 def _post_login(client: TestClient, login: str, password: str) -> Any:
     token = csrf_of(client.get("/login").text)
