@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from services.unit_of_work import UnitOfWork
 from tests.helpers import all_rows, snapshot
 from tests.web.conftest import CODE, USERS, Site, login
 from tests.web.test_review import auth, emails, parts, post
@@ -21,8 +22,9 @@ PROGRESS = {"target": 1, "as_of": "2020-10-15", "done": "6", "note": "新增 2 �
 @pytest.fixture
 def reviewed(site: Site) -> Iterator[Site]:
     """The example programme with `review: true`."""
-    with site.db.engine.begin() as conn:
-        conn.execute(text("UPDATE programmes SET review = :yes"), {"yes": True})
+    with UnitOfWork(site.db) as uow:  # a commit that raises the data revisions, so kept pages are read afresh
+        uow.connection.execute(text("UPDATE programmes SET review = :yes"), {"yes": True})
+        uow.commit()
     yield site
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import text
 from notifications.message import build
 from notifications.render import render
 from services.people.users import UserInput
+from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 from tests.helpers import all_rows, cli, snapshot
 from tests.web.conftest import CODE, USERS, Site, login
@@ -34,8 +35,9 @@ def auth(who: UserInput) -> dict[str, str]:
 @pytest.fixture
 def reviewed(site: Site) -> Iterator[Site]:
     """The example programme with `review: true`."""
-    with site.db.engine.begin() as conn:
-        conn.execute(text("UPDATE programmes SET review = :yes"), {"yes": True})
+    with UnitOfWork(site.db) as uow:  # a commit that raises the data revisions, so kept pages are read afresh
+        uow.connection.execute(text("UPDATE programmes SET review = :yes"), {"yes": True})
+        uow.commit()
     yield site
 
 

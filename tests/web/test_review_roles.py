@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from services.people.users import UserInput
+from services.unit_of_work import UnitOfWork
 from tests.helpers import snapshot
 from tests.web.conftest import CODE, USERS, Site, login
 
@@ -27,8 +28,9 @@ def auth(who: UserInput) -> dict[str, str]:
 @pytest.fixture
 def waiting(client: TestClient, site: Site) -> Iterator[Site]:
     """Under review, one progress report of 区民政局 waits (报送 #1)."""
-    with site.db.engine.begin() as conn:
-        conn.execute(text("UPDATE programmes SET review = :yes"), {"yes": True})
+    with UnitOfWork(site.db) as uow:  # a commit that raises the data revisions, so kept pages are read afresh
+        uow.connection.execute(text("UPDATE programmes SET review = :yes"), {"yes": True})
+        uow.commit()
     body = {"target": 1, "as_of": "2020-10-15", "done": 6, "note": "新增2个点位运营"}
     held = client.post(f"/api/programmes/{CODE}/items/2/progress", json=body, headers=auth(CIVIL))
     assert held.status_code == 202 and held.json()["submission"] == 1
