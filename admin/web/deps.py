@@ -184,6 +184,10 @@ class Reader:
         """The body's result, called with a read session and the logged-in user, off the event loop."""
         return await run_in_threadpool(self._run, body)
 
+    def _run(self, body: Callable[[Session, UserView], T]) -> T:
+        with database(self.request).read() as session:
+            return body(session, self._user(session))
+
     async def cached(
         self,
         key: Hashable,
@@ -194,16 +198,8 @@ class Reader:
         """`then` of the body's result, which is kept per key and user while the scopes' revisions hold."""
         return await run_in_threadpool(self._cached, key, scopes, body, then)
 
-    def _run(self, body: Callable[[Session, UserView], T]) -> T:
-        with database(self.request).read() as session:
-            return body(session, self._user(session))
-
     def _cached(
-        self,
-        key: Hashable,
-        scopes: tuple[str, ...],
-        body: Callable[[Session, UserView], T],
-        then: Callable[[T, UserView], R],
+        self, key: Hashable, scopes: tuple[str, ...], body: Callable[..., T], then: Callable[..., R]
     ) -> R:
         cache: PageCache = self.request.app.state.page_cache
         db = database(self.request)
