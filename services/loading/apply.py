@@ -56,6 +56,8 @@ def load_programme(
         if existing is None:
             changes = [Change(("programme",), "计划", "", None, spec.programme.code, "added"), *changes]
         summary.logged = record_changes(session, programme.id, changes, actor, file.name, file.checksum)
+        if not (summary.changed or summary.logged):
+            uow.changes_no_page()  # an unchanged file leaves every page, and every row, as it was
         uow.commit()  # a dry run is rolled back when the unit of work closes
     return summary
 

@@ -91,6 +91,7 @@ def test_an_edited_title_and_quantity_update_exactly_those_and_are_counted(
         ("projects", "updated_at"),
         ("programmes", "source_checksum"),
         ("programme_changes", "+"),
+        ("revisions", "n"),  # the pages that show the programme are read afresh
     }
     logged = sorted(
         (r["field"], r["old_value"], r["new_value"], r["actor"], r["destructive"])
