@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 from models.db import Database
 from models.migrate import upgrade
 from models.settings import get_settings
+from tests.templates import Filled
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "changning-2020.yaml"
@@ -149,6 +150,12 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def filled(tmp_path_factory: pytest.TempPathFactory, pg_server: PgServer | None) -> Filled:
+    """Databases filled once per test process (the example loaded, logins added) and copied per test."""
+    return Filled(tmp_path_factory.mktemp("filled"), pg_server)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The Prefect database template (flows.prefect_template) lives in this run's folders, not the user's."""
@@ -173,6 +180,22 @@ def no_local_prefect_server_left(tmp_path_factory: pytest.TempPathFactory) -> It
     root = tmp_path_factory.getbasetemp()
     for pid in servers_under(root) + runners_under(root):
         os.killpg(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with argon2-cffi's test parameters in this process: the real hasher and its checks, without
+    its deliberate 0.3–0.5 s per login, which the web tests would pay hundreds of times."""
+    from argon2 import PasswordHasher, profiles
+
+    from services.people import passwords
+
+    cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "hasher", lambda: cheap)
+        passwords._dummy_hash.cache_clear()
+        yield
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from services.people.users import UserInput, add_user
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
+from tests.templates import Filled
 
 CODE = "changning-2020"
 AS_OF = date(2020, 9, 30)
@@ -40,10 +41,8 @@ class Site:
     users: dict[str, UserInput]
 
 
-@pytest.fixture
-def site(env: dict[str, str], db_url: str) -> Iterator[Site]:
-    """The example programme, its 2020-09-30 schedule health, and one login per role."""
-    db = Database(db_url)
+def build_site(db: Database) -> None:
+    """Load the example as on 2020-10-20, recompute its 2020-09-30 schedule health, add one login per role."""
     today = date(2020, 10, 20)
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(EXAMPLE, today), "测试", today)
@@ -52,6 +51,13 @@ def site(env: dict[str, str], db_url: str) -> Iterator[Site]:
     for data in USERS.values():
         with UnitOfWork(db) as uow:
             add_user(uow, data)
+
+
+@pytest.fixture
+def site(env: dict[str, str], db_url: str, filled: Filled) -> Iterator[Site]:
+    """The example programme, its 2020-09-30 schedule health, and one login per role (built once per process)."""
+    filled.into(db_url, "site", build_site)
+    db = Database(db_url)
     yield Site(db, USERS)
     db.dispose()
 

@@ -1,0 +1,67 @@
+"""Filled databases made once per test process and copied for each test that starts from them.
+
+A fixture that loads the example, recomputes it and adds logins costs a second or more per test; the
+tests then differ only in what they do next. `Filled.into(url, key, build)` runs `build` the first time a
+key is asked for on a backend, keeps the result as a template, and from then on copies the template into
+the test's own fresh database: a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL. Each test
+still gets a database nothing else writes to.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from models.db import Database
+
+
+class Filled:
+    """The templates of one test process: SQLite files in `folder`, PostgreSQL databases on `server`."""
+
+    def __init__(self, folder: Path, server: object | None) -> None:
+        self.folder = folder
+        self.server = server  # tests.conftest.PgServer, when PostgreSQL is configured
+        self._made: dict[tuple[str, str], str] = {}
+
+    def into(self, url: str, key: str, build: Callable[[Database], None]) -> None:
+        """Make the fresh database at `url` hold what `build` writes into an empty one (built once per key)."""
+        backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+        template = self._made.get((key, backend))
+        if template is None:
+            template = self._build(url, key, backend, build)
+            self._made[(key, backend)] = template
+        if backend == "sqlite":
+            target = Path(make_url(url).database or "")
+            for extra in ("-wal", "-shm"):
+                Path(f"{target}{extra}").unlink(missing_ok=True)
+            shutil.copyfile(template, target)
+        else:
+            name = make_url(url).database
+            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {template}")
+
+    def _build(self, url: str, key: str, backend: str, build: Callable[[Database], None]) -> str:
+        if backend == "sqlite":
+            path = self.folder / f"{key}.db"
+            shutil.copyfile(make_url(url).database or "", path)
+            template_url = f"sqlite:///{path}"
+        else:
+            template_url = self.server.create(template=self.server.template)  # type: ignore[union-attr]
+        db = Database(template_url)
+        try:
+            build(db)
+        finally:
+            db.dispose()
+        return str(path) if backend == "sqlite" else make_url(template_url).database or ""
+
+    def _admin(self, *statements: str) -> None:
+        engine = create_engine(self.server.admin_url, isolation_level="AUTOCOMMIT")  # type: ignore[union-attr]
+        try:
+            with engine.connect() as conn:
+                for statement in statements:
+                    conn.execute(text(statement))
+        finally:
+            engine.dispose()
