@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -41,7 +42,9 @@ class Filled:
             shutil.copyfile(template, target)
         else:
             name = make_url(url).database
-            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {template}")
+            self._admin(
+                f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {template}"
+            )
 
     def _build(self, url: str, key: str, backend: str, build: Callable[[Database], None]) -> str:
         if backend == "sqlite":
@@ -65,3 +68,21 @@ class Filled:
                     conn.execute(text(statement))
         finally:
             engine.dispose()
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "changning-2020.yaml"
+
+
+def load_example(db: Database, filled: Filled, today: date) -> Database:
+    """Make the fresh `db` hold the example as `load_programme` leaves it on `today` (copied from a template)."""
+
+    def build(template: Database) -> None:
+        from services.loading.apply import load_programme
+        from services.loading.reader import read_programme_file
+        from services.unit_of_work import UnitOfWork
+
+        with UnitOfWork(template) as uow:
+            load_programme(uow, read_programme_file(EXAMPLE, today), "测试", today)
+
+    filled.into(db.url, f"example-{today.isoformat()}", build)
+    return db

@@ -12,21 +12,17 @@ from models.db import Database
 from services.errors import BadInput, NotFound
 from services.health.judgements import set_override
 from services.health.recompute import recompute
-from services.loading.apply import load_programme
-from services.loading.reader import read_programme_file
 from services.people.subscriptions import subscribe
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
-from tests.conftest import EXAMPLE
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 10, 20)
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-    return db
+def loaded(db: Database, filled: Filled) -> Database:
+    return load_example(db, filled, TODAY)
 
 
 def _night(db: Database, day: date) -> int:

@@ -16,16 +16,14 @@ from notifications.delivery import deliver_pending
 from notifications.render import render
 from notifications.transports import SmtpTransport
 from services.errors import BadInput, Forbidden, Refused
-from services.loading.apply import load_programme
-from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
 from services.supervision.nightly import check_notices
 from services.supervision.requests import Actor, IssueInput, StepInput
 from services.supervision.use_case import act_on_notice, issue_notice
 from services.unit_of_work import UnitOfWork
-from tests.conftest import EXAMPLE
 from tests.helpers import snapshot
 from tests.integration.test_notifications import Inbox, _free_port
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 12, 31)
 OFFICE = Actor.office("督查科")
@@ -33,10 +31,10 @@ LEADER, LEADER_EMAIL = "王副区长", "leader@changning.example"
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
+def loaded(db: Database, filled: Filled) -> Database:
     """The example, with a 分管领导 on item 2 who has an address."""
+    load_example(db, filled, TODAY)
     with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
         uow.session.add(Person(name=LEADER, email=LEADER_EMAIL))
         uow.session.execute(text("UPDATE items SET leader = :n WHERE number = 2"), {"n": LEADER})
         uow.commit()

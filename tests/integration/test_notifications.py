@@ -31,6 +31,7 @@ from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE
 from tests.helpers import cli
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 10, 20)
 SENDER = "实事项目办公室 <shishi@changning.example>"
@@ -66,10 +67,8 @@ def smtp() -> Iterator[tuple[Inbox, Controller]]:
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-    return db
+def loaded(db: Database, filled: Filled) -> Database:
+    return load_example(db, filled, TODAY)
 
 
 def _advance(db: Database, ref: str, **kw: object) -> None:

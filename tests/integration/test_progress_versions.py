@@ -28,6 +28,7 @@ from services.unit_of_work import UnitOfWork
 from services.views.programme import show_item
 from tests.conftest import EXAMPLE
 from tests.helpers import cli
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 11, 20)
 TRAINING = 5  # item 5's fifth target: 开展公共文化培训 100 场, reported 70 on 2020-09-30
@@ -36,10 +37,8 @@ ITEM_NOTE = "社区指导员工作于 9 月 15 日恢复。"  # item 5's own rep
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-    return db
+def loaded(db: Database, filled: Filled) -> Database:
+    return load_example(db, filled, TODAY)
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from models.db import Database
 from reports.narrative import markdown
 from reports.service import FORMATS, generate, publish
 from services.errors import BadInput
-from services.loading.apply import load_programme
-from services.loading.reader import read_programme_file
 from services.progress.record import ProgressInput, record_progress
 from services.publishing.diff import diff_periods
 from services.publishing.store import version_checksum
@@ -26,17 +24,15 @@ from services.reporting.data import gather
 from services.stage_change.request import EvidenceInput, StageChange, StageChanged
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
-from tests.conftest import EXAMPLE
 from tests.helpers import snapshot
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 10, 20)
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-    return db
+def loaded(db: Database, filled: Filled) -> Database:
+    return load_example(db, filled, TODAY)
 
 
 def _publish(db: Database, out: Path, new_version: bool = False, reason: str | None = None) -> dict[str, Any]:

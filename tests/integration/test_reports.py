@@ -26,16 +26,15 @@ from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE, ROOT
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 10, 20)
 SEED = ROOT.parent / "shared" / "seed" / "changning-2020-09-progress.txt"
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-    return db
+def loaded(db: Database, filled: Filled) -> Database:
+    return load_example(db, filled, TODAY)
 
 
 def _markdown(db: Database, period: str = "2020-09") -> str:

@@ -10,25 +10,21 @@ from sqlalchemy import func, select
 from models import Evidence, Item, OutboxMessage, Person, Project, Revision, Transition
 from models.db import Database
 from services.errors import Refused
-from services.loading.apply import load_programme
-from services.loading.reader import read_programme_file
 from services.revisions import EVERYTHING, item_key, programme_key, project_key
 from services.stage_change import use_case
 from services.stage_change.evidence import record_evidence
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
-from tests.conftest import EXAMPLE
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 10, 20)
 ACCEPTANCE = (EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 10, 9)),)
 
 
 @pytest.fixture
-def loaded(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-    return db
+def loaded(db: Database, filled: Filled) -> Database:
+    return load_example(db, filled, TODAY)
 
 
 def _counts(db: Database) -> tuple[int, int, int, int]:
