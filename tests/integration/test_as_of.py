@@ -11,8 +11,6 @@ from models import Project, Transition
 from models.db import Database
 from services.as_of import stage_facts
 from services.errors import Refused
-from services.loading.apply import load_programme
-from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
 from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
@@ -21,7 +19,7 @@ from services.views.history import history
 from services.views.programme import list_projects, show
 from states.asof import AuditRow, StageAsOf, stage_on
 from states.stages import Stage
-from tests.conftest import EXAMPLE
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 12, 31)
 LOADED = date(2020, 12, 20)  # the day of the import: no project may appear at its stage from then only
@@ -50,12 +48,16 @@ CHANGES = [
 
 
 @pytest.fixture
-def changed(db: Database) -> Database:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, LOADED), "测试", LOADED)
-    for ref, event, at, evidence, reason in CHANGES:
-        with UnitOfWork(db) as uow:
-            change_stage(uow, StageChange(ref, event, "张三", reason=reason, evidence=evidence, at=at), TODAY)
+def changed(db: Database, filled: Filled) -> Database:
+    """The example loaded on LOADED, then CHANGES applied one by one (built once per process, then copied)."""
+
+    def build(template: Database) -> None:
+        load_example(template, filled, LOADED)
+        for ref, event, at, evidence, reason in CHANGES:
+            with UnitOfWork(template) as uow:
+                change_stage(uow, StageChange(ref, event, "张三", reason=reason, evidence=evidence, at=at), TODAY)
+
+    filled.into(db.url, "as-of-changed", build)
     return db
 
 

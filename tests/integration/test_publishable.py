@@ -24,6 +24,7 @@ from services.loading.reader import read_programme_file
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from tests.conftest import EXAMPLE, ROOT
+from tests.templates import Filled, load_example
 
 TODAY = date(2020, 12, 31)
 PERIODS = ("2020-06", "2020-09", "2020-Q3", "2020-10-31", "2020-12")
@@ -48,11 +49,8 @@ class Gathered(dict):
 
 
 @pytest.fixture
-def gathered(db: Database) -> Gathered:
-    with UnitOfWork(db) as uow:
-        load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
-        uow.commit()
-    return Gathered(db)
+def gathered(db: Database, filled: Filled) -> Gathered:
+    return Gathered(load_example(db, filled, TODAY))
 
 
 def _in_family(data: dict[str, Any], family: str) -> dict[str, Any]:
