@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pytest
 import uvicorn
@@ -20,6 +21,7 @@ from services.loading.reader import read_programme_file
 from services.people.users import UserInput, add_user
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
+from tests.browser import ARGS, chromium
 from tests.conftest import EXAMPLE
 from tests.templates import Filled
 
@@ -101,3 +103,15 @@ def live_url(site: Site) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def launched_chromium() -> Iterator[Any]:
+    """One headless Chromium for a module's tests; each test opens its own contexts (cookies never shared)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
+        yield browser
+        browser.close()

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from services.people.users import UserInput
-from tests.browser import ARGS, chromium
 from tests.web.conftest import CODE, USERS
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def browser(live_url: str) -> Iterator[Any]:
-    """A headless Chromium; each test opens its own contexts (one per user)."""
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
-        yield b
-        b.close()
+def browser(live_url: str, launched_chromium: Any) -> Any:
+    """The module's headless Chromium, once the app serves; each test opens its own contexts (one per user)."""
+    return launched_chromium
 
 
 def signed_in(browser: Any, live_url: str, who: UserInput) -> Any:

@@ -3,7 +3,6 @@ and a desktop still sees tables. Playwright drives Debian's Chromium; screenshot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,6 @@ from services.people.users import UserInput
 from services.supervision.requests import Actor, IssueInput, StepInput
 from services.supervision.use_case import act_on_notice, issue_notice
 from services.unit_of_work import UnitOfWork
-from tests.browser import ARGS, chromium
 from tests.web.conftest import CODE, USERS, Site
 
 PHONE = {"width": 390, "height": 844}
@@ -31,16 +29,10 @@ PAGES = {
 
 
 @pytest.fixture
-def browser(live_url: str, site: Site) -> Iterator[Any]:
-    """A headless Chromium, with the September report files written so the reports page lists some."""
+def browser(live_url: str, site: Site, launched_chromium: Any) -> Any:
+    """The module's headless Chromium, with the September report files written so the reports page lists some."""
     generate(site.db, CODE, "2020-09", ("md", "xlsx", "docx", "html"), get_settings().reports_folder)
-    executable = chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=ARGS)
-        yield b
-        b.close()
+    return launched_chromium
 
 
 def _signed_in(browser: Any, live_url: str, who: UserInput, viewport: dict[str, int]) -> Any:
