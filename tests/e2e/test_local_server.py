@@ -1,4 +1,5 @@
-"""The data directory's local Prefect server: started once, recorded, reused, shown, stopped, replaced."""
+"""The data directory's local Prefect server: started once, recorded, reused, shown, stopped, replaced, and a
+second data directory's server started from the template (within the same test, to start fewer servers)."""
 
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ def _dead_pid() -> int:
     return child.pid
 
 
-def test_a_stale_record_is_replaced_on_its_port_then_reused_shown_and_stopped(fresh: Fresh) -> None:
+def test_a_stale_record_is_replaced_on_its_port_then_reused_shown_and_stopped(
+    fresh: Fresh, tmp_path: Path
+) -> None:
+    """The stale record is replaced by a server on its port, shown, reused by an advance, and stopped;
+    meanwhile a second fresh data directory starts from the template, without the first one's runs."""
     assert "未启动" in fresh.run("prefect", "status").stdout
     home = local_server.home_of(fresh.data_dir)
     home.mkdir(parents=True)
@@ -58,6 +63,22 @@ def test_a_stale_record_is_replaced_on_its_port_then_reused_shown_and_stopped(fr
     assert "已在后台启动" not in advanced.stderr  # reused, not started again
     assert servers_under(fresh.data_dir) == [info["pid"]]
 
+    # a second fresh data directory starts from the template, without the first one's runs
+    template = prefect_template.template_path()
+    assert template.is_file()
+    assert _flow_runs(home / "prefect.db") >= 1
+    second = tmp_path / "second"
+    second_started = subprocess.run(
+        [SHISHI, "prefect", "start"],
+        env={**fresh.env, "SHISHI_DATA_DIR": str(second)},
+        capture_output=True,
+        text=True,
+        timeout=BOUND_SECONDS,
+    )
+    assert second_started.returncode == 0, second_started.stderr
+    assert _flow_runs(local_server.home_of(second) / "prefect.db") == 0
+    assert _flow_runs(template) == 0
+
     stopped = fresh.run("prefect", "stop")
     assert stopped.returncode == 0 and str(info["pid"]) in stopped.stdout
     assert servers_under(fresh.data_dir) == []
@@ -72,28 +93,6 @@ def test_a_configured_prefect_api_url_wins_over_the_local_server(env: dict[str, 
     assert not (home / local_server.RECORD).exists()
     assert servers_under(Path(env["SHISHI_DATA_DIR"])) == []
     assert "已设置 PREFECT_API_URL" in cli("prefect", "status").output
-
-
-def test_a_second_fresh_data_directory_starts_from_the_template_without_the_firsts_runs(
-    fresh: Fresh, tmp_path: Path
-) -> None:
-    done = fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE)
-    assert done.returncode == 0, done.stderr
-    template = prefect_template.template_path()
-    assert template.is_file()
-    first_runs = _flow_runs(local_server.home_of(fresh.data_dir) / "prefect.db")
-    assert first_runs >= 1
-    second = tmp_path / "second"
-    started = subprocess.run(
-        [SHISHI, "prefect", "start"],
-        env={**fresh.env, "SHISHI_DATA_DIR": str(second)},
-        capture_output=True,
-        text=True,
-        timeout=BOUND_SECONDS,
-    )
-    assert started.returncode == 0, started.stderr
-    assert _flow_runs(local_server.home_of(second) / "prefect.db") == 0
-    assert _flow_runs(template) == 0
 
 
 def _flow_runs(database: Path) -> int:

@@ -1,6 +1,13 @@
 """The warm runner: started after the first orchestrating command, it runs the next commands' flows.
 
 Each command is a `shishi` child process on a fresh data directory with no Prefect server configured.
+One scenario on one data directory (one server start, one runner start) proves, in turn:
+
+1. the first advance starts a runner, which applies the next advance and rewrites its report;
+2. a refusal and an unknown programme answer the same through the runner as in-process, and only
+   the runs that reach Prefect are the runner's jobs;
+3. a command with other settings runs its flow itself, not through the runner;
+4. stopping the local server stops its runner and removes its record.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ import pytest
 from sqlalchemy import select
 
 from flows import local_server, runner_link
-from models import ReportFile, Transition
+from models import Project, ReportFile, Transition
 from tests.e2e.conftest import Fresh
+from tests.helpers import wait_for
 
 ACCEPTANCE = ["--evidence", "竣工验收=长民验〔2020〕3号@2020-10-09", "--at", "2020-10-10"]
 READY_SECONDS = 120
@@ -37,7 +45,7 @@ def _runner(fresh: Fresh) -> runner_link.RunnerRecord:
         found = runner_link.read_record(_home(fresh))
         if found is not None:
             return found
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"no runner recorded itself within {READY_SECONDS} s")
 
 
@@ -59,9 +67,15 @@ def _october_report_written(fresh: Fresh) -> bool:
     return "2020-10" in periods
 
 
-def test_the_first_advance_starts_a_runner_that_applies_the_next_and_rewrites_its_report(
-    fresh: Fresh,
-) -> None:
+def _at_construction(fresh: Fresh, besides: set[str]) -> str:
+    """A project at 开工 other than those named."""
+    with fresh.db.read() as session:
+        rows = session.scalars(select(Project).where(Project.stage == "construction").order_by(Project.id))
+        return next(ref for ref in (f"{p.item.number}.{p.number}" for p in rows) if ref not in besides)
+
+
+def test_the_runner_serves_the_next_commands_answers_alike_and_stops_with_the_server(fresh: Fresh) -> None:
+    # 1. the first advance starts a runner that applies the next one and rewrites its report
     first = fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE)
     assert first.returncode == 0, first.stderr
     record = _runner(fresh)
@@ -76,10 +90,7 @@ def test_the_first_advance_starts_a_runner_that_applies_the_next_and_rewrites_it
     status = json.loads(fresh.run("prefect", "status", "--json").stdout)
     assert status["runner_pid"] == record.pid
 
-
-def test_a_refusal_and_an_unknown_programme_answer_the_same_through_the_runner(fresh: Fresh) -> None:
-    assert fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE).returncode == 0
-    record = _runner(fresh)
+    # 2. a refusal and an unknown programme answer the same through the runner
     nightly = fresh.run("nightly", "--as-of", "2020-09-30", "--programme", "没有这个计划")
     assert nightly.returncode == 2, nightly.stderr
     assert "没有这个计划" in nightly.stderr and "内部错误" not in nightly.stderr
@@ -87,22 +98,26 @@ def test_a_refusal_and_an_unknown_programme_answer_the_same_through_the_runner(f
     assert again.returncode == 1 and "交付使用" in again.stderr, again.stderr
     ok = fresh.run("nightly", "--as-of", "2020-09-30")
     assert ok.returncode == 0 and "changning-2020 2020-09-30" in ok.stdout, ok.stderr
-    assert _jobs(record) == 2  # the two nightly runs; the refused advance never reached Prefect
+    assert _jobs(record) == 1 + 2  # the two nightly runs; the refused advance never reached Prefect
 
-
-def test_a_command_with_other_settings_runs_its_flow_itself(fresh: Fresh) -> None:
-    assert fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE).returncode == 0
-    record = _runner(fresh)
+    # 3. a command with other settings runs its flow itself
+    third = _at_construction(fresh, {"2.8", "2.9"})
+    same_env = dict(fresh.env)
     fresh.env["SHISHI_BASE_URL"] = "https://shishi.example.gov.cn"  # links in emails: another setting
-    other = fresh.run("advance", "2.9", "--by", "乙", *ACCEPTANCE)
+    other = fresh.run("advance", third, "--by", "丙", *ACCEPTANCE)
     assert other.returncode == 0, other.stderr
-    assert _jobs(record) == 0 and _applied(fresh) == ["2.8", "2.9"]
+    assert _jobs(record) == 3 and _applied(fresh) == ["2.8", "2.9", third]
+    fresh.env = same_env
+    # that command then started a runner for its settings, which gives way to the one that holds the lock
+    wait_for(
+        "the other settings' runner to give way",
+        lambda: runner_link.runners_under(fresh.data_dir) == [record.pid],
+        READY_SECONDS,
+        interval=0.05,
+    )
+    assert runner_link.read_record(_home(fresh)) == record
 
-
-def test_stopping_the_local_server_stops_its_runner(fresh: Fresh) -> None:
-    assert fresh.run("advance", "2.8", "--by", "甲", *ACCEPTANCE).returncode == 0
-    record = _runner(fresh)
-    assert runner_link.runners_under(fresh.data_dir) == [record.pid]
+    # 4. stopping the local server stops its runner
     assert fresh.run("prefect", "stop").returncode == 0
     assert runner_link.runners_under(fresh.data_dir) == []
     assert runner_link.read_record(_home(fresh)) is None
