@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
 
 from admin.web.app import create_app
 from models.db import Database
+from models.settings import get_settings
 from services.health.recompute import recompute
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.people.users import UserInput, add_user
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, PgServer
 
 CODE = "changning-2020"
 AS_OF = date(2020, 9, 30)
@@ -40,10 +44,8 @@ class Site:
     users: dict[str, UserInput]
 
 
-@pytest.fixture
-def site(env: dict[str, str], db_url: str) -> Iterator[Site]:
+def build_site(db: Database) -> None:
     """The example programme, its 2020-09-30 schedule health, and one login per role."""
-    db = Database(db_url)
     today = date(2020, 10, 20)
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(EXAMPLE, today), "测试", today)
@@ -52,8 +54,71 @@ def site(env: dict[str, str], db_url: str) -> Iterator[Site]:
     for data in USERS.values():
         with UnitOfWork(db) as uow:
             add_user(uow, data)
+
+
+@dataclass
+class SiteTemplates:
+    """The database `build_site` fills, built once per run and backend, that each test's `site` copies."""
+
+    folder: Path
+    sqlite_template: Path
+    pg: PgServer | None
+    built: dict[str, str] = field(default_factory=dict)
+
+    def sqlite(self) -> Path:
+        if "sqlite" not in self.built:
+            path = self.folder / "site.db"
+            shutil.copy(self.sqlite_template, path)
+            db = Database(f"sqlite:///{path}")
+            build_site(db)
+            db.dispose()
+            self.built["sqlite"] = str(path)
+        return Path(self.built["sqlite"])
+
+    def postgresql(self) -> str:
+        """The name of the template database (no connection may stay open on it)."""
+        assert self.pg is not None
+        if "postgresql" not in self.built:
+            url = self.pg.create(template=self.pg.template)
+            db = Database(url)
+            build_site(db)
+            db.dispose()
+            self.built["postgresql"] = make_url(url).database
+        return self.built["postgresql"]
+
+
+@pytest.fixture(scope="session")
+def site_templates(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> SiteTemplates:
+    return SiteTemplates(tmp_path_factory.mktemp("site"), sqlite_template, None)
+
+
+@pytest.fixture
+def site(
+    env: dict[str, str],
+    db_url: str,
+    site_templates: SiteTemplates,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Site]:
+    """A database of the test's own holding `build_site`'s state: a copy of the one built once per backend
+    (what a test writes stays in its copy)."""
+    if db_url.startswith("sqlite"):
+        # nothing has opened the test's fresh file yet: it becomes a copy of the built site
+        shutil.copy(site_templates.sqlite(), make_url(db_url).database)
+        url, release = db_url, None
+    else:
+        server: PgServer = request.getfixturevalue("pg_server")
+        site_templates.pg = server
+        url = server.create(template=site_templates.postgresql())
+        release = server
+        env["SHISHI_DATABASE_URL"] = url
+        monkeypatch.setenv("SHISHI_DATABASE_URL", url)
+        get_settings.cache_clear()
+    db = Database(url)
     yield Site(db, USERS)
     db.dispose()
+    if release is not None:
+        release.release(url)
 
 
 @pytest.fixture
