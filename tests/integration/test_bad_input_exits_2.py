@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from models.db import Database
-from tests.conftest import EXAMPLE
+from models.settings import get_settings
+from tests.conftest import EXAMPLE, _backends, shared_database_url
 from tests.helpers import cli, snapshot
 
 SHISHI = str(Path(sys.executable).parent / "shishi")
@@ -30,8 +32,45 @@ items:
 
 @pytest.fixture
 def loaded(env: dict[str, str]) -> dict[str, str]:
+    """A fresh database of the test's own holding the example: for the tests that write."""
     assert cli("load", str(EXAMPLE)).exit_code == 0
     return env
+
+
+@pytest.fixture(scope="module", params=_backends())
+def shared_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    prefect_server: None,
+) -> Iterator[str]:
+    """Once per database kind: the example loaded by the CLI, shared by the tests of refusals. Each compares
+    full snapshots around its own refusal, and at the end the database must still be exactly as loaded: so
+    no test's snapshots could have seen another's writes."""
+    folder = tmp_path_factory.mktemp("bad-input")
+    url = shared_database_url(request, folder, sqlite_template)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHISHI_DATABASE_URL", url)
+        patch.setenv("SHISHI_DATA_DIR", str(folder / "data"))
+        assert cli("load", str(EXAMPLE)).exit_code == 0
+    get_settings.cache_clear()
+    db = Database(url)
+    built = snapshot(db)
+    yield url
+    assert snapshot(db) == built, "a test of test_bad_input_exits_2.py wrote to the shared database"
+    db.dispose()
+
+
+@pytest.fixture
+def shared(shared_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The shared database holding the example, with the CLI's environment pointing at it."""
+    monkeypatch.setenv("SHISHI_DATABASE_URL", shared_url)
+    monkeypatch.setenv("SHISHI_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    db = Database(shared_url)
+    yield db
+    db.dispose()
+    get_settings.cache_clear()
 
 
 def refused_and_unchanged(db: Database, *args: str) -> str:
@@ -44,17 +83,17 @@ def refused_and_unchanged(db: Database, *args: str) -> str:
     return result.output
 
 
-def test_a_deeply_nested_file_is_refused_with_its_line(db: Database, loaded: dict, tmp_path: Path) -> None:
+def test_a_deeply_nested_file_is_refused_with_its_line(shared: Database, tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("programme:\n  code: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
-    output = refused_and_unchanged(db, "load", str(path))
+    output = refused_and_unchanged(shared, "load", str(path))
     assert f"{path}:2: 嵌套层次过深" in output
 
 
-def test_a_file_over_5_mb_is_refused(db: Database, loaded: dict, tmp_path: Path) -> None:
+def test_a_file_over_5_mb_is_refused(shared: Database, tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_text(SMALL.format(name="大") + "#" * (5 * 1024 * 1024), encoding="utf-8")
-    assert "文件过大" in refused_and_unchanged(db, "load", str(path))
+    assert "文件过大" in refused_and_unchanged(shared, "load", str(path))
 
 
 @pytest.mark.parametrize(
@@ -62,18 +101,18 @@ def test_a_file_over_5_mb_is_refused(db: Database, loaded: dict, tmp_path: Path)
     [('"区\\0民政局"', "U+0000"), ('"区\\x1b[31m民政局"', "U+001B"), ('"a\\x85b"', "U+0085")],
 )
 def test_control_characters_in_a_file_are_refused_with_file_and_line(
-    db: Database, loaded: dict, tmp_path: Path, name: str, shown: str
+    shared: Database, tmp_path: Path, name: str, shown: str
 ) -> None:
     path = tmp_path / "control.yaml"
     path.write_text(SMALL.format(name=name), encoding="utf-8")
-    output = refused_and_unchanged(db, "load", str(path))
+    output = refused_and_unchanged(shared, "load", str(path))
     assert f"{path}:3: programme.name: 含有控制字符 {shown}" in output
 
 
-def test_a_control_character_in_a_key_is_refused(db: Database, loaded: dict, tmp_path: Path) -> None:
+def test_a_control_character_in_a_key_is_refused(shared: Database, tmp_path: Path) -> None:
     path = tmp_path / "key.yaml"
     path.write_text(SMALL.format(name="测试") + '"x\\0": 1\n', encoding="utf-8")
-    assert f"{path}:11: 键含有控制字符 U+0000" in refused_and_unchanged(db, "load", str(path))
+    assert f"{path}:11: 键含有控制字符 U+0000" in refused_and_unchanged(shared, "load", str(path))
 
 
 @pytest.mark.parametrize(
@@ -87,26 +126,28 @@ def test_a_control_character_in_a_key_is_refused(db: Database, loaded: dict, tmp
     ids=["load-by", "progress-by", "suspend-reason", "file-name"],
 )
 def test_control_characters_in_arguments_are_refused_before_anything_runs(
-    db: Database, loaded: dict, args: list[str]
+    shared: Database, args: list[str]
 ) -> None:
-    output = refused_and_unchanged(db, *[str(EXAMPLE) if a == "@example" else a for a in args])
+    output = refused_and_unchanged(shared, *[str(EXAMPLE) if a == "@example" else a for a in args])
     assert "参数含有控制字符" in output
 
 
 def test_report_into_a_folder_that_cannot_be_made_is_refused_before_generating(
-    db: Database, loaded: dict, tmp_path: Path
+    shared: Database, tmp_path: Path
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x", encoding="utf-8")
-    output = refused_and_unchanged(db, "report", "--format", "md", "--out", str(blocker / "reports"))
+    output = refused_and_unchanged(shared, "report", "--format", "md", "--out", str(blocker / "reports"))
     assert "不是文件夹（--out）" in output
-    output = refused_and_unchanged(db, "report", "--format", "md", "--out", str(blocker))
+    output = refused_and_unchanged(shared, "report", "--format", "md", "--out", str(blocker))
     assert "输出位置不是文件夹" in output
 
 
-def test_a_period_outside_the_programmes_year_is_refused(db: Database, loaded: dict, tmp_path: Path) -> None:
+def test_a_period_outside_the_programmes_year_is_refused(shared: Database, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    output = refused_and_unchanged(db, "report", "--period", "1999-01", "--format", "md", "--out", str(out))
+    output = refused_and_unchanged(
+        shared, "report", "--period", "1999-01", "--format", "md", "--out", str(out)
+    )
     assert "报告期 1999-01 不在计划 changning-2020 的年度（2020 年）内" in output
     assert not out.exists()
 

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import event
 
 from models.db import Database
+from models.settings import get_settings
 from services.errors import NotFound
 from services.health.judgements import set_override
 from services.health.recompute import recompute
@@ -21,7 +23,8 @@ from services.loading.reader import read_programme_file
 from services.refs import resolve_programme
 from services.reporting.city import city_rollup
 from services.unit_of_work import UnitOfWork
-from tests.helpers import cli, programme_copy
+from tests.conftest import _backends, shared_database_url
+from tests.helpers import cli, programme_copy, snapshot
 
 TODAY = date(2020, 10, 1)
 SEPTEMBER = date(2020, 9, 30)
@@ -56,10 +59,40 @@ def build_city(db: Database, folder: Path) -> None:
     _recompute(db, "xihu-2020", SEPTEMBER)
 
 
+@pytest.fixture(scope="module", params=_backends())
+def city_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[str]:
+    """Once per database kind: the city built by `build_city`, shared by this module's tests, which only
+    read it; at the end the database must still be exactly as built, or the sharing was unsound."""
+    folder = tmp_path_factory.mktemp("city")
+    url = shared_database_url(request, folder, sqlite_template)
+    db = Database(url)
+    build_city(db, folder)
+    built = snapshot(db)
+    yield url
+    assert snapshot(db) == built, "a test of test_city.py wrote to the shared city database"
+    db.dispose()
+
+
 @pytest.fixture
-def city(db: Database, tmp_path: Path) -> Database:
-    build_city(db, tmp_path)
-    return db
+def city(city_url: str) -> Iterator[Database]:
+    db = Database(city_url)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def env(
+    city_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_server: None
+) -> Iterator[dict[str, str]]:
+    """The conftest's `env`, pointing the CLI at the shared city database (and a data directory of the test)."""
+    values = {"SHISHI_DATABASE_URL": city_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
+    for key, value in values.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    yield values
+    get_settings.cache_clear()
 
 
 def _counts(row: dict) -> tuple:

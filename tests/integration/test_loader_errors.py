@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from models.db import Database
+from models.settings import get_settings
+from tests.conftest import _backends, shared_database_url
 from tests.helpers import cli, snapshot
 
 SMALL = """\
@@ -122,14 +124,63 @@ def assert_names(output: str, path: Path, lines: set[int], field: str | None, ke
     assert all(CJK.search(p.message) for p in at), f"message not in Chinese: {at}"
 
 
-@pytest.fixture
-def loaded(env: dict[str, str], tmp_path: Path) -> Path:
-    """A database holding the small programme, so a refused update has something to spoil."""
-    path = tmp_path / "programme.yaml"
+def _load_small(path: Path) -> None:
     path.write_text(SMALL, encoding="utf-8")
     result = cli("load", str(path))
     assert result.exit_code == 0, result.output
     assert "新增子项目 4" in result.output
+
+
+@pytest.fixture
+def loaded(env: dict[str, str], tmp_path: Path) -> Path:
+    """A fresh database of the test's own holding the small programme: for the tests whose load may write."""
+    path = tmp_path / "programme.yaml"
+    _load_small(path)
+    return path
+
+
+@pytest.fixture(scope="module", params=_backends())
+def small_url(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    prefect_server: None,
+) -> Iterator[str]:
+    """Once per database kind: the small programme loaded by the CLI, shared by the tests whose loads are
+    refused or dry runs. Each of them compares full snapshots around its own load, and at the end the
+    database must still be exactly as loaded: so no test's snapshots could have seen another's writes."""
+    folder = tmp_path_factory.mktemp("loader-errors")
+    url = shared_database_url(request, folder, sqlite_template)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHISHI_DATABASE_URL", url)
+        patch.setenv("SHISHI_DATA_DIR", str(folder / "data"))
+        get_settings.cache_clear()
+        _load_small(folder / "programme.yaml")
+    get_settings.cache_clear()
+    db = Database(url)
+    built = snapshot(db)
+    yield url
+    assert snapshot(db) == built, "a test of test_loader_errors.py wrote to the shared database"
+    db.dispose()
+
+
+@pytest.fixture
+def shared(small_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The shared database holding the small programme, with the CLI's environment pointing at it."""
+    monkeypatch.setenv("SHISHI_DATABASE_URL", small_url)
+    monkeypatch.setenv("SHISHI_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    db = Database(small_url)
+    yield db
+    db.dispose()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def small(shared: Database, tmp_path: Path) -> Path:
+    """The test's own copy of the small programme's file, as loaded into the shared database."""
+    path = tmp_path / "programme.yaml"
+    path.write_text(SMALL, encoding="utf-8")
     return path
 
 
@@ -282,18 +333,18 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_a_bad_file_is_refused_naming_file_line_and_field(db: Database, loaded: Path, case: Case) -> None:
+def test_a_bad_file_is_refused_naming_file_line_and_field(shared: Database, small: Path, case: Case) -> None:
     text = case.spoil(SMALL)
-    output = refuse(db, loaded, text)
+    output = refuse(shared, small, text)
     assert "文件被拒绝，未写入任何内容" in output
-    assert_names(output, loaded, case.lines(text), case.field, case.keyword)
+    assert_names(output, small, case.lines(text), case.field, case.keyword)
 
 
-def test_an_unclosed_bracket_is_refused_pointing_at_the_bracket(db: Database, loaded: Path) -> None:
+def test_an_unclosed_bracket_is_refused_pointing_at_the_bracket(shared: Database, small: Path) -> None:
     text = replace(SMALL, "lead: [区建管委]", "lead: [区建管委")
-    output = refuse(db, loaded, text)
+    output = refuse(shared, small, text)
     opened = line_no(text, "lead: [区建管委")
-    problems = shown(output, loaded)
+    problems = shown(output, small)
     assert problems and all("YAML" in p.message and CJK.search(p.message) for p in problems), output
     # PyYAML notices the missing ] only on a later line; the user must still be sent to the bracket.
     assert any(
@@ -301,136 +352,136 @@ def test_an_unclosed_bracket_is_refused_pointing_at_the_bracket(db: Database, lo
     ), output
 
 
-def test_several_shape_problems_are_listed_together(db: Database, loaded: Path) -> None:
+def test_several_shape_problems_are_listed_together(shared: Database, small: Path) -> None:
     text = SMALL
     text = replace(text, "quantity: 100", "quantity: -100")
     text = replace(text, "counts_at: 运营", "count_at: 运营")
     text = replace(text, "quantity: 40", "quantity: 四十")
     text = replace(text, "    title: 改造道路积水点 3 个\n", "")
-    output = refuse(db, loaded, text)
+    output = refuse(shared, small, text)
     assert "（4 处问题）" in output
-    assert_names(output, loaded, {line_no(text, "quantity: -100")}, "items[0].targets[0].quantity", "负数")
-    assert_names(output, loaded, {line_no(text, "count_at")}, "items[0].targets[0].count_at", "未知字段")
+    assert_names(output, small, {line_no(text, "quantity: -100")}, "items[0].targets[0].quantity", "负数")
+    assert_names(output, small, {line_no(text, "count_at")}, "items[0].targets[0].count_at", "未知字段")
     assert_names(
-        output, loaded, {line_no(text, "四十")}, "items[0].targets[0].projects[1].quantity", "应为数字"
+        output, small, {line_no(text, "四十")}, "items[0].targets[0].projects[1].quantity", "应为数字"
     )
-    assert_names(output, loaded, {line_no(text, "- number: 2")}, "items[1].title", "缺少必填字段")
+    assert_names(output, small, {line_no(text, "- number: 2")}, "items[1].title", "缺少必填字段")
 
 
-def test_several_problems_of_meaning_are_listed_together(db: Database, loaded: Path) -> None:
+def test_several_problems_of_meaning_are_listed_together(shared: Database, small: Path) -> None:
     text = SMALL
     text = replace(text, "lead: [区建管委]", "lead: [区建委]")
     text = replace(text, "stage: 前期手续", "stage: 设计")
     text = replace(text, "开工: 2021-05-01", "开工: 2021-02-01")
     text = replace(text, "            reason: 管线迁改未完成\n", "")
-    output = refuse(db, loaded, text)
+    output = refuse(shared, small, text)
     assert "（4 处问题）" in output
-    assert_names(output, loaded, {line_no(text, "区建委")}, "items[1].lead[0]", "未知部门")
+    assert_names(output, small, {line_no(text, "区建委")}, "items[1].lead[0]", "未知部门")
     assert_names(
-        output, loaded, {line_no(text, "stage: 设计")}, "items[0].targets[0].projects[1].stage", "未知阶段"
+        output, small, {line_no(text, "stage: 设计")}, "items[0].targets[0].projects[1].stage", "未知阶段"
     )
     assert_names(
         output,
-        loaded,
+        small,
         {line_no(text, "开工: 2021-02-01")},
         "items[0].targets[0].projects[0].actual.开工",
         "日期倒退",
     )
     reason_lines = {line_no(text, "- name: 乙路点位"), line_no(text, "stage: 暂停")}
-    assert_names(output, loaded, reason_lines, "items[1].targets[0].projects[1].reason", "原因")
+    assert_names(output, small, reason_lines, "items[1].targets[0].projects[1].reason", "原因")
 
 
-def test_several_duplicate_keys_are_listed_together(db: Database, loaded: Path) -> None:
+def test_several_duplicate_keys_are_listed_together(shared: Database, small: Path) -> None:
     text = replace(SMALL, "  year: 2021\n", "  year: 2021\n  year: 2022\n")
     text = replace(text, "        unit: 个\n", "        unit: 个\n        unit: 处\n")
-    output = refuse(db, loaded, text)
+    output = refuse(shared, small, text)
     assert "（2 处问题）" in output
-    assert_names(output, loaded, {line_no(text, "year: 2022")}, "programme.year", "重复的键")
-    assert_names(output, loaded, {line_no(text, "unit: 处")}, "items[1].targets[0].unit", "重复的键")
+    assert_names(output, small, {line_no(text, "year: 2022")}, "programme.year", "重复的键")
+    assert_names(output, small, {line_no(text, "unit: 处")}, "items[1].targets[0].unit", "重复的键")
 
 
-def test_a_file_that_is_not_utf8_is_refused_at_the_first_bad_line(db: Database, loaded: Path) -> None:
+def test_a_file_that_is_not_utf8_is_refused_at_the_first_bad_line(shared: Database, small: Path) -> None:
     # One line pasted from a GBK document into an otherwise UTF-8 file.
     bad = "    title: 改造道路积水点 3 个"
     raw = SMALL.encode("utf-8").replace(bad.encode("utf-8"), bad.encode("gbk"))
-    output = refuse(db, loaded, raw)
-    assert_names(output, loaded, {line_no(SMALL, bad)}, None, "UTF-8")
+    output = refuse(shared, small, raw)
+    assert_names(output, small, {line_no(SMALL, bad)}, None, "UTF-8")
 
 
 @pytest.mark.parametrize(
     "content", ["", "\n\n", "# 只有注释\n"], ids=["empty", "blank-lines", "comment-only"]
 )
-def test_an_empty_file_is_refused(db: Database, loaded: Path, content: str) -> None:
-    output = refuse(db, loaded, content)
-    assert_names(output, loaded, {1}, None, "为空")
+def test_an_empty_file_is_refused(shared: Database, small: Path, content: str) -> None:
+    output = refuse(shared, small, content)
+    assert_names(output, small, {1}, None, "为空")
 
 
-def test_a_file_whose_top_level_is_a_list_is_refused(db: Database, loaded: Path) -> None:
-    output = refuse(db, loaded, "- programme: test-2021\n- items: []\n")
-    assert_names(output, loaded, {1}, None, "顶层应为映射")
+def test_a_file_whose_top_level_is_a_list_is_refused(shared: Database, small: Path) -> None:
+    output = refuse(shared, small, "- programme: test-2021\n- items: []\n")
+    assert_names(output, small, {1}, None, "顶层应为映射")
 
 
-def test_a_file_that_does_not_exist_is_refused(db: Database, loaded: Path, tmp_path: Path) -> None:
+def test_a_file_that_does_not_exist_is_refused(shared: Database, small: Path, tmp_path: Path) -> None:
     missing = tmp_path / "没有这个文件.yaml"
-    before = snapshot(db)
+    before = snapshot(shared)
     result = cli("load", str(missing))
     assert result.exit_code == 2, result.output
     assert str(missing) in result.output
     assert "无法读取文件" in result.output
     assert "Traceback" not in result.output
-    assert snapshot(db) == before
+    assert snapshot(shared) == before
 
 
 def test_a_dry_run_of_a_new_file_prints_what_it_would_do_and_writes_nothing(
-    db: Database, loaded: Path, tmp_path: Path
+    shared: Database, small: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.yaml"
     text = replace(SMALL, "code: test-2021", "code: other-2021")
     other.write_text(replace(text, "  - name: 各街镇\n", "  - name: 各街镇\n  - name: 区新部门\n"), "utf-8")
-    before = snapshot(db)
+    before = snapshot(shared)
     result = cli("load", str(other), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "试运行" in result.output and "未写入" in result.output
     assert "other-2021" in result.output
     for part in ("新增部门 1", "新增计划 1", "新增项目 2", "新增子项目 4"):
         assert part in result.output
-    assert snapshot(db) == before
+    assert snapshot(shared) == before
     assert cli("show", "1", "-p", "other-2021").exit_code == 2
 
 
-def test_a_dry_run_of_an_update_counts_the_change_and_writes_nothing(db: Database, loaded: Path) -> None:
-    loaded.write_text(replace(SMALL, "新增养老床位 100 张", "新增养老床位 120 张"), "utf-8")
-    before = snapshot(db)
-    result = cli("load", str(loaded), "--dry-run")
+def test_a_dry_run_of_an_update_counts_the_change_and_writes_nothing(shared: Database, small: Path) -> None:
+    small.write_text(replace(SMALL, "新增养老床位 100 张", "新增养老床位 120 张"), "utf-8")
+    before = snapshot(shared)
+    result = cli("load", str(small), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "试运行" in result.output and "更新项目 1" in result.output
     assert "新增" not in result.output.splitlines()[0].split("：", 1)[1]
     assert (
         "  - 第1项“新增养老床位 100 张”：标题 “新增养老床位 100 张” → “新增养老床位 120 张”" in result.output
     )
-    assert snapshot(db) == before
+    assert snapshot(shared) == before
 
 
 # Less common files a user could still write: each must be refused cleanly, or loaded.
 
 
-def test_an_impossible_calendar_date_is_refused_at_its_own_line(db: Database, loaded: Path) -> None:
+def test_an_impossible_calendar_date_is_refused_at_its_own_line(shared: Database, small: Path) -> None:
     text = replace(SMALL, "actual: {完工: 2021-07-31}", "actual: {完工: 2021-02-30}")
-    output = refuse(db, loaded, text)
-    assert_names(output, loaded, {line_no(text, "2021-02-30")}, None, "")
+    output = refuse(shared, small, text)
+    assert_names(output, small, {line_no(text, "2021-02-30")}, None, "")
 
 
-def test_a_control_character_is_refused_at_its_own_line(db: Database, loaded: Path) -> None:
+def test_a_control_character_is_refused_at_its_own_line(shared: Database, small: Path) -> None:
     text = replace(SMALL, "note: 有序推进。", "note: 有序推进。\x07")
-    output = refuse(db, loaded, text)
-    assert_names(output, loaded, {line_no(text, "有序推进")}, None, "")
+    output = refuse(shared, small, text)
+    assert_names(output, small, {line_no(text, "有序推进")}, None, "")
 
 
-def test_a_recursive_yaml_alias_is_refused_as_bad_input(db: Database, loaded: Path) -> None:
+def test_a_recursive_yaml_alias_is_refused_as_bad_input(shared: Database, small: Path) -> None:
     text = replace(SMALL, "lead: [区建管委]", "lead: &self [*self]")
-    output = refuse(db, loaded, text)
+    output = refuse(shared, small, text)
     assert "内部错误" not in output
-    assert_names(output, loaded, {line_no(text, "&self")}, None, "")
+    assert_names(output, small, {line_no(text, "&self")}, None, "")
 
 
 @pytest.mark.parametrize(
@@ -443,11 +494,11 @@ def test_a_recursive_yaml_alias_is_refused_as_bad_input(db: Database, loaded: Pa
     ids=["date-with-a-time", "date-as-a-number", "too-many-whole-digits"],
 )
 def test_every_shape_message_is_in_chinese(
-    db: Database, loaded: Path, old: str, new: str, field: str
+    shared: Database, small: Path, old: str, new: str, field: str
 ) -> None:
     text = replace(SMALL, old, new)
-    output = refuse(db, loaded, text)
-    assert_names(output, loaded, {line_no(text, new)}, field, "")
+    output = refuse(shared, small, text)
+    assert_names(output, small, {line_no(text, new)}, field, "")
 
 
 @pytest.mark.parametrize("role", ["lead", "cooperating"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from services.stage_change.request import EvidenceInput, StageChange
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
 from services.views.history import current_stage
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT, _backends, shared_database_url
 from tests.helpers import snapshot
 
 TODAY = date(2020, 10, 20)
@@ -32,11 +33,39 @@ ACCEPTANCE = EvidenceInput("acceptance", "长民验〔2020〕9号", date(2020, 9
 HANDOVER = EvidenceInput("handover", "长民交〔2020〕9号", date(2020, 9, 21))
 
 
-@pytest.fixture
-def loaded(db: Database) -> Database:
+def _load(db: Database) -> None:
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(EXAMPLE, TODAY), "测试", TODAY)
+
+
+@pytest.fixture
+def loaded(db: Database) -> Database:
+    """A fresh database of the test's own holding the example: for the tests that write."""
+    _load(db)
     return db
+
+
+@pytest.fixture(scope="module", params=_backends())
+def shared_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[str]:
+    """Once per database kind: the example, shared by the tests of refusals. Each compares full snapshots
+    around its own refusal, and at the end the database must still be exactly as loaded: so no test's
+    snapshots could have seen another's writes."""
+    url = shared_database_url(request, tmp_path_factory.mktemp("stage-check"), sqlite_template)
+    db = Database(url)
+    _load(db)
+    built = snapshot(db)
+    yield url
+    assert snapshot(db) == built, "a test of test_stage_check.py wrote to the shared database"
+    db.dispose()
+
+
+@pytest.fixture
+def shared(shared_url: str) -> Iterator[Database]:
+    db = Database(shared_url)
+    yield db
+    db.dispose()
 
 
 def _advance(ref: str = "2.9", **kw: object) -> StageChange:
@@ -84,16 +113,16 @@ def test_a_request_without_expectations_expects_the_programme_stage_and_version_
     ],
 )
 def test_the_check_refuses_as_the_use_case_does_and_writes_nothing(
-    loaded: Database, request_: StageChange, error: type[Exception], words: str
+    shared: Database, request_: StageChange, error: type[Exception], words: str
 ) -> None:
-    before = snapshot(loaded)
+    before = snapshot(shared)
     with pytest.raises(error) as checked:
-        check_change(loaded, request_, TODAY)
-    with pytest.raises(error) as applied, UnitOfWork(loaded) as uow:
+        check_change(shared, request_, TODAY)
+    with pytest.raises(error) as applied, UnitOfWork(shared) as uow:
         change_stage(uow, request_, TODAY)
     assert words in str(checked.value)
     assert str(checked.value) == str(applied.value)
-    assert snapshot(loaded) == before
+    assert snapshot(shared) == before
 
 
 def test_the_check_reads_while_another_transaction_holds_the_projects_lock(
@@ -162,10 +191,10 @@ finally:
     ],
 )
 def test_a_refused_or_malformed_stage_command_answers_without_importing_prefect(
-    loaded: Database, db_url: str, tmp_path: Path, args: tuple[str, ...], code: int, words: str
+    shared: Database, shared_url: str, tmp_path: Path, args: tuple[str, ...], code: int, words: str
 ) -> None:
-    before = snapshot(loaded)
-    env = {**os.environ, "SHISHI_DATABASE_URL": db_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
+    before = snapshot(shared)
+    env = {**os.environ, "SHISHI_DATABASE_URL": shared_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
     env.pop("PREFECT_API_URL", None)
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
@@ -173,4 +202,4 @@ def test_a_refused_or_malformed_stage_command_answers_without_importing_prefect(
     assert result.returncode == code, result.stderr
     assert words in result.stderr
     assert result.stderr.rstrip().endswith("prefect not loaded"), result.stderr
-    assert snapshot(loaded) == before
+    assert snapshot(shared) == before
