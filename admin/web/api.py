@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from admin.web import actions
@@ -52,8 +53,19 @@ Code = Annotated[str, Path(max_length=64, description="计划代码")]
 ItemNo = Annotated[int, Path(ge=1, le=100000, description="项目序号 N")]
 ProjectRef = Annotated[str, Path(pattern=r"^\d{1,5}\.\d{1,5}$", description="子项目编号 N.M")]
 Text = Annotated[str | None, Field(max_length=actions.MAX_TEXT)]
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD (or a date): pydantic would otherwise read a number as seconds since 1970."""
+    if isinstance(value, date) or (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return value
+    raise ValueError("日期格式应为 YYYY-MM-DD")
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 AsOf = Annotated[
-    date | None, Query(description="截至日期（YYYY-MM-DD）：按当日有效的阶段、要件、报送和人工认定作答")
+    Day | None, Query(description="截至日期（YYYY-MM-DD）：按当日有效的阶段、要件、报送和人工认定作答")
 ]
 ETAG_TEXT = '子项目的版本，如 "3"；每次阶段变更加一。操作时放在 If-Match 中，子项目已变更则返回 409'
 IF_MATCH_TEXT = (
@@ -66,7 +78,7 @@ class EvidenceBody(BaseModel):
 
     kind: str = Field(min_length=1, max_length=40)
     doc_no: str = Field(min_length=1, max_length=200)
-    issued_on: date
+    issued_on: Day
 
 
 class ActionBody(BaseModel):
@@ -75,7 +87,7 @@ class ActionBody(BaseModel):
     event: Literal["advance", "suspend", "resume", "cancel", "revert"]
     to: str | None = Field(default=None, max_length=16, description="目标阶段（只能是下一阶段）")
     reason: Text = None
-    at: date | None = None
+    at: Day | None = None
     evidence: list[EvidenceBody] = Field(default_factory=list, max_length=10)
     expected_stage: str | None = Field(
         default=None,
@@ -98,7 +110,7 @@ class ProgressBody(BaseModel):
 
     target: int | None = Field(default=None, ge=1, le=1000)
     done: Decimal | None = Field(default=None, ge=0, le=Decimal("1e12"), max_digits=16, decimal_places=4)
-    as_of: date | None = None
+    as_of: Day | None = None
     note: Text = None
     problems: Text = None
     next_steps: Text = None

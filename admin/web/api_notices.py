@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from admin.web.api import ERRORS, Code
+from admin.web.api import ERRORS, Code, Day
 from admin.web.deps import ApiReader, ApiUser, database, today
 from services.people.users import UserView
 from services.supervision.requests import MAX_TEXT, Actor, IssueInput, StepInput, event_code
@@ -29,16 +28,16 @@ class IssueBody(BaseModel):
     finding: str = Field(min_length=1, max_length=MAX_TEXT, description="发现问题")
     requirement: str = Field(min_length=1, max_length=MAX_TEXT, description="整改要求")
     days: int = Field(default=5, ge=1, le=60, description="反馈期限：工作日数（节假日不计，调休上班日计入）")
-    at: date | None = Field(default=None, description="下发日期（默认今天）")
+    at: Day | None = Field(default=None, description="下发日期（默认今天）")
 
 
 class NoticeActionBody(BaseModel):
     """A step: sign, reply (measures, committed_on), return (reason, days) or close (reason)."""
 
     event: Literal["sign", "reply", "return", "close"]
-    at: date | None = None
+    at: Day | None = None
     measures: Text = None
-    committed_on: date | None = Field(default=None, description="承诺完成日期（反馈时必填）")
+    committed_on: Day | None = Field(default=None, description="承诺完成日期（反馈时必填）")
     reason: Text = None
     days: int | None = Field(default=None, ge=1, le=60, description="退回重报时重新反馈的工作日数")
     expected_version: int | None = Field(

@@ -87,6 +87,8 @@ def test_a_department_cannot_read_or_act_on_another_departments_project(
             "未知要件",
         ),
         ({"event": "advance", "expected_version": 0}, 409, "并发冲突"),
+        ({"event": "suspend", "reason": "x", "at": 0}, 422, "请求内容无效"),
+        ({"event": "suspend", "reason": "x", "at": "1600000000"}, 422, "请求内容无效"),
         ({"event": "suspend"}, 422, "原因"),
         ({"event": "resume"}, 422, "未暂停"),
         ("not json", 422, "请求内容无效"),
@@ -117,6 +119,14 @@ def test_a_refusal_names_the_fields_concerned_and_no_command_line_flag(
     assert problem["fields"] == ["done", "note", "problems", "next_steps"]
     assert "请至少报送一项" in problem["detail"] and "--" not in problem["detail"]
     assert snapshot(site.db) == before
+
+
+@pytest.mark.parametrize("as_of", ["-1.2e-15", "0", "1600000000", "2020-9-30", "2020-09-30T00:00"])
+def test_an_as_of_that_is_not_a_yyyy_mm_dd_day_is_422_not_a_day_of_1970(client: TestClient, as_of: str) -> None:
+    response = client.get(f"/api/programmes/{CODE}", params={"as_of": as_of}, headers=auth(USERS["admin"]))
+    assert response.status_code == 422, response.text
+    good = client.get(f"/api/programmes/{CODE}", params={"as_of": "2020-09-30"}, headers=auth(USERS["admin"]))
+    assert good.status_code == 200 and good.json()["as_of"] == "2020-09-30"
 
 
 def test_unknown_programme_and_project_are_404(client: TestClient) -> None:
