@@ -209,14 +209,27 @@ class Reader:
         user = cache.user(login, revisions[0]) if login else None
         if user is not None and (data := cache.get((key, user), revisions)) is not MISSING:
             return then(data, user)  # one statement in all
-        with db.read() as session:
-            user = self._user(session)
+        if user is None:
+            with db.read() as session:
+                user = self._user(session)
             cache.keep_user(user, revisions[0])
-            data = cache.get((key, user), revisions)
+        return then(self._read_once(db, (key, user), revisions, body, user), user)
+
+    def _read_once(
+        self, db: Database, key: Hashable, revisions: tuple[int, ...], body: Callable[..., T], user: UserView
+    ) -> T:
+        """The page's data under these revisions: kept, read by another request just now, or read here."""
+        cache: PageCache = self.request.app.state.page_cache
+        data = cache.get(key, revisions)
+        if data is not MISSING:
+            return data
+        with cache.reading(key, revisions) as first:
+            data = MISSING if first else cache.get(key, revisions)
             if data is MISSING:
-                data = body(session, user)
-                cache.put((key, user), revisions, data)
-        return then(data, user)
+                with db.read() as session:
+                    data = body(session, user)
+                cache.put(key, revisions, data)
+        return data
 
     def _user(self, session: Session) -> UserView:
         if self.api:

@@ -3,13 +3,17 @@
 A hit needs the same key (page, parameters, today, the user) and the same revisions, read again for every
 request before anything else: a write committed by any process (another web worker, the CLI, the nightly)
 raises a revision, and the next request reads afresh. Bounded: the least recently used entry goes first.
+
+When a write makes a page stale, the readers who ask for it at once do not all read it again: the first
+reads it (`reading` says it is first), the others wait for that read and take its result.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 MISSING = object()
@@ -18,10 +22,13 @@ MISSING = object()
 class PageCache:
     """A bounded map from a page's key to (revisions, data); thread-safe."""
 
+    new_event = threading.Event  # what a page being read is waited on with
+
     def __init__(self, entries: int) -> None:
         self.entries = entries
         self._data: OrderedDict[Hashable, tuple[tuple[int, ...], Any]] = OrderedDict()
         self._users: dict[tuple[int, int], tuple[int, Any]] = {}
+        self._reading: dict[tuple[Hashable, tuple[int, ...]], threading.Event] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -46,6 +53,28 @@ class PageCache:
             self._data.move_to_end(key)
             while len(self._data) > self.entries:
                 self._data.popitem(last=False)
+
+    @contextmanager
+    def reading(self, key: Hashable, revisions: tuple[int, ...], wait_s: float = 30.0) -> Iterator[bool]:
+        """True for the one thread that reads the page under these revisions; False for the others, once
+        that read is over (they look in the cache again, and read it themselves only if it failed)."""
+        with self._lock:
+            running = self._reading.get((key, revisions))
+            if running is None:
+                running = self._reading[(key, revisions)] = self.new_event()
+                first = True
+            else:
+                first = False
+        if not first:
+            running.wait(wait_s)
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with self._lock:
+                self._reading.pop((key, revisions), None)
+            running.set()
 
     def user(self, login: tuple[int, int], everything: int) -> Any:
         """The user of that login (id, session version) if loaded while `*` stood at `everything`, else None.
