@@ -43,10 +43,15 @@ _ITEM_BY_NUMBER = select(Item).where(
 def resolve_programme(session: Session, code: str | None) -> Programme:
     """The programme with that code (in any case), or the only/latest one when no code is given."""
     if code:
-        programme = session.scalars(_PROGRAMME_BY_CODE, {"code": code.strip().lower()}).one_or_none()
+        key = ("programme", code.strip().lower())
+        known_here = session.info.get(key)  # found earlier in this session: one use case asks once
+        if known_here is not None and known_here in session:
+            return known_here
+        programme = session.scalars(_PROGRAMME_BY_CODE, {"code": key[1]}).one_or_none()
         if programme is None:
             known = "、".join(session.scalars(select(Programme.code).order_by(Programme.code))) or "（无）"
             raise NotFound(f"未找到计划“{code}”；已有：{known}")
+        session.info[key] = programme
         return programme
     programme = session.scalars(
         select(Programme).order_by(Programme.year.desc(), Programme.id.desc()).limit(1)

@@ -17,7 +17,7 @@ from services.errors import BadInput, Forbidden, ServiceError
 from services.people.access import require_event, require_write
 from services.people.users import UserView
 from services.progress.record import ProgressInput, Replaced, record_progress
-from services.publishing.notice import notice_for
+from services.publishing.notice import published_notice
 from services.refs import parse_ref, resolve_programme, resolve_project
 from services.review.submit import Submitted, requires_review, submit_evidence, submit_progress, submit_stage
 from services.stage_change.evidence import record_evidence
@@ -129,6 +129,7 @@ class Filed:
     version: int
     replaced: Replaced | None
     as_of: date
+    notice: str | None = None  # a published period's report covers the day: it stays as published
 
 
 def report_progress(
@@ -151,7 +152,8 @@ def report_progress(
         require_write(uow.session, user, programme, progress.number)
         if requires_review(programme, user):
             return submit_progress(uow, user, replace(data, programme=programme.code), today)
-        recorded = record_progress(uow, data, today)
+        notice = published_notice(uow.session.connection(), programme.id, data.as_of)
+        recorded = record_progress(uow, replace(data, programme=programme.code), today)
         return Filed(
             recorded.created,
             recorded.message(),
@@ -159,13 +161,8 @@ def report_progress(
             recorded.version,
             recorded.replaced,
             recorded.as_of,
+            notice,
         )
-
-
-def published_notice(db: Database, code: str, on: date) -> str | None:
-    """The warning when a day lies inside a published period of the programme."""
-    with db.read() as session:
-        return notice_for(session, code, on)
 
 
 def publish_period(

@@ -283,7 +283,7 @@ def progress(
         if replaced is None
         else {"by": replaced.by, "as_of": replaced.as_of.isoformat(), "version": replaced.version},
         "message": filed.message,
-        "notice": actions.published_notice(database(request), code, filed.as_of),
+        "notice": filed.notice,
     }
 
 

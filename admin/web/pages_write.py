@@ -160,8 +160,7 @@ def report_progress(
     if isinstance(filed, Submitted):
         flash(request, "ok", filed.message())
         return RedirectResponse(f"/p/{code}/items/{number}", 303)
-    notice = actions.published_notice(database(request), code, filed.as_of)
-    flash(request, "ok", filed.message, [notice] if notice else None)
+    flash(request, "ok", filed.message, [filed.notice] if filed.notice else None)
     return RedirectResponse(f"/p/{code}/items/{number}", 303)
 
 

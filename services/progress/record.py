@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from models import Item, ProgressReport, Target
 from models.base import as_quantity
@@ -193,7 +193,8 @@ def _plausible(value: Decimal) -> bool:
 
 
 def _target(session: Session, item_id: int, data: ProgressInput) -> Target | None:
-    targets = session.scalars(select(Target).where(Target.item_id == item_id).order_by(Target.position)).all()
+    query = select(Target).where(Target.item_id == item_id).order_by(Target.position)
+    targets = session.scalars(query.options(lazyload(Target.milestones))).all()  # a report needs no milestones
     if data.target is not None:
         for t in targets:
             if t.position == data.target:
