@@ -51,6 +51,19 @@ def test_a_progress_report_inside_a_published_period_is_saved_with_the_notice(
     )
     assert response.status_code == 303
     assert "注意：2020-09 已发布，已发布的报告不受影响" in client.get(f"/p/{CODE}/items/2").text
+    api = client.post(
+        f"/api/programmes/{CODE}/items/2/progress",
+        json={"target": 3, "done": 4, "as_of": "2020-09-28"},
+        headers={"X-CSRF-Token": civil},
+    )
+    assert api.status_code == 201, api.text
+    assert api.json()["version"] == 2 and "2020-09 已发布" in api.json()["notice"]
+    october = client.post(
+        f"/api/programmes/{CODE}/items/2/progress",
+        json={"target": 3, "done": 5, "as_of": "2020-10-12"},
+        headers={"X-CSRF-Token": civil},
+    )
+    assert october.status_code == 201 and october.json()["notice"] is None  # October is not published
 
 
 def test_a_stage_change_inside_a_published_period_is_applied_with_the_notice(
