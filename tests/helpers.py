@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import inspect, literal_column, select, table, text
 from typer.testing import CliRunner
 
@@ -36,6 +38,28 @@ def snapshot(db: Database) -> dict[str, list[tuple]]:
             rows = conn.execute(select(literal_column("*")).select_from(table(name))).all()
             out[name] = sorted(tuple(map(repr, r)) for r in rows)
     return out
+
+
+@contextmanager
+def shared_unchanged(url: str, module: str) -> Iterator[str]:
+    """Share the filled database at `url` with a module's tests; at the end it must be exactly as it is now,
+    or a test wrote to it and the sharing was unsound."""
+    db = Database(url)
+    built = snapshot(db)
+    yield url
+    assert snapshot(db) == built, f"a test of {module} wrote to the shared database"
+    db.dispose()
+
+
+@contextmanager
+def cli_on(url: str, data_dir: Path) -> Iterator[None]:
+    """For the block, the CLI run in this process works on `url`, with `data_dir` as its data directory."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHISHI_DATABASE_URL", url)
+        patch.setenv("SHISHI_DATA_DIR", str(data_dir))
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 def programme_copy(folder: Path, code: str, district: str, city: str = "上海市") -> Path:

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from models.db import Database
-from models.settings import get_settings
 from tests.conftest import EXAMPLE, _backends, shared_database_url
-from tests.helpers import cli, snapshot
+from tests.helpers import cli, cli_on, shared_unchanged, snapshot
 
 SHISHI = str(Path(sys.executable).parent / "shishi")
 SMALL = """\
@@ -49,28 +48,19 @@ def shared_url(
     no test's snapshots could have seen another's writes."""
     folder = tmp_path_factory.mktemp("bad-input")
     url = shared_database_url(request, folder, sqlite_template)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SHISHI_DATABASE_URL", url)
-        patch.setenv("SHISHI_DATA_DIR", str(folder / "data"))
+    with cli_on(url, folder / "data"):
         assert cli("load", str(EXAMPLE)).exit_code == 0
-    get_settings.cache_clear()
-    db = Database(url)
-    built = snapshot(db)
-    yield url
-    assert snapshot(db) == built, "a test of test_bad_input_exits_2.py wrote to the shared database"
-    db.dispose()
+    with shared_unchanged(url, "test_bad_input_exits_2.py"):
+        yield url
 
 
 @pytest.fixture
-def shared(shared_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+def shared(shared_url: str, tmp_path: Path) -> Iterator[Database]:
     """The shared database holding the example, with the CLI's environment pointing at it."""
-    monkeypatch.setenv("SHISHI_DATABASE_URL", shared_url)
-    monkeypatch.setenv("SHISHI_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    db = Database(shared_url)
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
+    with cli_on(shared_url, tmp_path / "data"):
+        db = Database(shared_url)
+        yield db
+        db.dispose()
 
 
 def refused_and_unchanged(db: Database, *args: str) -> str:

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import event
 
 from models.db import Database
-from models.settings import get_settings
 from services.errors import NotFound
 from services.health.judgements import set_override
 from services.health.recompute import recompute
@@ -24,7 +23,7 @@ from services.refs import resolve_programme
 from services.reporting.city import city_rollup
 from services.unit_of_work import UnitOfWork
 from tests.conftest import _backends, shared_database_url
-from tests.helpers import cli, programme_copy, snapshot
+from tests.helpers import cli, cli_on, programme_copy, shared_unchanged
 
 TODAY = date(2020, 10, 1)
 SEPTEMBER = date(2020, 9, 30)
@@ -69,10 +68,9 @@ def city_url(
     url = shared_database_url(request, folder, sqlite_template)
     db = Database(url)
     build_city(db, folder)
-    built = snapshot(db)
-    yield url
-    assert snapshot(db) == built, "a test of test_city.py wrote to the shared city database"
     db.dispose()
+    with shared_unchanged(url, "test_city.py"):
+        yield url
 
 
 @pytest.fixture
@@ -83,16 +81,10 @@ def city(city_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def env(
-    city_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_server: None
-) -> Iterator[dict[str, str]]:
+def env(city_url: str, tmp_path: Path, prefect_server: None) -> Iterator[dict[str, str]]:
     """The conftest's `env`, pointing the CLI at the shared city database (and a data directory of the test)."""
-    values = {"SHISHI_DATABASE_URL": city_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
-    for key, value in values.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    yield values
-    get_settings.cache_clear()
+    with cli_on(city_url, tmp_path / "data"):
+        yield {"SHISHI_DATABASE_URL": city_url, "SHISHI_DATA_DIR": str(tmp_path / "data")}
 
 
 def _counts(row: dict) -> tuple:

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from models.db import Database
-from models.settings import get_settings
 from tests.conftest import _backends, shared_database_url
-from tests.helpers import cli, snapshot
+from tests.helpers import cli, cli_on, shared_unchanged, snapshot
 
 SMALL = """\
 programme:
@@ -151,29 +150,19 @@ def small_url(
     database must still be exactly as loaded: so no test's snapshots could have seen another's writes."""
     folder = tmp_path_factory.mktemp("loader-errors")
     url = shared_database_url(request, folder, sqlite_template)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SHISHI_DATABASE_URL", url)
-        patch.setenv("SHISHI_DATA_DIR", str(folder / "data"))
-        get_settings.cache_clear()
+    with cli_on(url, folder / "data"):
         _load_small(folder / "programme.yaml")
-    get_settings.cache_clear()
-    db = Database(url)
-    built = snapshot(db)
-    yield url
-    assert snapshot(db) == built, "a test of test_loader_errors.py wrote to the shared database"
-    db.dispose()
+    with shared_unchanged(url, "test_loader_errors.py"):
+        yield url
 
 
 @pytest.fixture
-def shared(small_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+def shared(small_url: str, tmp_path: Path) -> Iterator[Database]:
     """The shared database holding the small programme, with the CLI's environment pointing at it."""
-    monkeypatch.setenv("SHISHI_DATABASE_URL", small_url)
-    monkeypatch.setenv("SHISHI_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    db = Database(small_url)
-    yield db
-    db.dispose()
-    get_settings.cache_clear()
+    with cli_on(small_url, tmp_path / "data"):
+        db = Database(small_url)
+        yield db
+        db.dispose()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
 from services.views.history import current_stage
 from tests.conftest import EXAMPLE, ROOT, _backends, shared_database_url
-from tests.helpers import snapshot
+from tests.helpers import shared_unchanged, snapshot
 
 TODAY = date(2020, 10, 20)
 CODE = "changning-2020"
@@ -55,10 +55,9 @@ def shared_url(
     url = shared_database_url(request, tmp_path_factory.mktemp("stage-check"), sqlite_template)
     db = Database(url)
     _load(db)
-    built = snapshot(db)
-    yield url
-    assert snapshot(db) == built, "a test of test_stage_check.py wrote to the shared database"
     db.dispose()
+    with shared_unchanged(url, "test_stage_check.py"):
+        yield url
 
 
 @pytest.fixture
