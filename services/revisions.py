@@ -4,7 +4,9 @@ A write that names nothing raises `*`, which every cached page depends on: forge
 speed, never freshness. A use case names what it changed instead: an item (`UnitOfWork.changes_item`: the
 item's page and its programme's list, the dashboard), a project (`UnitOfWork.changes_project`: its page), or
 nothing a cached page shows (`UnitOfWork.changes_no_page`: the outbox, login failures, report files). A
-progress report changes its item; a document its project; a stage change or a notice about a project both.
+progress report changes its item's page and its programme's filed progress (`UnitOfWork.changes_progress`),
+not the dashboard of the latest snapshot; a document its project; a stage change or a notice about a
+project both.
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ _READ = select(Revision.key, Revision.n)
 def programme_key(code: str) -> str:
     """The scope of a programme's list of items (its dashboard and API answer)."""
     return f"p:{code.strip().lower()}"
+
+
+def progress_key(code: str) -> str:
+    """The scope of a programme's filed progress, which a dashboard shows only for a day it computes in memory
+    (a day given as `as_of`); the latest stored snapshot, the default, does not change with a report."""
+    return f"r:{code.strip().lower()}"
+
+
+def dashboard_scopes(code: str, day: object | None) -> tuple[str, ...]:
+    """What a programme's dashboard (page or API) read for `day` (None: the latest stored snapshot) depends on."""
+    return (programme_key(code),) if day is None else (programme_key(code), progress_key(code))
 
 
 def item_key(code: str, number: int) -> str:

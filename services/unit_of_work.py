@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from models.db import Database
-from services.revisions import EVERYTHING, item_key, programme_key, project_key, raise_revisions
+from services.revisions import EVERYTHING, item_key, programme_key, progress_key, project_key, raise_revisions
 
 
 class UnitOfWork:
@@ -71,6 +71,10 @@ class UnitOfWork:
     def changes_item(self, code: str, number: int) -> None:
         """Say this write changes that item's page (and so its programme's list); no project's page."""
         self._changed = (self._changed or set()) | {item_key(code, number), programme_key(code)}
+
+    def changes_progress(self, code: str, number: int) -> None:
+        """Say this write files progress for that item: its page, and dashboards computed for a given day."""
+        self._changed = (self._changed or set()) | {item_key(code, number), progress_key(code)}
 
     def changes_project(self, code: str, ref: str) -> None:
         """Say this write changes what one project's page shows (its stage, documents, notices)."""

@@ -22,7 +22,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import list_files
 from services.review.submit import Submitted
-from services.revisions import item_key, programme_key, project_key
+from services.revisions import dashboard_scopes, item_key, project_key
 from services.stage_change.request import EvidenceInput
 from services.views.dashboard import dashboard
 from services.views.history import history
@@ -135,7 +135,7 @@ async def programme(
     now = today()
     return await reader.cached(
         ("dashboard", code.strip().lower(), department or None, status or None, as_of, now),  # the page's too
-        (programme_key(code),),
+        dashboard_scopes(code, as_of),
         lambda session, user: dashboard(session, user, code, department or None, status or None, as_of, now),
         _data,
     )

@@ -20,7 +20,7 @@ from services.publishing.store import list_published
 from services.refs import parse_ref, resolve_programme
 from services.reporting.files import report_file
 from services.reporting.listing import period_history, published_file, report_periods
-from services.revisions import item_key, programme_key, project_key
+from services.revisions import dashboard_scopes, item_key, project_key
 from services.supervision.open_notices import open_notices
 from services.views.dashboard import dashboard
 from services.views.programme import show_item, show_project
@@ -62,7 +62,7 @@ async def dashboard_page(
     day, now = _day(as_of), today()
     return await reader.cached(
         ("dashboard", code.strip().lower(), dept or None, status or None, day, now),
-        (programme_key(code),),
+        dashboard_scopes(code, day),
         lambda session, user: dashboard(session, user, code, dept or None, status or None, day, now),
         lambda data, user: page(request, "dashboard.html", {"d": data}, user),
     )

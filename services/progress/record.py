@@ -102,7 +102,7 @@ def file_progress(uow: UnitOfWork, data: ProgressInput, today: date) -> Recorded
         raise BadInput("进展报送针对项目（N）或其指标，不针对子项目 N.M", fields=("target",))
     programme = resolve_programme(session, data.programme)
     item = resolve_item(session, programme, ref.item)
-    uow.changes_item(programme.code, item.number)
+    uow.changes_progress(programme.code, item.number)
     session.execute(select(Item.id).where(Item.id == item.id).with_for_update())  # one version at a time
     target = _target(session, item.id, data)
     target_id = target.id if target else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,15 @@ from sqlalchemy import func, select
 from models import Evidence, Item, OutboxMessage, Person, Project, Revision, Transition
 from models.db import Database
 from services.errors import Refused
-from services.revisions import EVERYTHING, item_key, programme_key, project_key
+from services.progress.record import ProgressInput, record_progress
+from services.revisions import (
+    EVERYTHING,
+    dashboard_scopes,
+    item_key,
+    programme_key,
+    progress_key,
+    project_key,
+)
 from services.stage_change import use_case
 from services.stage_change.evidence import record_evidence
 from services.stage_change.request import EvidenceInput, StageChange
@@ -152,6 +161,20 @@ def test_a_document_raises_only_its_projects_revision(loaded: Database) -> None:
         record_evidence(uow, "2.9", EvidenceInput("permit", "长建施〔2020〕9号", TODAY), "办公室", TODAY)
     after = _revisions(loaded)
     assert {k for k in after if after[k] != before.get(k)} == {project_key("changning-2020", "2.9")}
+
+
+def test_a_progress_report_raises_its_items_and_its_programmes_filed_progress_not_the_latest_dashboard(
+    loaded: Database,
+) -> None:
+    before = _revisions(loaded)
+    with UnitOfWork(loaded) as uow:
+        data = ProgressInput("2", "民政科", TODAY, Decimal(7), target=3, note="新增助餐点两个")
+        record_progress(uow, data, TODAY)
+    after = _revisions(loaded)
+    code = "changning-2020"
+    assert {k for k in after if after[k] != before.get(k)} == {item_key(code, 2), progress_key(code)}
+    assert set(dashboard_scopes(code, None)) == {programme_key(code)}  # the latest stored snapshot
+    assert set(dashboard_scopes(code, TODAY)) == {programme_key(code), progress_key(code)}  # computed
 
 
 def test_a_rolled_back_or_unseen_write_raises_no_revision(loaded: Database) -> None:
