@@ -62,6 +62,15 @@ def cli_on(url: str, data_dir: Path) -> Iterator[None]:
     get_settings.cache_clear()
 
 
+@contextmanager
+def cli_database(url: str, data_dir: Path) -> Iterator[Database]:
+    """The database at `url`, with the in-process CLI pointed at it (and `data_dir`) for the block."""
+    with cli_on(url, data_dir):
+        db = Database(url)
+        yield db
+        db.dispose()
+
+
 def programme_copy(folder: Path, code: str, district: str, city: str = "上海市") -> Path:
     """The example programme under another code, district and city, written as a file in `folder`."""
     text = EXAMPLE.read_text(encoding="utf-8")

@@ -12,7 +12,7 @@ import pytest
 
 from models.db import Database
 from tests.conftest import EXAMPLE, _backends, shared_database_url
-from tests.helpers import cli, cli_on, shared_unchanged, snapshot
+from tests.helpers import cli, cli_database, cli_on, shared_unchanged, snapshot
 
 SHISHI = str(Path(sys.executable).parent / "shishi")
 SMALL = """\
@@ -57,10 +57,8 @@ def shared_url(
 @pytest.fixture
 def shared(shared_url: str, tmp_path: Path) -> Iterator[Database]:
     """The shared database holding the example, with the CLI's environment pointing at it."""
-    with cli_on(shared_url, tmp_path / "data"):
-        db = Database(shared_url)
+    with cli_database(shared_url, tmp_path / "data") as db:
         yield db
-        db.dispose()
 
 
 def refused_and_unchanged(db: Database, *args: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from models.db import Database
 from tests.conftest import _backends, shared_database_url
-from tests.helpers import cli, cli_on, shared_unchanged, snapshot
+from tests.helpers import cli, cli_database, cli_on, shared_unchanged, snapshot
 
 SMALL = """\
 programme:
@@ -159,10 +159,8 @@ def small_url(
 @pytest.fixture
 def shared(small_url: str, tmp_path: Path) -> Iterator[Database]:
     """The shared database holding the small programme, with the CLI's environment pointing at it."""
-    with cli_on(small_url, tmp_path / "data"):
-        db = Database(small_url)
+    with cli_database(small_url, tmp_path / "data") as db:
         yield db
-        db.dispose()
 
 
 @pytest.fixture
