@@ -37,6 +37,10 @@ class NotInitialised(BadInput):
         super().__init__("数据库尚未初始化：请先运行 shishi init")
 
 
+class SchemaOutOfDate(BadInput):
+    """The database's schema is not the one this version of Shishi was built for."""
+
+
 class Refused(ServiceError):
     """A rule of the engine refuses the request; every reason is listed."""
 

@@ -10,7 +10,7 @@ import typer
 
 from admin import orchestrate
 from admin.cli.parse import parse_date
-from admin.cli.runtime import database, emit_json, fail, handles_errors, settings, today
+from admin.cli.runtime import current_database, database, emit_json, fail, handles_errors, settings, today
 from services.health.judgements import judged_label, period_days, set_override
 from services.publishing.notice import notice_for
 from services.unit_of_work import UnitOfWork
@@ -70,7 +70,7 @@ def _notices_line(check: dict[str, Any] | None) -> str:
 @handles_errors
 def serve() -> None:
     """运行各部署：每晚 02:00（Asia/Shanghai）夜间流程，每 5 分钟投递通知。"""
-    database()
+    current_database()
     orchestrate.serve()
 
 

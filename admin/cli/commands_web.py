@@ -10,7 +10,7 @@ import typer
 
 from admin import orchestrate
 from admin.cli.commands_users import users
-from admin.cli.runtime import database, handles_errors, settings
+from admin.cli.runtime import current_database, handles_errors, settings
 
 APP_FACTORY = "admin.web.app:create_app"
 DEFAULT_MAX_WORKERS = 4
@@ -40,7 +40,7 @@ def web(
     ] = None,
 ) -> None:
     """启动网页管理后台（看板、项目页、阶段操作、进展报送、报告下载、/api）。"""
-    database()  # refuse politely when `shishi init` has not run
+    current_database()  # refuse politely when `shishi init` has not run, or the schema is older than the code
     import uvicorn
 
     from admin.web.app import create_app

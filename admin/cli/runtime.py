@@ -15,7 +15,7 @@ import typer
 
 from models.db import Database
 from models.settings import Settings, get_settings
-from services.errors import BadInput, NotInitialised, ServiceError, control_character
+from services.errors import BadInput, NotInitialised, SchemaOutOfDate, ServiceError, control_character
 from services.loading.errors import ProgrammeFileError
 
 P = ParamSpec("P")
@@ -63,6 +63,17 @@ def database(require_schema: bool = True) -> Database:
     db = Database(settings().effective_database_url)
     if require_schema and not db.is_initialised():
         raise NotInitialised()
+    return db
+
+
+def current_database() -> Database:
+    """`database()`, refused unless its schema is this version's: a server never starts on an older one."""
+    from models.migrate import out_of_date
+
+    db = database()
+    problem = out_of_date(db)
+    if problem is not None:
+        raise SchemaOutOfDate(problem)
     return db
 
 
