@@ -16,7 +16,7 @@ from services.people.users import UserView
 from services.refs import resolve_programme
 from services.supervision.facts import number_of
 from services.supervision.requests import Actor, IssueInput, StepInput, event_code
-from services.supervision.use_case import act_on_notice, issue_notice
+from services.supervision.use_case import act_on_notice, issue_notice, require_may_act, require_may_issue
 from services.supervision.views import list_notices, show_notice
 from services.unit_of_work import UnitOfWork
 from states.notices import NOTICE_EVENTS, NoticeState
@@ -85,9 +85,11 @@ def issue_page(
 ) -> Response:
     """The office issues a notice."""
     check_form_csrf(request, csrf)
+    actor = Actor.of_user(user, "web")
+    require_may_issue(actor)  # anyone else is refused before the form's contents are read
     data = IssueInput(ref, finding, requirement, days, form_day(at), code)
     with UnitOfWork(database(request)) as uow:
-        facts = issue_notice(uow, data, Actor.of_user(user, "web"), today())
+        facts = issue_notice(uow, data, actor, today())
     flash(
         request,
         "ok",
@@ -113,9 +115,11 @@ def step_page(
 ) -> Response:
     """Sign, reply, return or close; the form carries the version shown, so a notice changed since is a conflict."""
     check_form_csrf(request, csrf)
+    actor, step = Actor.of_user(user, "web"), event_code(event)
+    require_may_act(actor, step)  # a role that may never take this step is refused before the form is read
     data = StepInput(
         notice_id,
-        event_code(event),
+        step,
         form_day(at),
         measures,
         form_day(committed_on, "承诺完成日期"),
@@ -125,7 +129,7 @@ def step_page(
         code,
     )
     with UnitOfWork(database(request)) as uow:
-        facts = act_on_notice(uow, data, Actor.of_user(user, "web"), today())
+        facts = act_on_notice(uow, data, actor, today())
     label = NOTICE_EVENTS[data.event]
     flash(request, "ok", f"{number_of(notice_id)}已{label}：现为“{NoticeState[facts.notice.state].label}”")
     return RedirectResponse(f"/p/{facts.programme_code}/notices/{notice_id}", 303)

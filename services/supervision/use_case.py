@@ -26,7 +26,7 @@ from states.workdays import MAX_DAYS
 def issue_notice(uow: UnitOfWork, data: IssueInput, actor: Actor, today: date) -> NoticeFacts:
     """The office issues a notice to the item's (first) lead department; the deadline in working days."""
     session = uow.session
-    _require_office(actor, "下发督办单")
+    require_may_issue(actor)
     finding = _text(data.finding, "发现问题", "finding")
     requirement = _text(data.requirement, "整改要求", "requirement")
     days = _days(data.days)
@@ -165,8 +165,14 @@ def _require_office(actor: Actor, what: str) -> None:
         raise Forbidden(f"{what}须由办公室（管理员）操作", [f"{actor.name} 不是管理员"])
 
 
-def _require_role(session: Session, actor: Actor, event: str, notice: Notice) -> None:
-    """The office does everything; the lead department (or a member office of it) signs and replies."""
+def require_may_issue(actor: Actor) -> None:
+    """Refuse at once anyone but the office, before the request's contents are read."""
+    _require_office(actor, "下发督办单")
+
+
+def require_may_act(actor: Actor, event: str) -> None:
+    """Refuse at once a step the actor's role never allows on any notice: the office's steps for anyone else,
+    every step for a viewer (the department's own notices are checked with the notice)."""
     label = NOTICE_EVENTS[event]
     if actor.is_admin:
         return
@@ -174,7 +180,13 @@ def _require_role(session: Session, actor: Actor, event: str, notice: Notice) ->
         raise Forbidden(f"{label}须由办公室（管理员）操作", [f"{actor.name} 不是管理员"])
     if actor.role != "department" or actor.department_id is None:
         raise Forbidden(f"只读用户不能{label}督办单", [f"{actor.name} 无修改权限"])
-    if actor.department_id == notice.department_id:
+
+
+def _require_role(session: Session, actor: Actor, event: str, notice: Notice) -> None:
+    """The office does everything; the lead department (or a member office of it) signs and replies."""
+    label = NOTICE_EVENTS[event]
+    require_may_act(actor, event)
+    if actor.is_admin or actor.department_id == notice.department_id:
         return
     member = session.scalar(
         select(DepartmentMember.group_id).where(

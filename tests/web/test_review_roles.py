@@ -92,6 +92,8 @@ OFFICE_ONLY_FORMS = [
     ("/users/1/role", {"role": "viewer"}),
     ("/users/1/password", {"password": "taken-over-1", "again": "taken-over-1"}),
     (f"/p/{CODE}/notices", {"ref": "2", "finding": "进度滞后", "requirement": "按期整改", "days": "5"}),
+    (f"/p/{CODE}/notices", {"ref": "2", "finding": "进度滞后", "requirement": "按期整改", "at": "昨天"}),
+    (f"/p/{CODE}/notices/1/close", {"reason": "已整改", "at": "2020-13-45"}),  # the role first, then the date
     (f"/p/{CODE}/reports/publish", {"period": "2020-09"}),
     (f"/p/{CODE}/review/1/approve", {}),
     (f"/p/{CODE}/review/1/return", {"reason": "数字有误"}),
