@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from states.quantities import amount
 from states.stages import Stage
 
 
@@ -29,7 +30,7 @@ def diff_lines(result: dict[str, Any]) -> list[str]:
                 f"{c['label']} {_value(c, c['from'], t['unit'])} → {_value(c, c['to'], t['unit'])}"
                 for c in t["changes"]
             ]
-            parts += [f"{s['label']} {s['from']} → {s['to']} 个" for s in t["stages"]]
+            parts += [f"{s['label']} {s['from']}个 → {s['to']}个" for s in t["stages"]]
             lines.append(f"  指标{t['position']} {t['name']}：" + "；".join(parts))
         lines += [f"  {m['ref']} {m['name']}：{_stage(m['from'])} → {_stage(m['to'])}" for m in item["moved"]]
     if not result["items"]:
@@ -51,7 +52,7 @@ def _value(change: dict[str, Any], value: Any, unit: str = "") -> str:
     if change["field"] in ("progress", "ratio"):
         return f"{value * 100:.0f}%"
     if change["field"] in ("planned", "achieved"):
-        return f"{value} {unit}".strip()
+        return amount(value, unit)
     return str(value)
 
 

@@ -57,7 +57,7 @@ def test_the_diff_prints_percentages_units_stage_counts_and_moved_projects() -> 
         "2020-10 与 2020-09 相比（2020-09：已发布第 1 版；2020-10：未发布，按期末计算）",
         "第2项 助餐点",
         "  进度：40% → 55%",
-        "  指标3 新增老年人助餐点：完成 2 个 → 3 个；完工 2 → 3 个",
+        "  指标3 新增老年人助餐点：完成 2个 → 3个；完工 2个 → 3个",  # numbers beside their units
         "  2.8 第 5 个老年助餐点：开工 → 完工",
         "其余 11 项无变化",
     ]
