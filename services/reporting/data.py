@@ -16,7 +16,15 @@ from services.progress.in_force import in_force
 from services.refs import resolve_programme
 from services.reporting.groups import stage_groups
 from services.reporting.lights import item_lights, light_view, stored_earlier_colours
-from services.reporting.statuses import LAGGING, Status, Statuses, lagging_since, statuses_on, stored_statuses
+from services.reporting.statuses import (
+    LAGGING,
+    Status,
+    Statuses,
+    lagging_since,
+    published_progress,
+    statuses_on,
+    stored_statuses,
+)
 from services.reporting.titles import prose_fields
 from services.views.contract import achieved, qty, stage_summary
 from states.asof import StageAsOf
@@ -46,7 +54,8 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     list; writes nothing. Projects are at their stages on that day, reports and judgements those by then.
 
     Statuses are the snapshots stored for the period's end or, when the nightly did not run for that day,
-    the same rows computed in memory; last month's column shows only what was stored.
+    the same rows computed in memory; last month's column (上期) shows what that month's published report
+    printed, else only what was stored for its end.
     """
     programme = resolve_programme(session, programme_code)
     kind: PeriodKind = programme.periods  # type: ignore[assignment]
@@ -54,6 +63,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     end = shown.end
     snaps = statuses_on(session, programme, end)
     last = stored_statuses(session, programme.id, shown.previous().end)
+    last_published = published_progress(session, programme.id, shown.previous().key)
     items = session.scalars(
         select(Item)
         .where(Item.programme_id == programme.id)
@@ -82,7 +92,10 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
             | {"light": lights.get(str(item.number))}
             for item in items
         ],
-        "table": [_row(item, snaps, last, rules) | {"light": lights.get(str(item.number))} for item in items],
+        "table": [
+            _row(item, snaps, last, rules, last_published) | {"light": lights.get(str(item.number))}
+            for item in items
+        ],
     }
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
@@ -179,15 +192,24 @@ def _progress(snap: Status | None) -> float | None:
     return None if snap is None else snap.progress
 
 
-def _row(item: Item, snaps: Statuses, last: Statuses, rules: StatusRules) -> dict[str, Any]:
+def _row(
+    item: Item, snaps: Statuses, last: Statuses, rules: StatusRules, last_published: dict[str, Any] | None
+) -> dict[str, Any]:
+    """An item's table row; 上期 is what the previous period's published report printed, else its stored status."""
     snap = snaps.get(("item", str(item.number)))
+    number = str(item.number)
+    shown_before = (
+        last_published[number]
+        if last_published is not None and number in last_published
+        else _progress(last.get(("item", number)))
+    )
     return {
         "number": item.number,
         "title": item.title,
         "leader": item.leader or "",
         "lead": "、".join(item.department_names("lead")),
         "cooperating": "、".join(item.department_names("cooperating")),
-        "last": _progress(last.get(("item", str(item.number)))),
+        "last": shown_before,
         "this": _progress(snap),
         "status": rules.label(snap.status) if snap else "",
         "status_code": snap.status if snap else "",

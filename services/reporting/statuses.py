@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import HealthSnapshot, Programme, StatusOverride
+from models import HealthSnapshot, Programme, PublishedReport, StatusOverride
 from services.health.compute import compute_health
 from services.health.judgements import latest_overrides
 from states.health import LAGGING as LAGGING_WORDS
@@ -73,6 +73,18 @@ def stored_statuses(session: Session, programme_id: int, day: date) -> Statuses:
         )
     ).mappings()
     return {(r["scope"], r["ref"]): Status.of(r) for r in rows}
+
+
+def published_progress(session: Session, programme_id: int, period: str) -> dict[str, Any] | None:
+    """Each item's progress as the period's latest published report printed it, by item number; None when the
+    period was never published (a published period's figures never change, whatever is recomputed later)."""
+    figures = session.scalar(
+        select(PublishedReport.figures)
+        .where(PublishedReport.programme_id == programme_id, PublishedReport.period == period)
+        .order_by(PublishedReport.version.desc())
+        .limit(1)
+    )
+    return None if figures is None else {n: item.get("progress") for n, item in figures["items"].items()}
 
 
 def statuses_on(session: Session, programme: Programme, day: date) -> Statuses:

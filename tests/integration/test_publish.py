@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,15 +13,18 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
-from models import PublishedFile, PublishedReport
+from models import Programme, PublishedFile, PublishedReport
 from models.db import Database
 from reports.narrative import markdown
 from reports.service import FORMATS, generate, publish
 from services.errors import BadInput
+from services.health.recompute import recompute
 from services.progress.record import ProgressInput, record_progress
 from services.publishing.diff import diff_periods
 from services.publishing.store import version_checksum
+from services.refs import resolve_programme
 from services.reporting.data import gather
+from services.reporting.statuses import stored_statuses
 from services.stage_change.request import EvidenceInput, StageChange, StageChanged
 from services.stage_change.use_case import change_stage
 from services.unit_of_work import UnitOfWork
@@ -53,6 +57,11 @@ def _advance_2_8(db: Database, on: date) -> StageChanged:
             ),
             TODAY,
         )
+
+
+def _recompute(db: Database, day: date) -> None:
+    with UnitOfWork(db) as uow:
+        recompute(uow, resolve_programme(uow.session, None), day)
 
 
 def _stored(db: Database) -> list[PublishedReport]:
@@ -155,6 +164,23 @@ def test_diff_between_september_and_october_names_the_meal_point_finished(
     } in item["moved"]
     meals = next(t for t in item["targets"] if t["position"] == 3)
     assert {"stage": "completed", "label": "完工", "from": 2, "to": 3} in meals["stages"]
+
+
+def test_the_next_reports_last_period_column_is_what_the_published_report_printed(
+    loaded: Database, tmp_path: Path
+) -> None:
+    _recompute(loaded, date(2020, 9, 30))
+    _publish(loaded, tmp_path)
+    [row] = _stored(loaded)
+    printed = row.figures["items"]["5"]["progress"]
+    with UnitOfWork(loaded) as uow:  # recorded after publication, for September: a new version of its figure
+        record_progress(uow, ProgressInput("5", "区文旅局", date(2020, 9, 30), Decimal(9000), target=1), TODAY)
+    _recompute(loaded, date(2020, 9, 30))  # the nightly rerun for September's last day
+    with loaded.read() as session:
+        stored_now = stored_statuses(session, session.scalars(select(Programme.id)).one(), date(2020, 9, 30))
+        october = {row["number"]: row for row in gather(session, None, "2020-10")["table"]}
+    assert stored_now[("item", "5")].progress != printed  # the stored status moved
+    assert october[5]["last"] == printed  # 上期 stays as published
 
 
 def test_diff_of_a_period_with_itself_is_refused(loaded: Database) -> None:
