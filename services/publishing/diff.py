@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import Programme
 from services.errors import BadInput
 from services.publishing.figures import period_figures
-from services.publishing.store import MONTH, latest_published
+from services.publishing.store import checked_period, latest_published
 from services.refs import resolve_programme
 from services.reporting.data import gather, previous_period
 from states.periods import period_end
@@ -27,8 +27,9 @@ TARGET_FIELDS = (("planned", "计划"), ("achieved", "完成"), ("ratio", "完�
 def diff_periods(session: Session, code: str | None, period: str, against: str | None) -> dict[str, Any]:
     """The changes from `against` (by default the period before) to `period`, per item with any change."""
     programme = resolve_programme(session, code)
-    against = against or previous_period(_month(period, programme, "period"))
-    _month(against, programme, "against")
+    kind = programme.periods
+    against = against or previous_period(checked_period(programme, period, "period").key, kind)  # type: ignore[arg-type]
+    checked_period(programme, against, "against")
     if against == period:
         raise BadInput(f"两个报告期相同：{period}", fields=("against",))
     before, before_source = period_state(session, programme, against)
@@ -117,13 +118,3 @@ def _stages(before: dict[str, int], after: dict[str, int]) -> list[dict[str, Any
         for code in codes
         if before.get(code, 0) != after.get(code, 0)
     ]
-
-
-def _month(period: str, programme: Programme, field: str) -> str:
-    if not MONTH.fullmatch(period):
-        raise BadInput(f"报告期格式应为 YYYY-MM：{period[:20]}", fields=(field,))
-    if int(period[:4]) != programme.year:
-        raise BadInput(
-            f"报告期 {period} 不在计划 {programme.code} 的年度（{programme.year} 年）内", fields=(field,)
-        )
-    return period

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import date
 from typing import Any
 
@@ -16,10 +15,22 @@ from models import Programme, PublishedFile, PublishedReport
 from services.errors import BadInput, require_name
 from services.refs import resolve_programme
 from services.unit_of_work import UnitOfWork
-from states.periods import period_end
+from states.periods import Period, parse_period, period_end
 
 MAX_REASON = 2000
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def checked_period(programme: Programme, period: str, field: str) -> Period:
+    """A period of the programme's year, written as its reports are: a month, a quarter or a day (截至某日)."""
+    try:
+        shown = parse_period(period, programme.periods)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise BadInput(f"报告{str(exc)[:60]}", fields=(field,)) from None
+    if shown.end.year != programme.year:
+        raise BadInput(
+            f"报告期 {period} 不在计划 {programme.code} 的年度（{programme.year} 年）内", fields=(field,)
+        )
+    return shown
 
 
 def check_publishable(
@@ -27,14 +38,9 @@ def check_publishable(
 ) -> int:
     """The version a publication of `period` would get; refuses a period outside the programme's year, one
     not yet ended, and a second publication that is not asked for as a new version with its reason."""
-    if not MONTH.fullmatch(period):
-        raise BadInput(f"报告期格式应为 YYYY-MM：{period[:20]}", fields=("period",))
-    if int(period[:4]) != programme.year:
-        raise BadInput(
-            f"报告期 {period} 不在计划 {programme.code} 的年度（{programme.year} 年）内", fields=("period",)
-        )
-    if period_end(period) > today:
-        raise BadInput(f"报告期 {period} 尚未结束（截至 {period_end(period)}），不能发布", fields=("period",))
+    end = checked_period(programme, period, "period").end
+    if end > today:
+        raise BadInput(f"报告期 {period} 尚未结束（截至 {end}），不能发布", fields=("period",))
     if reason is not None and len(reason) > MAX_REASON:
         raise BadInput(f"原因不超过 {MAX_REASON} 字", fields=("reason",))
     latest = session.scalar(

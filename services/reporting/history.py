@@ -4,10 +4,10 @@ published with. Reads only."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Item, ProgressReport, PublishedReport
@@ -34,8 +34,11 @@ def texts_by_period(
 ) -> dict[str, dict[int, list[str]]]:
     """Per filing period of the year up to `end`, per item number, the latest version of each text filed in
     it and in force at `end`, of a published period only the versions recorded by its latest publication (as
-    the previous period's column of the other families); periods where nothing was written are left out."""
-    published = _published(programme_id)
+    the previous period's column of the other families); periods where nothing was written are left out.
+
+    A publication freezes the filing period its day falls in (a snapshot programme's 截至10月31日 freezes
+    October's words up to that day): a report recorded after it and dated by its day is not shown."""
+    frozen = _frozen(session, programme_id, kind)
     query = (
         select(
             ProgressReport.period,
@@ -43,19 +46,22 @@ def texts_by_period(
             ProgressReport.target_id,
             ProgressReport.version,
             ProgressReport.note,
+            ProgressReport.as_of,
+            ProgressReport.recorded_at,
         )
         .join(Item, Item.id == ProgressReport.item_id)
-        .outerjoin(published, published.c.period == ProgressReport.period)
         .where(
             Item.programme_id == programme_id,
             ProgressReport.period.in_(filing_periods(kind, end)),
             ProgressReport.as_of <= end,
-            or_(published.c.published_at.is_(None), ProgressReport.recorded_at <= published.c.published_at),
         )
         .order_by(Item.number, ProgressReport.target_id.is_not(None), ProgressReport.as_of, ProgressReport.id)
     )
     latest: dict[tuple[str, int, int | None], tuple[int, str | None]] = {}
-    for period, number, target, version, note in session.execute(query):
+    for period, number, target, version, note, as_of, recorded_at in session.execute(query):
+        publication = frozen.get(period)
+        if publication is not None and as_of <= publication[0] and recorded_at > publication[1]:
+            continue  # recorded after the publication that printed this period: not in its words
         key = (period, number, target)
         if key not in latest or version > latest[key][0]:
             latest[key] = (version, note)
@@ -68,14 +74,17 @@ def texts_by_period(
     return {p: {n: t for n, t in items.items() if t} for p, items in sorted(texts.items()) if _any(items)}
 
 
-def _published(programme_id: int) -> Subquery:
-    """Per period of the programme ever published, when its latest version was."""
-    return (
-        select(PublishedReport.period, func.max(PublishedReport.published_at).label("published_at"))
+def _frozen(session: Session, programme_id: int, kind: PeriodKind) -> dict[str, tuple[date, datetime]]:
+    """Per filing period, the day and time of the latest publication whose day falls in it."""
+    frozen: dict[str, tuple[date, datetime]] = {}
+    rows = session.execute(
+        select(PublishedReport.period_end, PublishedReport.published_at)
         .where(PublishedReport.programme_id == programme_id)
-        .group_by(PublishedReport.period)
-        .subquery("published")
+        .order_by(PublishedReport.published_at)
     )
+    for day, at in rows:
+        frozen[filing_period(kind, day)] = (day, at)
+    return frozen
 
 
 def _any(items: dict[Any, list[str]]) -> bool:

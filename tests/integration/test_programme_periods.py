@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from models.db import Database
+from reports.service import publish
+from services.errors import BadInput
 from services.loading.apply import load_programme
 from services.loading.reader import read_programme_file
 from services.progress.record import ProgressInput, record_progress
+from services.publishing.diff import diff_periods
 from services.reporting.data import gather
 from services.unit_of_work import UnitOfWork
 from tests.helpers import programme_copy
@@ -61,3 +64,21 @@ def test_a_programme_publishing_quarters_files_reports_by_quarter(db: Database, 
     assert (recorded.period, recorded.version) == ("2020-Q3", 2)
     assert "2020 年三季度第 2 版" in recorded.message()
     assert "已替换 区文旅局 截至 2020-09-30 的报送（第 1 版）" in recorded.message()
+
+
+def test_a_quarter_or_snapshot_programme_publishes_and_compares_its_own_periods(
+    db: Database, tmp_path: Path
+) -> None:
+    for periods, period in (("quarter", "2020-Q3"), ("snapshot", "2020-09-15"), ("snapshot", "2020-10-31")):
+        code = _load(db, tmp_path, periods) if period != "2020-10-31" else "p-snapshot"
+        version, _ = publish(db, code, period, "区府办", None, False, TODAY, tmp_path / "published" / period)
+        assert (version["period"], version["version"]) == (period, 1)
+    with db.read() as session:
+        quarters = diff_periods(session, "p-quarter", "2020-Q3", None)
+        days = diff_periods(session, "p-snapshot", "2020-10-31", "2020-09-15")
+    assert quarters["against"] == "2020-Q2" and quarters["sources"]["2020-Q3"]["published"]
+    assert days["sources"]["2020-09-15"]["published"] and days["sources"]["2020-10-31"]["published"]
+    with pytest.raises(BadInput, match="尚未结束"):
+        publish(db, "p-quarter", "2020-Q4", "区府办", None, False, TODAY, tmp_path / "published" / "Q4")
+    with pytest.raises(BadInput, match="YYYY-Qn"):
+        publish(db, "p-quarter", "2020-Q5", "区府办", None, False, TODAY, tmp_path / "published" / "Q5")

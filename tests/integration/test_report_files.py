@@ -275,6 +275,30 @@ def test_each_periods_column_shows_its_words_as_they_stood_at_its_end_and_nothin
         assert not any(words in printed for words in later), family
 
 
+def test_a_snapshot_programmes_published_day_freezes_its_months_words_up_to_that_day(
+    db: Database, tmp_path: Path
+) -> None:
+    path = tmp_path / "snapshot.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8").replace("  year: 2020\n", "  year: 2020\n  periods: snapshot\n", 1)
+    path.write_text(text, encoding="utf-8")
+    with UnitOfWork(db) as uow:
+        load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)
+    filed = [(date(2020, 8, 31), AUGUST), (date(2020, 9, 10), "九月上旬完成招标")]
+    for day, note in filed:
+        with UnitOfWork(db) as uow:
+            record_progress(uow, ProgressInput("1", "区房管局", day, note=note), TODAY)
+    publish(db, None, "2020-09-15", "区府办", None, False, TODAY, tmp_path / "published")
+    later = [(date(2020, 9, 12), "九月上旬的更正"), (date(2020, 9, 20), "九月下旬主体开工")]
+    for day, note in later:  # a correction dated inside the published day, then words after it
+        with UnitOfWork(db) as uow:
+            record_progress(uow, ProgressInput("1", "区房管局", day, note=note), TODAY)
+    with db.read() as session:
+        october = gather_report(session, None, "2020-10-31")
+    september = october["tables"]["rows"][0]["by_period"]["2020-09"]
+    assert "九月下旬主体开工" in september  # dated after the published day: September's words go on
+    assert "九月上旬的更正" not in september  # dated inside it, recorded after it: as published
+
+
 def test_the_filing_periods_of_the_year_run_up_to_the_reports() -> None:
     assert filing_periods("cumulative", date(2020, 3, 31)) == ["2020-01", "2020-02", "2020-03"]
     assert filing_periods("quarter", date(2020, 9, 30)) == ["2020-Q1", "2020-Q2", "2020-Q3"]
