@@ -37,9 +37,11 @@ demo: install
 	SHISHI_DATA_DIR=$(DEMO_DIR) $(BIN)/shishi report --period 2020-09
 	@echo "阶段变更邮件（Maildir，任何邮件客户端均可打开）：$(DEMO_DIR)/mail/new/ 共 $$(ls $(DEMO_DIR)/mail/new | wc -l) 封"
 
-## test: lint, then the whole suite, one worker per core (PostgreSQL too when SHISHI_TEST_DATABASE_URL is set)
+## test: lint and format check, then the whole suite, one worker per core (PostgreSQL too when
+## SHISHI_TEST_DATABASE_URL is set)
 test: dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n auto --dist loadfile --durations=25
 
 ## bench: the benchmarks (figures beside their baselines; not tests), on SQLite, then on PostgreSQL

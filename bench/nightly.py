@@ -176,7 +176,9 @@ def main() -> None:
     print(f"(medians of {NIGHTS} nights, each beside a baseline run)")
     print(f"{'  the first night of a fresh process':44}{first_s:9.3f}")
     print(f"ratio {n_s / b_s:.2f}× the baseline ({first_s / b_s:.2f}× the first night, which compiles the")
-    print(f"statements and has no earlier snapshots); {late[-1]} overdue projects, each one stored row written by one INSERT … SELECT")
+    print(
+        f"statements and has no earlier snapshots); {late[-1]} overdue projects, each one stored row written by one INSERT … SELECT"
+    )
     if notices:
         print(
             f"notice check: {c_s / b_s:.2f}× the GROUP BY baseline, {c_s / nb_s:.2f}× its own; the first night"

@@ -46,7 +46,9 @@ SELECT id, '{event}', {before}, stage, '合成', :{on}, CURRENT_TIMESTAMP, '[]',
 """
 AUDIT_SQL = (
     _AUDIT.format(event="load", before="NULL", on="start", source="load", where=""),
-    _AUDIT.format(event="advance", before="'approved'", on="moved", source="cli", where=" WHERE id % 100 = 7"),
+    _AUDIT.format(
+        event="advance", before="'approved'", on="moved", source="cli", where=" WHERE id % 100 = 7"
+    ),
     "UPDATE projects SET changed_on = CASE WHEN id % 100 = 7 THEN :moved ELSE :start END",
 )
 PLANNED = {

@@ -37,7 +37,8 @@ class Database:
     @contextmanager
     def statement(self) -> Iterator[Connection]:
         """A connection for single statements outside any transaction: no BEGIN, no ROLLBACK round trip."""
-        with self.engine.connect() as conn:  # SQLite's driver is already in autocommit: we emit BEGIN ourselves
+        # SQLite's driver is already in autocommit: we emit BEGIN ourselves
+        with self.engine.connect() as conn:
             yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager

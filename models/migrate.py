@@ -58,4 +58,6 @@ def out_of_date(db: Database) -> str | None:
     script = ScriptDirectory.from_config(alembic_config(db))
     if current is not None and current in {rev.revision for rev in script.walk_revisions()}:
         return f"数据库结构为第 {current} 版，本版本需要第 {head} 版：请先备份，再运行 shishi init 升级"
-    return f"数据库结构版本“{current}”不是本版本所知（最新为第 {head} 版）：它由更新的 Shishi 创建，请换用该版本"
+    return (
+        f"数据库结构版本“{current}”不是本版本所知（最新为第 {head} 版）：它由更新的 Shishi 创建，请换用该版本"
+    )

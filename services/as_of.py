@@ -87,9 +87,9 @@ def stages_on(
             Project.name,
             Project.quantity,
             *planned,
-            case(
-                (as_stored, Project.stage), else_=func.coalesce(row.to_stage, _code(BEFORE_RECORDS))
-            ).label("stage"),
+            case((as_stored, Project.stage), else_=func.coalesce(row.to_stage, _code(BEFORE_RECORDS))).label(
+                "stage"
+            ),
             case(
                 (as_stored, Project.suspended_from),
                 (row.to_stage == _code(Stage.suspended), row.from_stage),

@@ -84,5 +84,7 @@ def read_revisions(conn: Connection, keys: tuple[str, ...]) -> tuple[int, ...]:
 @cache
 def _select(dialect: Dialect, count: int) -> tuple[str, bool]:
     """The read of `count` keys' counters for a dialect, compiled once."""
-    compiled = _READ.where(Revision.key.in_([bindparam(f"k{i}") for i in range(count)])).compile(dialect=dialect)
+    compiled = _READ.where(Revision.key.in_([bindparam(f"k{i}") for i in range(count)])).compile(
+        dialect=dialect
+    )
     return compiled.string, compiled.positional

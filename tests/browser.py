@@ -27,4 +27,3 @@ def chromium() -> str:
             pytest.fail("Chromium is required under CI (apt-get install chromium)")
         pytest.skip("Debian's Chromium is not installed here (apt-get install chromium)")
     return CHROMIUM
-

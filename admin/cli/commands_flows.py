@@ -98,7 +98,7 @@ def status(
         str | None,
         typer.Argument(
             metavar="状态",
-            help="状态：已完成、超额完成、按序时推进、慢序时、严重滞后、滞后、未启动、暂停、终止（或计划自定的用词）"
+            help="状态：已完成、超额完成、按序时推进、慢序时、严重滞后、滞后、未启动、暂停、终止（或计划自定的用词）",
         ),
     ] = None,
     reason: Annotated[str, typer.Option("--reason", help="原因（必填），报告的“说明”栏照录")] = "",

@@ -10,7 +10,9 @@ import typer
 from admin.cli.render_publish import diff_lines, published_lines
 from admin.cli.runtime import database, emit_json, handles_errors, settings, today, writable_folder
 
-Period = Annotated[str, typer.Option("--period", help="报告期：月 YYYY-MM、季度 YYYY-Qn 或截至日 YYYY-MM-DD，按计划的报告期")]
+Period = Annotated[
+    str, typer.Option("--period", help="报告期：月 YYYY-MM、季度 YYYY-Qn 或截至日 YYYY-MM-DD，按计划的报告期")
+]
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]
 Json = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 

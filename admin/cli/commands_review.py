@@ -41,9 +41,7 @@ def register(app: typer.Typer) -> None:
 @handles_errors
 def list_(
     programme: Programme = None,
-    state: Annotated[
-        str, typer.Option("--state", help="待审核（默认）、已审核或全部")
-    ] = "待审核",
+    state: Annotated[str, typer.Option("--state", help="待审核（默认）、已审核或全部")] = "待审核",
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """列出报送（默认只列待审核的）。"""

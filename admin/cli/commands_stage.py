@@ -116,7 +116,9 @@ def revert(ref: Ref, by: By, reason: Reason, at: At = None, programme: Programme
 @handles_errors
 def evidence(
     ref: Ref,
-    kind: Annotated[str, typer.Argument(metavar="要件类型", help="要件类型，如 立项批复、施工许可、竣工验收")],
+    kind: Annotated[
+        str, typer.Argument(metavar="要件类型", help="要件类型，如 立项批复、施工许可、竣工验收")
+    ],
     doc_no: Annotated[str, typer.Option("--ref", help="文号")],
     date: Annotated[str, typer.Option("--date", help="要件日期 YYYY-MM-DD")],
     by: Annotated[str, typer.Option("--by", help="登记人")] = "管理员",

@@ -15,7 +15,9 @@ from services.supervision.use_case import act_on_notice, issue_notice
 from services.supervision.views import list_notices, show_notice
 from services.unit_of_work import UnitOfWork
 
-NoticeId = Annotated[int, typer.Argument(metavar="督办单编号", help="督办单编号（shishi supervise list 所列）", min=1)]
+NoticeId = Annotated[
+    int, typer.Argument(metavar="督办单编号", help="督办单编号（shishi supervise list 所列）", min=1)
+]
 By = Annotated[str, typer.Option("--by", help="操作人（记入审计记录）")]
 At = Annotated[str | None, typer.Option("--at", help="发生日期 YYYY-MM-DD（默认今天）")]
 Programme = Annotated[str | None, typer.Option("--programme", "-p", help="计划代码")]

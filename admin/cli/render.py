@@ -108,7 +108,9 @@ def item(data: dict[str, Any]) -> str:
             line += f"（{health['reason']}）"
         lines.append(line)
         if light := health.get("light"):
-            listed = f"，{light['listed_label']}（连续 {light['red_periods']} 期红灯）" if light["listed"] else ""
+            listed = (
+                f"，{light['listed_label']}（连续 {light['red_periods']} 期红灯）" if light["listed"] else ""
+            )
             lines.append(f"灯色：{light['label']}{listed}")
     override = (health or {}).get("override")
     if override and override["status"] and override["reason"] != (health or {}).get("override_reason"):
@@ -224,7 +226,6 @@ def stage_changed(r: dict[str, Any]) -> str:
     move = f"{Stage[r['from_stage']].label} → {Stage[r['to_stage']].label}"
     line = f"{r['ref']} {r['name']}：{label} {move}（{r['at']}，{r['actor']}）{docs}"
     return f"{line}\n{r['notice']}" if r.get("notice") else line
-
 
 
 def due(data: dict[str, Any]) -> str:

@@ -29,7 +29,9 @@ def insert_project_rows(
     ref = cast(late.c.item_number, String) + literal(".") + cast(late.c.project_number, String)
     label = case(*((late.c.stage == s.code, literal(s.label)) for s in Stage), else_=literal(""))
     # the words of states.health.late_reason: 逾期未到达“完工”（计划2020-09-15）
-    reason = literal("逾期未到达“") + label + literal("”（计划") + cast(late.c.planned, String) + literal("）")
+    reason = (
+        literal("逾期未到达“") + label + literal("”（计划") + cast(late.c.planned, String) + literal("）")
+    )
     rows = select(
         literal(programme_id),
         literal(as_of),
@@ -51,7 +53,9 @@ def insert_project_rows(
         if "." in ref_ and o.status is not None
     ]
     if judged:
-        session.connection().execute(_JUDGED, [{**j, "programme": programme_id, "day": as_of} for j in judged])
+        session.connection().execute(
+            _JUDGED, [{**j, "programme": programme_id, "day": as_of} for j in judged]
+        )
 
 
 _JUDGED = (

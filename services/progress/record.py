@@ -194,7 +194,8 @@ def _plausible(value: Decimal) -> bool:
 
 def _target(session: Session, item_id: int, data: ProgressInput) -> Target | None:
     query = select(Target).where(Target.item_id == item_id).order_by(Target.position)
-    targets = session.scalars(query.options(lazyload(Target.milestones))).all()  # a report needs no milestones
+    # a report needs no milestones
+    targets = session.scalars(query.options(lazyload(Target.milestones))).all()
     if data.target is not None:
         for t in targets:
             if t.position == data.target:

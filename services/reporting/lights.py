@@ -32,7 +32,9 @@ def earlier_colours(
         if not going:
             break  # an end not read can only precede a period that is not red: it counts for no run
         statuses = statuses_on(session, programme, end)
-        read[end] = {ref: _colour(status, rules) for (scope, ref), status in statuses.items() if scope == "item"}
+        read[end] = {
+            ref: _colour(status, rules) for (scope, ref), status in statuses.items() if scope == "item"
+        }
         going = {ref for ref in going if read[end].get(ref) == "red"}
     return {ref: [read.get(end, {}).get(ref, "none") for end in ends] for ref in sorted(reds)}
 

@@ -38,7 +38,8 @@ def add_evidence(
 ) -> bool:
     """`record_evidence` within a caller's unit of work, which commits (an approval's)."""
     project = check_evidence(uow.session, ref_text, evidence, actor, today, programme_code, lock=True)
-    uow.changes_project(project.item.programme.code, f"{project.item.number}.{project.number}")  # no list shows it
+    # no list shows a document: only its project's page
+    uow.changes_project(project.item.programme.code, f"{project.item.number}.{project.number}")
     if any(e.kind == evidence.kind and e.doc_no == evidence.doc_no for e in project.evidence):
         return False
     project.evidence.append(

@@ -70,7 +70,9 @@ def _project_rows(session: Session, programme: Programme, last: date, as_of: dat
     """One row per project stage planned by `last` that the project had not reached on `as_of`; one statement
     (the projects at their stages on `as_of`, `services.as_of.stages_on`, with their items)."""
     statement, planned = _projects_due()
-    found = session.execute(statement, {"programme_id": programme.id, "as_of": as_of, "last": last}).mappings()
+    found = session.execute(
+        statement, {"programme_id": programme.id, "as_of": as_of, "last": last}
+    ).mappings()
     rows = []
     for r in found:
         stage = Stage[r["stage"]]

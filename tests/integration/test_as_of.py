@@ -55,7 +55,9 @@ def changed(db: Database, filled: Filled) -> Database:
         load_example(template, filled, LOADED)
         for ref, event, at, evidence, reason in CHANGES:
             with UnitOfWork(template) as uow:
-                change_stage(uow, StageChange(ref, event, "张三", reason=reason, evidence=evidence, at=at), TODAY)
+                change_stage(
+                    uow, StageChange(ref, event, "张三", reason=reason, evidence=evidence, at=at), TODAY
+                )
 
     filled.into(db.url, "as-of-changed", build)
     return db

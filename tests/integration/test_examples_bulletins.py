@@ -200,7 +200,8 @@ def test_a_milestone_of_an_earlier_month_is_named_by_its_own_month(dalian: Datab
     with dalian.read() as session:
         data = gather_report(session, "dalian-2021", "2021-09")
     targets = {t["name"]: t for i in data["items"] for t in i["targets"]}
-    assert targets["铸铁管网改造"]["month_target"] == "6月目标：完成7公里"  # due in June, shown at September's end
+    # due in June, shown at September's end
+    assert targets["铸铁管网改造"]["month_target"] == "6月目标：完成7公里"
     assert targets["供热管网改造"]["month_target"] == "9月目标：完成20公里"
     rows = {r["annual_target"]: r for r in data["tables"]["rows"]}
     cells = {r["month_target"] for r in rows.values()}

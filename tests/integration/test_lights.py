@@ -92,9 +92,7 @@ def _table(db: Database, code: str, period: str = "2020-09") -> dict[int, dict]:
 def test_a_40_points_behind_item_is_red_under_bands_and_yellow_under_the_default(loaded: Database) -> None:
     default, bands = _table(loaded, "default-2020"), _table(loaded, "bands-2020")
     assert default[6]["colour"] == "yellow" and bands[6]["colour"] == "red"
-    assert (
-        default[6]["rule"] == "状态“慢序时”（改造残疾人家庭无障碍设施完成35%，序时75%）→ 黄灯（默认灯色）"
-    )
+    assert default[6]["rule"] == "状态“慢序时”（改造残疾人家庭无障碍设施完成35%，序时75%）→ 黄灯（默认灯色）"
     assert bands[6]["rule"].startswith("状态“严重滞后”（改造残疾人家庭无障碍设施完成35%")
     # within 30 points (item 5's worst target is 2%: red; item 3 on time: green under both)
     assert default[3]["colour"] == bands[3]["colour"] == "green"

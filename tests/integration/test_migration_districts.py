@@ -37,7 +37,6 @@ def _at_0007(db: Database) -> None:
                 conn.execute(text(f"SELECT setval('{table}_id_seq', (SELECT MAX(id) FROM {table}))"))
 
 
-
 def test_upgrade_splits_a_department_shared_by_two_districts(db: Database) -> None:
     _at_0007(db)
     upgrade(db)

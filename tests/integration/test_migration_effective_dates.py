@@ -37,7 +37,6 @@ def _at_0010(db: Database) -> None:
     at_revision(db, "0010", ROWS)
 
 
-
 def _day(value: object) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[return-value]
 
@@ -53,7 +52,9 @@ def test_upgrade_moves_undated_imports_to_the_programme_start_and_dates_judgemen
         (4, date(2020, 10, 20)),  # not an import: untouched
     ]
     # 17:00 UTC on 30 September is 1 October in Shanghai
-    assert [_day(d) for (d,) in all_rows(db, "SELECT effective_on FROM status_overrides")] == [date(2020, 10, 1)]
+    assert [_day(d) for (d,) in all_rows(db, "SELECT effective_on FROM status_overrides")] == [
+        date(2020, 10, 1)
+    ]
 
 
 def test_the_audit_rows_stay_append_only_after_the_upgrade(db: Database) -> None:

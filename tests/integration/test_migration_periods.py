@@ -26,7 +26,6 @@ def _at_0013(db: Database) -> None:
     at_revision(db, "0013", ROWS)
 
 
-
 def test_upgrade_assigns_each_report_the_month_of_its_date_and_numbers_versions(db: Database) -> None:
     _at_0013(db)
     upgrade(db)

@@ -174,7 +174,9 @@ def test_the_next_reports_last_period_column_is_what_the_published_report_printe
     [row] = _stored(loaded)
     printed = row.figures["items"]["5"]["progress"]
     with UnitOfWork(loaded) as uow:  # recorded after publication, for September: a new version of its figure
-        record_progress(uow, ProgressInput("5", "区文旅局", date(2020, 9, 30), Decimal(9000), target=1), TODAY)
+        record_progress(
+            uow, ProgressInput("5", "区文旅局", date(2020, 9, 30), Decimal(9000), target=1), TODAY
+        )
     _recompute(loaded, date(2020, 9, 30))  # the nightly rerun for September's last day
     with loaded.read() as session:
         stored_now = stored_statuses(session, session.scalars(select(Programme.id)).one(), date(2020, 9, 30))

@@ -238,13 +238,17 @@ def test_the_snapshot_table_prints_the_share_with_its_status_and_marks_the_lead(
     assert "当前进度" in render_html(only, data["expected"])
 
 
-def test_the_month_columns_print_each_periods_words_side_by_side(data: dict[str, Any], tmp_path: Path) -> None:
+def test_the_month_columns_print_each_periods_words_side_by_side(
+    data: dict[str, Any], tmp_path: Path
+) -> None:
     shown = _in(data, "E")
     assert [h["title"] for h in data["tables"]["history"]] == ["8月", "9月"]
     headers, _body = table_cells(shown)
     assert headers[-3:] == ["进展情况（8月）", "进展情况（9月）", "备注"]
     first = data["tables"]["rows"][0]
-    assert first["by_period"]["2020-08"] == AUGUST + "。" and first["by_period"]["2020-09"] == first["this_text"]
+    assert (
+        first["by_period"]["2020-08"] == AUGUST + "。" and first["by_period"]["2020-09"] == first["this_text"]
+    )
     path = tmp_path / "months.xlsx"
     write_xlsx(shown, path)
     sheet = load_workbook(path)["推进情况表"]
@@ -279,7 +283,9 @@ def test_a_snapshot_programmes_published_day_freezes_its_months_words_up_to_that
     db: Database, tmp_path: Path
 ) -> None:
     path = tmp_path / "snapshot.yaml"
-    text = EXAMPLE.read_text(encoding="utf-8").replace("  year: 2020\n", "  year: 2020\n  periods: snapshot\n", 1)
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "  year: 2020\n", "  year: 2020\n  periods: snapshot\n", 1
+    )
     path.write_text(text, encoding="utf-8")
     with UnitOfWork(db) as uow:
         load_programme(uow, read_programme_file(path, TODAY), "测试", TODAY)

@@ -117,7 +117,8 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     files = generate(loaded, None, "2020-09", ("md", "docx", "xlsx"), tmp_path)
     paths = {(f["kind"], f["format"]): Path(f["path"]) for f in files}
     document = Document(str(paths[("narrative", "docx")]))
-    docx_text = [p.text for p in document.paragraphs if p.text and p.style.name != "公文表格"]  # the table's after
+    # the narrative's paragraphs; the table follows them
+    docx_text = [p.text for p in document.paragraphs if p.text and p.style.name != "公文表格"]
     with loaded.read() as session:
         data = gather(session, None, "2020-09")
     assert docx_text == [b.text for b in blocks(data) if b.text]
@@ -129,7 +130,8 @@ def test_docx_and_xlsx_open_and_match(loaded: Database, tmp_path: Path) -> None:
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "仿宋"
     sheet = load_workbook(paths[("table", "xlsx")]).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[2][:3] == ("序号", "全年目标任务", "分管领导") and len(rows) == 3 + 12  # after title and as-of
+    # the header after the title and as-of rows, then one row per item
+    assert rows[2][:3] == ("序号", "全年目标任务", "分管领导") and len(rows) == 3 + 12
     flags = {row[0]: row[7] for row in rows[3:]}
     assert flags[8] == "是" and flags[6] == "否"
     assert sheet.cell(row=3 + 8, column=8).fill.fgColor.rgb.endswith("C8E6C9")

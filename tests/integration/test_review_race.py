@@ -32,7 +32,9 @@ def _held_report(db: Database) -> int:
         uow.commit()
     with UnitOfWork(db) as uow:
         civil = add_user(uow, UserInput("民政科", "mz@cn.example", "department", "civil-pass-1", "区民政局"))
-    data = ProgressInput("2", "区民政局（民政科）", TODAY, note="新增 2 个点位运营", programme="changning-2020")
+    data = ProgressInput(
+        "2", "区民政局（民政科）", TODAY, note="新增 2 个点位运营", programme="changning-2020"
+    )
     with UnitOfWork(db) as uow:
         return submit_progress(uow, civil, data, TODAY).id
 

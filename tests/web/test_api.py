@@ -122,7 +122,9 @@ def test_a_refusal_names_the_fields_concerned_and_no_command_line_flag(
 
 
 @pytest.mark.parametrize("as_of", ["-1.2e-15", "0", "1600000000", "2020-9-30", "2020-09-30T00:00"])
-def test_an_as_of_that_is_not_a_yyyy_mm_dd_day_is_422_not_a_day_of_1970(client: TestClient, as_of: str) -> None:
+def test_an_as_of_that_is_not_a_yyyy_mm_dd_day_is_422_not_a_day_of_1970(
+    client: TestClient, as_of: str
+) -> None:
     response = client.get(f"/api/programmes/{CODE}", params={"as_of": as_of}, headers=auth(USERS["admin"]))
     assert response.status_code == 422, response.text
     good = client.get(f"/api/programmes/{CODE}", params={"as_of": "2020-09-30"}, headers=auth(USERS["admin"]))

@@ -57,8 +57,16 @@ def _pages() -> list[str]:
     projects = [f"/p/{CODE}/projects/{ref}" for ref in ITEM_2_PROJECTS]
     api = [f"/api/programmes/{CODE}", f"/api/programmes/{CODE}/items/2", f"/api/programmes/{CODE}/items/3"]
     api += [f"/api/programmes/{CODE}/projects/{ref}" for ref in ITEM_2_PROJECTS[:3]]
-    api += [f"/api/programmes/{CODE}?as_of=2020-10-20"]  # a day with no stored snapshot: computed, with progress
-    return [f"/p/{CODE}", f"/p/{CODE}?as_of=2020-09-30", f"/p/{CODE}?as_of=2020-10-20", *items, *projects, *api]
+    # a day with no stored snapshot: its health is computed, with the progress filed
+    api += [f"/api/programmes/{CODE}?as_of=2020-10-20"]
+    return [
+        f"/p/{CODE}",
+        f"/p/{CODE}?as_of=2020-09-30",
+        f"/p/{CODE}?as_of=2020-10-20",
+        *items,
+        *projects,
+        *api,
+    ]
 
 
 def _read(client: TestClient, path: str) -> str:
@@ -82,7 +90,8 @@ def _writes(site: Site) -> Iterator[str]:
     """One committed write of each kind, as the CLI or another web worker would make it (not this app)."""
     _progress(site, "第三季度新增助餐点两个")
     yield "a progress report"
-    with UnitOfWork(site.db) as uow:  # a reported figure: the health computed for a day with no snapshot moves
+    # a reported figure: the health computed for a day with no snapshot moves
+    with UnitOfWork(site.db) as uow:
         data = ProgressInput("5", "区文旅局", TODAY, Decimal(9000), target=1, programme=CODE)
         record_progress(uow, data, TODAY)
     yield "a progress report with a figure"
