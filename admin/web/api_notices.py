@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -12,12 +12,28 @@ from admin.web.api import ERRORS, Code, Day
 from admin.web.deps import ApiReader, ApiUser, database, today
 from services.people.users import UserView
 from services.supervision.requests import MAX_TEXT, Actor, IssueInput, StepInput, event_code
-from services.supervision.use_case import act_on_notice, issue_notice
+from services.supervision.use_case import act_on_notice, issue_notice, require_may_act, require_may_issue
 from services.supervision.views import list_notices, show_notice
 from services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/api", tags=["督办单"], responses=ERRORS)
 NoticeId = Annotated[int, Path(ge=1, le=2**31 - 1, description="督办单编号")]
+
+
+def notice_issuer(user: ApiUser) -> UserView:
+    """The office; anyone else is refused (403) before the request's body is read."""
+    require_may_issue(Actor.of_user(user, "api"))
+    return user
+
+
+def notice_actor(user: ApiUser) -> UserView:
+    """The office or a department; a viewer is refused (403) before the request's body is read."""
+    require_may_act(Actor.of_user(user, "api"), "sign")
+    return user
+
+
+Issuer = Annotated[UserView, Depends(notice_issuer)]
+NoticeActor = Annotated[UserView, Depends(notice_actor)]
 Text = Annotated[str | None, Field(default=None, max_length=MAX_TEXT)]
 
 
@@ -66,7 +82,7 @@ async def notice(code: Code, notice_id: NoticeId, reader: ApiReader) -> dict[str
 
 
 @router.post("/programmes/{code}/notices", status_code=201)
-def issue(request: Request, code: Code, body: IssueBody, user: ApiUser) -> dict[str, Any]:
+def issue(request: Request, code: Code, user: Issuer, body: IssueBody) -> dict[str, Any]:
     """The office issues a notice to the item's lead department; the deadline counted in working days."""
     data = IssueInput(body.ref, body.finding, body.requirement, body.days, body.at, code)
     with UnitOfWork(database(request)) as uow:
@@ -75,7 +91,7 @@ def issue(request: Request, code: Code, body: IssueBody, user: ApiUser) -> dict[
 
 @router.post("/programmes/{code}/notices/{notice_id}/actions")
 def act(
-    request: Request, code: Code, notice_id: NoticeId, body: NoticeActionBody, user: ApiUser
+    request: Request, code: Code, notice_id: NoticeId, user: NoticeActor, body: NoticeActionBody
 ) -> dict[str, Any]:
     """Sign or reply (the lead department or the office); return or close (the office only)."""
     data = StepInput(

@@ -112,3 +112,27 @@ def test_every_office_only_page_and_form_answers_a_viewer_403_in_chinese(
         answer = client.post(path, data={"csrf": token, **form})
         assert answer.status_code == 403 and "管理员" in answer.text, path
     assert snapshot(waiting.db) == before
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "body"),
+    [
+        ("viewer", "notices", {"ref": "2", "finding": "进度滞后", "requirement": "按期整改", "at": "昨天"}),
+        ("civil", "notices", {"ref": "2", "finding": "进度滞后", "requirement": "按期整改", "days": "many"}),
+        ("viewer", "notices/1/actions", {"event": "sign", "at": 0}),
+        ("viewer", "notices/1/actions", "not json"),
+    ],
+)
+def test_the_notice_api_refuses_a_role_with_403_before_it_reads_the_body(
+    client: TestClient, waiting: Site, who: str, path: str, body: object
+) -> None:
+    before = snapshot(waiting.db)
+    url = f"/api/programmes/{CODE}/{path}"
+    answer = (
+        client.post(url, content=body, headers=auth(USERS[who]))
+        if isinstance(body, str)
+        else client.post(url, json=body, headers=auth(USERS[who]))
+    )
+    assert answer.status_code == 403, answer.text
+    assert "管理员" in answer.json()["detail"] or "只读用户" in answer.json()["detail"]
+    assert snapshot(waiting.db) == before
