@@ -52,10 +52,10 @@ def head_revision(db: Database) -> str:
 
 def out_of_date(db: Database) -> str | None:
     """Why the schema is not this version's (older, or made by a newer Shishi); None when it is."""
-    current, head = current_revision(db), head_revision(db)
+    script = ScriptDirectory.from_config(alembic_config(db))
+    current, head = current_revision(db), script.get_current_head()
     if current == head:
         return None
-    script = ScriptDirectory.from_config(alembic_config(db))
     if current is not None and current in {rev.revision for rev in script.walk_revisions()}:
         return f"数据库结构为第 {current} 版，本版本需要第 {head} 版：请先备份，再运行 shishi init 升级"
     return (

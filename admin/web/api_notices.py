@@ -12,7 +12,12 @@ from admin.web.api import ERRORS, Code, Day
 from admin.web.deps import ApiReader, ApiUser, database, today
 from services.people.users import UserView
 from services.supervision.requests import MAX_TEXT, Actor, IssueInput, StepInput, event_code
-from services.supervision.use_case import act_on_notice, issue_notice, require_may_act, require_may_issue
+from services.supervision.use_case import (
+    act_on_notice,
+    issue_notice,
+    require_may_issue,
+    require_may_take_steps,
+)
 from services.supervision.views import list_notices, show_notice
 from services.unit_of_work import UnitOfWork
 
@@ -28,7 +33,7 @@ def notice_issuer(user: ApiUser) -> UserView:
 
 def notice_actor(user: ApiUser) -> UserView:
     """The office or a department; a viewer is refused (403) before the request's body is read."""
-    require_may_act(Actor.of_user(user, "api"), "sign")
+    require_may_take_steps(Actor.of_user(user, "api"))
     return user
 
 

@@ -207,34 +207,32 @@ class Reader:
             revisions = read_revisions(conn, (EVERYTHING, *scopes))
         login = _remembered_login(self.request, self.credentials if self.api else None)
         user = cache.user(login, revisions[0]) if login else None
-        if user is not None and (data := cache.get((key, user), revisions)) is not MISSING:
-            return then(data, user)  # one statement in all
-        if user is None:
+        if user is None:  # known under the same `*` revision, the user costs no statement
             with db.read() as session:
                 user = self._user(session)
             cache.keep_user(user, revisions[0])
-        return then(self._read_once(db, (key, user), revisions, body, user), user)
-
-    def _read_once(
-        self, db: Database, key: Hashable, revisions: tuple[int, ...], body: Callable[..., T], user: UserView
-    ) -> T:
-        """The page's data under these revisions: kept, read by another request just now, or read here."""
-        cache: PageCache = self.request.app.state.page_cache
-        data = cache.get(key, revisions)
-        if data is not MISSING:
-            return data
-        with cache.reading(key, revisions) as first:
-            data = MISSING if first else cache.get(key, revisions)
-            if data is MISSING:
-                with db.read() as session:
-                    data = body(session, user)
-                cache.put(key, revisions, data)
-        return data
+        return then(_read_once(cache, db, (key, user), revisions, lambda session: body(session, user)), user)
 
     def _user(self, session: Session) -> UserView:
         if self.api:
             return api_user(self.request, session, self.credentials, self.x_csrf_token)
         return page_user(self.request, session)
+
+
+def _read_once(
+    cache: PageCache, db: Database, key: Hashable, revisions: tuple[int, ...], body: Callable[[Session], T]
+) -> T:
+    """A page's data under these revisions: kept, read by another request just now, or read here."""
+    data = cache.get(key, revisions)
+    if data is not MISSING:
+        return data  # a kept page: the revisions were its one statement
+    with cache.reading(key, revisions) as first:
+        data = MISSING if first else cache.get(key, revisions)
+        if data is MISSING:
+            with db.read() as session:
+                data = body(session)
+            cache.put(key, revisions, data)
+    return data
 
 
 async def page_reader(request: Request) -> Reader:

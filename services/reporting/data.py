@@ -62,8 +62,10 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
     shown = parse_period(period, kind)
     end = shown.end
     snaps = statuses_on(session, programme, end)
-    last = stored_statuses(session, programme.id, shown.previous().end)
-    last_published = published_progress(session, programme.id, shown.previous().key)
+    stored_before = stored_statuses(session, programme.id, shown.previous().end)
+    last = {ref: s.progress for (scope, ref), s in stored_before.items() if scope == "item"} | (
+        published_progress(session, programme.id, shown.previous().key) or {}
+    )  # 上期: what the previous period's published report printed, else what was stored for its end
     items = session.scalars(
         select(Item)
         .where(Item.programme_id == programme.id)
@@ -92,10 +94,7 @@ def gather(session: Session, programme_code: str | None, period: str) -> dict[st
             | {"light": lights.get(str(item.number))}
             for item in items
         ],
-        "table": [
-            _row(item, snaps, last, rules, last_published) | {"light": lights.get(str(item.number))}
-            for item in items
-        ],
+        "table": [_row(item, snaps, last, rules) | {"light": lights.get(str(item.number))} for item in items],
     }
     overall = snaps.get(("programme", ""))
     data["expected"] = overall.expected if overall is not None else None
@@ -192,24 +191,16 @@ def _progress(snap: Status | None) -> float | None:
     return None if snap is None else snap.progress
 
 
-def _row(
-    item: Item, snaps: Statuses, last: Statuses, rules: StatusRules, last_published: dict[str, Any] | None
-) -> dict[str, Any]:
-    """An item's table row; 上期 is what the previous period's published report printed, else its stored status."""
+def _row(item: Item, snaps: Statuses, last: dict[str, Any], rules: StatusRules) -> dict[str, Any]:
+    """An item's table row; `last` is each item's 上期 progress by number."""
     snap = snaps.get(("item", str(item.number)))
-    number = str(item.number)
-    shown_before = (
-        last_published[number]
-        if last_published is not None and number in last_published
-        else _progress(last.get(("item", number)))
-    )
     return {
         "number": item.number,
         "title": item.title,
         "leader": item.leader or "",
         "lead": "、".join(item.department_names("lead")),
         "cooperating": "、".join(item.department_names("cooperating")),
-        "last": shown_before,
+        "last": last.get(str(item.number)),
         "this": _progress(snap),
         "status": rules.label(snap.status) if snap else "",
         "status_code": snap.status if snap else "",

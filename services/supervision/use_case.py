@@ -170,6 +170,12 @@ def require_may_issue(actor: Actor) -> None:
     _require_office(actor, "下发督办单")
 
 
+def require_may_take_steps(actor: Actor) -> None:
+    """Refuse at once a role that takes no step on any notice (a viewer): signing is the step the fewest may
+    not take, so whoever may not sign may do nothing."""
+    require_may_act(actor, "sign")
+
+
 def require_may_act(actor: Actor, event: str) -> None:
     """Refuse at once a step the actor's role never allows on any notice: the office's steps for anyone else,
     every step for a viewer (the department's own notices are checked with the notice)."""
