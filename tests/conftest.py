@@ -54,6 +54,14 @@ class PgServer:
         self.made.append(name)
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
+    def recreate(self, name: str, template: str) -> None:
+        """Make the test's database `name` a fresh copy of `template` (tests.templates.Filled)."""
+        engine = self._admin()
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {name} TEMPLATE {template}"))
+        engine.dispose()
+
     def release(self, url: str) -> None:
         """Drop a test's database in the background, once the test is done with it."""
         name = make_url(url).database

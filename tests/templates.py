@@ -13,19 +13,22 @@ import shutil
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from models.db import Database
+
+if TYPE_CHECKING:
+    from tests.conftest import PgServer
 
 
 class Filled:
     """The templates of one test process: SQLite files in `folder`, PostgreSQL databases on `server`."""
 
-    def __init__(self, folder: Path, server: object | None) -> None:
+    def __init__(self, folder: Path, server: PgServer | None) -> None:
         self.folder = folder
-        self.server = server  # tests.conftest.PgServer, when PostgreSQL is configured
+        self.server = server
         self._made: dict[tuple[str, str], str] = {}
 
     def into(self, url: str, key: str, build: Callable[[Database], None]) -> None:
@@ -41,10 +44,7 @@ class Filled:
                 Path(f"{target}{extra}").unlink(missing_ok=True)
             shutil.copyfile(template, target)
         else:
-            name = make_url(url).database
-            self._admin(
-                f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name} TEMPLATE {template}"
-            )
+            self._server().recreate(make_url(url).database or "", template)
 
     def _build(self, url: str, key: str, backend: str, build: Callable[[Database], None]) -> str:
         if backend == "sqlite":
@@ -52,7 +52,7 @@ class Filled:
             shutil.copyfile(make_url(url).database or "", path)
             template_url = f"sqlite:///{path}"
         else:
-            template_url = self.server.create(template=self.server.template)  # type: ignore[union-attr]
+            template_url = self._server().create(template=self._server().template)
         db = Database(template_url)
         try:
             build(db)
@@ -60,14 +60,9 @@ class Filled:
             db.dispose()
         return str(path) if backend == "sqlite" else make_url(template_url).database or ""
 
-    def _admin(self, *statements: str) -> None:
-        engine = create_engine(self.server.admin_url, isolation_level="AUTOCOMMIT")  # type: ignore[union-attr]
-        try:
-            with engine.connect() as conn:
-                for statement in statements:
-                    conn.execute(text(statement))
-        finally:
-            engine.dispose()
+    def _server(self) -> PgServer:
+        assert self.server is not None, "PostgreSQL is not configured"
+        return self.server
 
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "changning-2020.yaml"
